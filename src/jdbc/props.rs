@@ -1,0 +1,385 @@
+//! Known property names per driver, and name checks with near-miss suggestions.
+//!
+//! The lists are the properties each driver documents (JCC knowledge center property pages,
+//! JTOpen `JDProperties`, mssql-jdbc `SQLServerDriver`, Connector/J `PropertyKey`, Derby's URL
+//! attributes). An unknown name is a *warning*, never an error: every driver accepts and ignores
+//! unknown names, and a new driver release may add names we do not know yet.
+
+use super::diag::{Code, Diagnostic, Severity};
+use super::model::{Kind, Property};
+
+/// IBM Data Server Driver for JDBC and SQLJ. Names are case-sensitive ("property names are
+/// case-sensitive … if you specify a property name that does not exist, the driver does nothing").
+pub const DB2: &[&str] = &[
+    "affinityFailbackInterval", "allowNextOnExhaustedResultSet", "allowNullResultSetForExecuteQuery",
+    "alternateGroupDatabaseName", "alternateGroupPortNumber", "alternateGroupServerName",
+    "atomicMultiRowInsert", "blockingReadConnectionTimeout", "charOutputSize",
+    "clientAccountingInformation", "clientApplicationInformation", "clientDebugInfo",
+    "clientProgramId", "clientProgramName", "clientRerouteAlternatePortNumber",
+    "clientRerouteAlternateServerName", "clientRerouteServerListJNDIName", "clientUser",
+    "clientWorkstation", "commandTimeout", "concurrentAccessResolution", "connectionCloseWithInFlightTransaction",
+    "connectionTimeout", "currentDegree", "currentExplainMode", "currentExplainSnapshot",
+    "currentFunctionPath", "currentLockTimeout", "currentMaintainedTableTypesForOptimization",
+    "currentPackagePath", "currentPackageSet", "currentQueryOptimization", "currentRefreshAge",
+    "currentSQLID", "currentSchema", "cursorSensitivity", "databaseName", "dateFormat",
+    "decimalRoundingMode", "decimalSeparator", "decimalStringFormat", "deferPrepares",
+    "description", "downgradeHoldCursorsUnderXa", "driverType", "emulateParameterMetaDataForZCalls",
+    "enableAlternateGroupSeamlessACR", "enableClientAffinitiesList", "enableConnectionConcentrator",
+    "enableExtendedDescribe", "enableExtendedIndicators", "enableMultiRowInsertSupport",
+    "enableNamedParameterMarkers", "enableRowsetSupport", "enableSeamlessFailover",
+    "enableSysplexWLB", "enableT2zosLBF", "encryptionAlgorithm", "extendedTableInfo",
+    "fetchSize", "fullyMaterializeInputStreams", "fullyMaterializeLobData", "gssCredential",
+    "implicitRollbackOption", "interruptProcessingMode", "jdbcCollection", "keepAliveTimeOut",
+    "kerberosServerPrincipal", "loginTimeout", "maxRetriesForClientReroute", "maxStatements",
+    "maxTransportObjects", "password", "pdqProperties", "pkList", "portNumber",
+    "profileName", "progressiveStreaming", "queryCloseImplicit", "queryDataSize",
+    "queryTimeoutInterruptProcessingMode", "readOnly", "reportLongTypes", "resultSetHoldability",
+    "resultSetHoldabilityForCatalogQueries", "retrieveMessagesFromServerOnGetMessage",
+    "retryIntervalForClientReroute", "returnAlias", "securityMechanism", "sendCharInputsUTF8",
+    "sendDataAsIs", "serverName", "sqljEnableClassLoaderSpecificProfiles", "ssid",
+    "sslCertLocation", "sslCipherSuites", "sslConnection", "sslKeyStoreLocation",
+    "sslKeyStorePassword", "sslKeyStoreType", "sslTrustStoreLocation", "sslTrustStorePassword",
+    "sslTrustStoreType", "sslVersion", "statementConcentrator", "streamBufferSize",
+    "stripTrailingZerosForDecimalNumbers", "sysSchema", "timeFormat", "timestampFormat",
+    "timestampOutputType", "timestampPrecisionReporting", "traceDirectory", "traceFile",
+    "traceFileAppend", "traceFileCount", "traceFileSize", "traceLevel", "traceOption",
+    "useCachedCursor", "useJDBC4ColumnNameAndLabelSemantics", "useJDBC41DefinitionForGetColumns",
+    "useRowsetCursor", "useTransactionRedirect", "user", "xaNetworkOptimization",
+    "specialRegisters", "globalSessionVariables", "queryAcceleration",
+];
+
+/// JTOpen `JDProperties` (names contain spaces; matched case-insensitively).
+pub const AS400: &[&str] = &[
+    "access", "additionalAuthenticationFactor", "affinityFailbackInterval",
+    "authenticationVerificationId", "auto commit", "autocommit exception", "behavior override",
+    "bidi implicit reordering", "bidi numeric ordering", "bidi string type", "big decimal",
+    "block criteria", "block size", "character truncation", "clientRerouteAlternatePortNumber",
+    "clientRerouteAlternateServerName", "concurrent access resolution", "cursor hold",
+    "cursorhold", "cursor sensitivity", "data compression", "data truncation", "database name",
+    "date format", "date separator", "decfloat rounding mode", "decimal data errors",
+    "decimal separator", "describe option", "driver", "enableClientAffinitiesList",
+    "enableSeamlessFailover", "errors", "extended dynamic", "extended metadata", "full open",
+    "hold input locators", "hold statements", "ignore warnings", "jvm16 synchronize",
+    "keep alive", "key ring name", "key ring password", "lazy close", "libraries",
+    "lob threshold", "login timeout", "maxRetriesForClientReroute", "maximum blocked input rows",
+    "maximum precision", "maximum scale", "metadata source", "minimum divide scale", "naming",
+    "numeric range error", "package", "package add", "package cache", "package ccsid",
+    "package clear", "package criteria", "package error", "package library", "password",
+    "portNumber", "prefetch", "prompt", "proxy server", "qaqqinilib", "query optimize goal",
+    "query replace truncated parameter", "query storage limit", "query timeout mechanism",
+    "receive buffer size", "remarks", "retryIntervalForClientReroute", "rollback cursor hold",
+    "secondary URL", "secure", "secure current user", "send buffer size", "server trace",
+    "socket timeout", "sort", "sort language", "sort table", "sort weight", "stay alive",
+    "tcp no delay", "thread used", "time format", "time separator", "timestamp format",
+    "tls truststore", "tls truststore password", "toolbox trace", "trace",
+    "transaction isolation", "translate binary", "translate boolean", "translate hex",
+    "trim char fields", "true autocommit", "use block update", "use drda metadata version",
+    "use sock5", "user", "variable field compression", "virtual threads",
+    "XA loosely coupled support",
+];
+
+/// mssql-jdbc connection properties (matched case-insensitively; unknown names dropped).
+pub const SQLSERVER: &[&str] = &[
+    "accessToken", "accessTokenCallbackClass", "applicationIntent", "applicationName",
+    "authentication", "authenticationScheme", "calcBigDecimalPrecision", "cancelQueryTimeout",
+    "clientCertificate", "clientKey", "clientKeyPassword", "columnEncryptionSetting",
+    "concatNullYieldsNull", "connectRetryCount", "connectRetryInterval", "databaseName",
+    "datetimeParameterType", "delayLoadingLobs", "disableStatementPooling", "domain",
+    "enablePrepareOnFirstPreparedStatementCall", "encrypt", "enclaveAttestationProtocol",
+    "enclaveAttestationUrl", "failoverPartner", "fips", "fipsProvider", "gsscredential",
+    "hostNameInCertificate", "iPAddressPreference", "instanceName", "integratedSecurity",
+    "jaasConfigurationName", "keyStoreAuthentication", "keyStoreLocation", "keyStorePrincipalId",
+    "keyStoreSecret", "keyVaultProviderClientId", "keyVaultProviderClientKey", "lastUpdateCount",
+    "lockTimeout", "loginTimeout", "maxResultBuffer", "msiClientId", "multiSubnetFailover",
+    "packetSize", "password", "portNumber", "prepareMethod", "queryTimeout", "realm",
+    "replication", "responseBuffering", "selectMethod", "sendStringParametersAsUnicode",
+    "sendTemporalDataTypesAsStringForBulkCopy", "sendTimeAsDatetime", "serverCertificate",
+    "serverName", "serverNameAsACE", "serverPreparedStatementDiscardThreshold", "serverSpn",
+    "socketFactoryClass", "socketFactoryConstructorArg", "socketTimeout", "sslProtocol",
+    "statementPoolingCacheSize", "trustManagerClass", "trustManagerConstructorArg",
+    "trustServerCertificate", "trustStore", "trustStorePassword", "trustStoreType",
+    "useBulkCopyForBatchInsert", "useDefaultGSSCredential", "useFmtOnly", "user", "userName",
+    "workstationID", "xopenStates",
+];
+
+/// mssql-jdbc synonyms: the driver maps the left name onto the right one.
+pub const SQLSERVER_SYNONYMS: &[(&str, &str)] = &[
+    ("database", "databaseName"),
+    ("userName", "user"),
+    ("server", "serverName"),
+    ("port", "portNumber"),
+    ("domainName", "domain"),
+];
+
+/// Connector/J keys that are case-insensitive (`PropertyKey` marks them so); every other
+/// Connector/J key is case-sensitive.
+pub const MYSQL_CASE_INSENSITIVE: &[&str] = &[
+    "user", "password", "host", "port", "protocol", "path", "namedPipePath", "type", "address",
+    "priority", "dbname",
+];
+
+/// Connector/J properties (`PropertyKey`), the commonly used subset plus the case-insensitive
+/// keys.
+pub const MYSQL: &[&str] = &[
+    "allowLoadLocalInfile", "allowMultiQueries", "allowPublicKeyRetrieval", "allowUrlInLocalInfile",
+    "authenticationPlugins", "autoReconnect", "autoReconnectForPools", "autoDeserialize",
+    "blobSendChunkSize", "cacheCallableStmts", "cachePrepStmts", "cacheResultSetMetadata",
+    "cacheServerConfiguration", "callableStmtCacheSize", "characterEncoding",
+    "characterSetResults", "clientCertificateKeyStorePassword", "clientCertificateKeyStoreType",
+    "clientCertificateKeyStoreUrl", "clientInfoProvider", "connectionAttributes",
+    "connectionCollation", "connectionLifecycleInterceptors", "connectionTimeZone",
+    "connectTimeout", "databaseTerm", "defaultAuthenticationPlugin", "disabledAuthenticationPlugins",
+    "dnsSrv", "emptyStringsConvertToZero", "enabledSslCipherSuites", "enabledTLSProtocols",
+    "failOverReadOnly", "fallbackToSystemKeyStore", "fallbackToSystemTrustStore",
+    "forceConnectionTimeZoneToSession", "initialTimeout", "interactiveClient",
+    "loadBalanceAutoCommitStatementThreshold", "loadBalanceBlocklistTimeout",
+    "loadBalanceConnectionGroup", "loadBalanceStrategy", "localSocketAddress", "logger",
+    "logSlowQueries", "maxAllowedPacket", "maxReconnects", "nullCatalogMeansCurrent",
+    "nullDatabaseMeansCurrent", "paranoid", "password1", "password2", "password3",
+    "passwordCharacterEncoding", "preserveInstants", "prepStmtCacheSize", "prepStmtCacheSqlLimit",
+    "profileSQL", "queriesBeforeRetrySource", "readOnlyPropagatesToServer", "requireSSL",
+    "retriesAllDown", "rewriteBatchedStatements", "secondsBeforeRetrySource", "serverRSAPublicKeyFile",
+    "serverTimezone", "sessionVariables", "socketFactory", "socketTimeout", "sslMode",
+    "tcpKeepAlive", "tcpNoDelay", "tlsCiphersuites", "tlsVersions", "trustCertificateKeyStorePassword",
+    "trustCertificateKeyStoreType", "trustCertificateKeyStoreUrl", "useAffectedRows",
+    "useCompression", "useConfigs", "useCursorFetch", "useInformationSchema",
+    "useLegacyDatetimeCode", "useLocalSessionState", "useOldAliasMetadataBehavior",
+    "useServerPrepStmts", "useSSL", "useUnicode", "verifyServerCertificate", "zeroDateTimeBehavior",
+    "user", "password", "host", "port", "protocol", "path", "namedPipePath", "type", "address",
+    "priority", "dbname",
+];
+
+/// Derby URL attributes (case-sensitive, `InternalDriver.getAttributes`).
+pub const DERBY: &[&str] = &[
+    "bootPassword", "collation", "create", "createFrom", "databaseName", "dataEncryption",
+    "decryptDatabase", "deregister", "drop", "encryptionAlgorithm", "encryptionKey",
+    "encryptionKeyLength", "encryptionProvider", "failover", "logDevice", "newBootPassword",
+    "newEncryptionKey", "password", "restoreFrom", "retrieveMessageText", "rollForwardRecoveryFrom",
+    "securityMechanism", "shutdown", "slaveHost", "slavePort", "ssl", "startMaster", "startSlave",
+    "stopMaster", "stopSlave", "territory", "traceDirectory", "traceFile", "traceFileAppend",
+    "traceLevel", "upgrade", "user",
+];
+
+/// How a family compares property names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameRule {
+    CaseSensitive,
+    CaseInsensitive,
+    /// Connector/J: a fixed set is case-insensitive, the rest case-sensitive.
+    MySql,
+}
+
+pub fn known(kind: Kind) -> (&'static [&'static str], NameRule, &'static str) {
+    match kind {
+        Kind::Db2 => (DB2, NameRule::CaseSensitive, "Db2 JCC"),
+        Kind::As400 => (AS400, NameRule::CaseInsensitive, "JTOpen"),
+        Kind::SqlServer => (SQLSERVER, NameRule::CaseInsensitive, "Microsoft JDBC"),
+        Kind::MySql => (MYSQL, NameRule::MySql, "Connector/J"),
+        Kind::Derby => (DERBY, NameRule::CaseSensitive, "Derby"),
+    }
+}
+
+/// The driver's canonical spelling of `name` as the driver resolves it (`None` when unknown
+/// to the driver, i.e. the driver will ignore it). Synonyms resolve to their target.
+pub fn resolve(kind: Kind, name: &str) -> Option<&'static str> {
+    let (list, rule, _) = known(kind);
+    let name = name.trim();
+    if kind == Kind::SqlServer
+        && let Some((_, target)) = SQLSERVER_SYNONYMS.iter().find(|(s, _)| s.eq_ignore_ascii_case(name))
+    {
+        return Some(target);
+    }
+    match rule {
+        NameRule::CaseSensitive => list.iter().copied().find(|k| *k == name),
+        NameRule::CaseInsensitive => list.iter().copied().find(|k| k.eq_ignore_ascii_case(name)),
+        NameRule::MySql => list.iter().copied().find(|k| {
+            *k == name
+                || (MYSQL_CASE_INSENSITIVE.iter().any(|c| c.eq_ignore_ascii_case(k)) && k.eq_ignore_ascii_case(name))
+        }),
+    }
+}
+
+/// The closest known name, for "did you mean".
+pub fn suggest(kind: Kind, name: &str) -> Option<&'static str> {
+    let (list, _, _) = known(kind);
+    let norm = |s: &str| s.chars().filter(|c| !c.is_whitespace() && *c != '_' && *c != '-').collect::<String>().to_ascii_lowercase();
+    let n = norm(name);
+    if n.is_empty() {
+        return None;
+    }
+    // A name that a space cut short (`database` for `database name`) is the mark of a URL that
+    // a shell split into words.
+    let lower = name.trim().to_ascii_lowercase();
+    if let Some(k) = list.iter().copied().find(|k| k.to_ascii_lowercase().starts_with(&format!("{lower} "))) {
+        return Some(k);
+    }
+    // Same letters but for case, spaces, '_' or '-': the driver's spelling is certainly meant.
+    if let Some(k) = list.iter().copied().find(|k| norm(k) == n) {
+        return Some(k);
+    }
+    let mut best: Option<(&'static str, usize)> = None;
+    for k in list.iter().copied() {
+        let d = strsim::damerau_levenshtein(&n, &norm(k));
+        if best.is_none_or(|(_, bd)| d < bd) {
+            best = Some((k, d));
+        }
+    }
+    // Allow about one edit per four characters: `sslconection` → `sslConnection`, but not
+    // `foo` → `user`.
+    best.filter(|(_, d)| *d <= (n.chars().count() / 4).clamp(1, 3)).map(|(k, _)| k)
+}
+
+/// Checks every property name of a URL: unknown names and wrong case are warnings (the driver
+/// ignores them), duplicates are warnings naming which occurrence the driver uses.
+pub fn check_names(kind: Kind, props: &[Property], diags: &mut Vec<Diagnostic>) {
+    let (_, rule, driver) = known(kind);
+    for (i, p) in props.iter().enumerate() {
+        let name = p.name.trim();
+        if name.is_empty() {
+            continue; // reported by the family parser
+        }
+        match resolve(kind, name) {
+            Some(_) => {}
+            None => {
+                let suggestion = suggest(kind, name);
+                let case_only = suggestion.is_some_and(|s| s.eq_ignore_ascii_case(name));
+                let sensitivity = match rule {
+                    NameRule::CaseSensitive => " (names are case-sensitive)",
+                    NameRule::MySql if case_only => " (this name is case-sensitive)",
+                    _ => "",
+                };
+                let (code, msg) = if case_only {
+                    (
+                        Code::PropertyCase,
+                        format!("`{name}` is not a {driver} property{sensitivity}: the driver ignores it"),
+                    )
+                } else {
+                    (
+                        Code::UnknownProperty,
+                        format!("`{name}` is not a {driver} property{sensitivity}: the driver ignores it"),
+                    )
+                };
+                let fix = match suggestion {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("check the spelling against the {driver} documentation, or remove it"),
+                };
+                diags.push(Diagnostic::warning(code, p.name_span.clone(), msg, fix).with_label("ignored by the driver"));
+            }
+        }
+        // Duplicates: compare the resolved name (so `database` and `databaseName` collide for
+        // mssql-jdbc), or the name under the family's case rule when unknown.
+        let key = |q: &Property| -> String {
+            match resolve(kind, &q.name) {
+                Some(r) => r.to_ascii_lowercase(),
+                None if rule == NameRule::CaseSensitive => q.name.trim().to_string(),
+                None => q.name.trim().to_ascii_lowercase(),
+            }
+        };
+        let k = key(p);
+        if props[..i].iter().any(|q| !q.name.trim().is_empty() && key(q) == k) {
+            // Every driver here stores URL properties with `Properties.put` (JTOpen, mssql-jdbc,
+            // Connector/J and Derby's `InternalDriver.getAttributes` by their code; JCC by its
+            // documented behaviour), so the last occurrence wins. The Db2 *CLI* driver is the
+            // odd one out (it keeps the first `Pwd=`), which is why the ODBC translation never
+            // emits a keyword twice.
+            diags.push(
+                Diagnostic::warning(
+                    Code::DuplicateProperty,
+                    p.name_span.clone(),
+                    format!("`{name}` is given more than once; the driver uses the last one"),
+                    format!("keep one `{name}` and remove the others"),
+                )
+                .with_label("duplicate"),
+            );
+        }
+    }
+}
+
+/// A value that must be one of `choices` (compared case-insensitively, as every driver here
+/// does). `why` says what the driver does otherwise.
+pub fn check_choice(p: &Property, choices: &[&str], sev: Severity, why: &str, d: &mut Vec<Diagnostic>) {
+    let Some(v) = p.value.as_deref() else { return };
+    if choices.iter().any(|c| c.eq_ignore_ascii_case(v.trim())) {
+        return;
+    }
+    let list = choices.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ");
+    d.push(
+        Diagnostic::new(
+            sev,
+            Code::InvalidPropertyValue,
+            p.value_span.clone(),
+            format!("`{v}` is not a valid value for `{}`; {why}", p.name.trim()),
+            format!("use one of {list}"),
+        )
+        .with_label("invalid value"),
+    );
+}
+
+/// A value that must be an integer in `min..=max`. Returns it when valid. `sev` is an error
+/// where the driver fails the connection on a bad number, a warning where it falls back to
+/// the default silently (JTOpen).
+pub fn check_int(p: &Property, min: i64, max: i64, sev: Severity, why: &str, d: &mut Vec<Diagnostic>) -> Option<i64> {
+    let v = p.value.as_deref()?.trim();
+    match v.parse::<i64>() {
+        Ok(n) if (min..=max).contains(&n) => Some(n),
+        _ => {
+            d.push(
+                Diagnostic::new(
+                    sev,
+                    Code::InvalidPropertyValue,
+                    p.value_span.clone(),
+                    format!("`{v}` is not a valid value for `{}`: an integer from {min} to {max} is expected", p.name.trim()),
+                    why.to_string(),
+                )
+                .with_label("expected an integer"),
+            );
+            None
+        }
+    }
+}
+
+/// Timeouts the driver reads in milliseconds: a value under 1000 is almost always meant as
+/// seconds (JTOpen `login timeout`, Connector/J `connectTimeout`).
+pub fn check_millis(p: &Property, d: &mut Vec<Diagnostic>) {
+    let Some(v) = p.value.as_deref() else { return };
+    if let Ok(n) = v.trim().parse::<i64>()
+        && (1..1000).contains(&n)
+    {
+        d.push(
+            Diagnostic::warning(
+                Code::TimeoutUnit,
+                p.value_span.clone(),
+                format!("`{}` is in milliseconds: {n} means {n} ms, not {n} seconds", p.name.trim()),
+                format!("for {n} seconds write `{}`", n * 1000),
+            )
+            .with_label("milliseconds"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions() {
+        assert_eq!(suggest(Kind::Db2, "sslconnection"), Some("sslConnection"));
+        assert_eq!(suggest(Kind::Db2, "sslConection"), Some("sslConnection"));
+        assert_eq!(suggest(Kind::As400, "databasename"), Some("database name"));
+        assert_eq!(suggest(Kind::As400, "database_name"), Some("database name"));
+        assert_eq!(suggest(Kind::SqlServer, "databseName"), Some("databaseName"));
+        assert_eq!(suggest(Kind::Db2, "zzzzzz"), None);
+    }
+
+    #[test]
+    fn resolution_follows_each_drivers_case_rule() {
+        assert_eq!(resolve(Kind::Db2, "sslConnection"), Some("sslConnection"));
+        assert_eq!(resolve(Kind::Db2, "SSLConnection"), None);
+        assert_eq!(resolve(Kind::As400, "Database Name"), Some("database name"));
+        assert_eq!(resolve(Kind::SqlServer, "DATABASE"), Some("databaseName"));
+        assert_eq!(resolve(Kind::MySql, "USER"), Some("user"));
+        assert_eq!(resolve(Kind::MySql, "sslmode"), None);
+        assert_eq!(resolve(Kind::MySql, "sslMode"), Some("sslMode"));
+        assert_eq!(resolve(Kind::Derby, "Create"), None);
+    }
+}
