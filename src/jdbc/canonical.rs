@@ -102,7 +102,7 @@ pub fn render(u: &JdbcUrl, mask: bool) -> String {
         }
         (Variant::DerbyEmbedded { subsub }, _) => {
             match subsub {
-                Some(sub) => out.push_str(&format!("jdbc:derby:{sub}:{path}")),
+                Some(sub) => out.push_str(&format!("jdbc:derby:{sub}{path}")),
                 None => out.push_str(&format!("jdbc:derby:{path}")),
             }
             push_semicolon_props(&mut out, &u.properties, val);

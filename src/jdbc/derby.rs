@@ -82,13 +82,12 @@ pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
             // `BaseMonitor` looks sub-subprotocols up by exact key: `MEMORY:` is a path.
             if SUBSUB.contains(&word) {
                 let mut sub_end = at + colon + 1;
-                let mut sub = word.to_string();
                 if word == "jar" && s[sub_end..].starts_with('(') {
-                    // `jar:(path/to/archive.jar)db`
-                    let close = s[sub_end..].find(')').map_or(s.len(), |j| sub_end + j + 1);
-                    sub = s[at..close].trim_end_matches(':').to_string();
-                    sub_end = close;
+                    // `jar:(path/to/archive.jar)db`: the database path follows the `)`.
+                    sub_end = s[sub_end..].find(')').map_or(s.len(), |j| sub_end + j + 1);
                 }
+                // The prefix exactly as written (`memory:`, `jar:(/x.jar)`), for the canonical form.
+                let sub = s[at..sub_end].to_string();
                 if word == "memory" {
                     d.push(Diagnostic::warning(
                         Code::DerbyInMemory,

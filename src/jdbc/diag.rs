@@ -206,8 +206,19 @@ pub fn render(source: &str, diag: &Diagnostic, style: Style) -> String {
 /// replaced by `*****` before display, and caret columns are shifted to match.
 pub fn render_masked(source: &str, masks: &[Span], diag: &Diagnostic, style: Style) -> String {
     let (line, col_of) = display_line(source, masks);
-    let start = col_of(diag.span.start);
-    let end = col_of(diag.span.end.max(diag.span.start));
+    // A span that starts or ends inside a secret is widened to the whole mask: the caret must
+    // not point into `*****` at a position that would hint at the secret's length.
+    let mut span = diag.span.start..diag.span.end.max(diag.span.start);
+    for m in masks.iter().filter(|m| m.start < m.end) {
+        if m.start < span.start && span.start < m.end {
+            span.start = m.start;
+        }
+        if m.start < span.end && span.end < m.end {
+            span.end = m.end;
+        }
+    }
+    let start = col_of(span.start);
+    let end = col_of(span.end);
     let width = (end - start).max(1);
     let (sev_on, bold, blue, off) = match (style, diag.severity) {
         (Style::Plain, _) => ("", "", "", ""),

@@ -96,6 +96,10 @@ fn parse_inner(src: &str, d: &mut Vec<Diagnostic>) -> Option<JdbcUrl> {
     // still show.
     let start = src.len() - src.trim_start().len();
     let end = src.trim_end().len();
+    if end <= start {
+        d.push(Diagnostic::error(Code::EmptyUrl, 0..src.len(), "the URL is blank", "give a JDBC URL"));
+        return None;
+    }
     if start > 0 {
         d.push(Diagnostic::error(
             Code::SurroundingWhitespace,
@@ -111,10 +115,6 @@ fn parse_inner(src: &str, d: &mut Vec<Diagnostic>) -> Option<JdbcUrl> {
             "the URL ends with whitespace",
             "remove the trailing blanks (quote the URL so the shell cannot add or split anything)",
         ));
-    }
-    if end <= start {
-        d.push(Diagnostic::error(Code::EmptyUrl, 0..src.len(), "the URL is blank", "give a JDBC URL"));
-        return None;
     }
     if let Some((i, c)) = src[start..end].char_indices().find(|(_, c)| c.is_control()) {
         let at = start + i;
@@ -250,6 +250,22 @@ fn check_password_in_url(src: &str, u: &JdbcUrl, d: &mut Vec<Diagnostic>) {
             .with_label("password"),
         );
     }
+}
+
+/// The URL text with every secret value replaced by `*****`; the rest exactly as written.
+pub fn mask(src: &str, u: &JdbcUrl) -> String {
+    let mut out = String::with_capacity(src.len());
+    let mut at = 0;
+    for s in u.secret_spans() {
+        if s.start < at || s.end > src.len() {
+            continue;
+        }
+        out.push_str(&src[at..s.start]);
+        out.push_str(MASK);
+        at = s.end;
+    }
+    out.push_str(&src[at..]);
+    out
 }
 
 /// Removes every password from the URL text and returns `(url_without_password, password)`.

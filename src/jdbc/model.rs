@@ -64,8 +64,8 @@ pub enum Variant {
     SqlServer { host: Option<String>, instance: Option<String>, port: Option<u16> },
     /// `sub` is `loadbalance` or `replication` when given (`jdbc:mysql:loadbalance://`).
     MySql { sub: Option<String> },
-    /// Embedded with an optional sub-subprotocol (`memory`, `directory`, `classpath`,
-    /// `jar:(path)`), or the network client.
+    /// Embedded with an optional sub-subprotocol prefix as written (`memory:`, `directory:`,
+    /// `classpath:`, `jar:(path)`), or the network client.
     DerbyEmbedded { subsub: Option<String> },
     DerbyNetwork,
 }

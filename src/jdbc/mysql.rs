@@ -145,6 +145,18 @@ fn parse_authority(auth: &str, base: usize, url: &mut JdbcUrl, d: &mut Vec<Diagn
     for part in split_hosts(list) {
         let pbase = lbase + off;
         off += part.len() + 1;
+        // Two or more colons outside brackets: an IPv6 address, which split_host_port would
+        // misread as host `fe80` and port `:1:3306`.
+        if !part.starts_with('[') && part.matches(':').count() > 1 {
+            d.push(Diagnostic::error(
+                Code::UnbracketedIpv6,
+                pbase..pbase + part.len(),
+                "an IPv6 address must be enclosed in brackets",
+                "write `[address]` and put a port after it as `]:port`, e.g. `[fe80::1]:3306`",
+            ));
+            url.endpoints.push(Endpoint { host: None, port: None, host_span: pbase..pbase + part.len() });
+            continue;
+        }
         let (h, hspan, port) = split_host_port(part, pbase);
         let mut ep = Endpoint { host: None, port: None, host_span: hspan.clone() };
         if h.is_empty() {
@@ -153,13 +165,6 @@ fn parse_authority(auth: &str, base: usize, url: &mut JdbcUrl, d: &mut Vec<Diagn
                 hspan.start..hspan.start + 1.min(part.len()),
                 "an entry of the host list has no host name",
                 "remove the extra `,` or write the host",
-            ));
-        } else if h.contains(':') && !h.starts_with('[') {
-            d.push(Diagnostic::error(
-                Code::UnbracketedIpv6,
-                pbase..pbase + part.len(),
-                "an IPv6 address must be enclosed in brackets",
-                format!("write `[{part}]` (and `]:port` for a port)"),
             ));
         } else {
             ep.host = Some(check_host(h, hspan, d));

@@ -64,7 +64,9 @@ pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
     } else if !host.is_empty() {
         ep.host = Some(check_host(host, host_span.clone(), d));
     }
-    let mut i = host_len;
+    // After a bracketed IPv6 address (J307) the rest of the authority cannot be read the way
+    // the driver reads it; one error says it all.
+    let mut i = if host.starts_with('[') { auth.len() } else { host_len };
     let mut inst_span: Option<Span> = None;
     if auth[i..].starts_with('\\') {
         let end = auth[i + 1..].find(':').map_or(auth.len(), |j| i + 1 + j);
