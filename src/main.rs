@@ -1,1 +1,56 @@
-fn main() {}
+//! `travelerUtil`: a thin entry point. Parse, run, print the error chain once, exit with the
+//! documented code (see `exit.rs`).
+
+use clap::FromArgMatches;
+use std::io::Write;
+use std::process::ExitCode;
+use travelerutil::cli::{self, Cli, Command};
+use travelerutil::cmd::{self, Ctx};
+use travelerutil::error::Failure;
+use travelerutil::exit::Exit;
+
+fn main() -> ExitCode {
+    let argv = cli::normalize_argv(std::env::args_os());
+    let parsed = cli::command().try_get_matches_from(argv).and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
+        Ok(c) => c,
+        Err(e) => {
+            // --help and --version print to stdout and succeed; usage errors go to stderr.
+            let _ = e.print();
+            return if e.use_stderr() { Exit::Usage } else { Exit::Success }.into();
+        }
+    };
+    match run(cli) {
+        Ok(code) => code.into(),
+        Err(f) => report(f).into(),
+    }
+}
+
+fn run(cli: Cli) -> Result<Exit, Failure> {
+    match cli.command {
+        Command::Completions { shell } => {
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut cli::command(), "travelerUtil", &mut out);
+            out.flush()?;
+            Ok(Exit::Success)
+        }
+        Command::GenerateMan { dir } => {
+            travelerutil::manpages::write_all(&dir)?;
+            Ok(Exit::Success)
+        }
+        command => {
+            let mut ctx = Ctx::new(cli.global.with_env(|k| std::env::var_os(k)))?;
+            cmd::run(command, &mut ctx)
+        }
+    }
+}
+
+fn report(f: Failure) -> Exit {
+    // A closed pipe (`travelerUtil db show | head -1`) is not an error.
+    if f.error.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)) {
+        return Exit::Success;
+    }
+    let text = if f.summary_only { format!("{}", f.error) } else { format!("{:#}", f.error) };
+    eprintln!("travelerUtil: error: {text}");
+    f.exit
+}

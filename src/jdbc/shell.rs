@@ -69,9 +69,21 @@ pub fn detect<S: AsRef<str>>(words: &[S], known_keys: &[&str], secret_keys: &[&s
     let is_known = |w: &Word| w.value.is_some() && known_keys.iter().any(|k| k.eq_ignore_ascii_case(&w.key));
     let url_pos = parsed.iter().position(|w| w.key.eq_ignore_ascii_case("url") && w.value.is_some())?;
     let url_value = parsed[url_pos].value.clone().unwrap_or_default();
-    // Stray words: every unknown word right after url=.
-    let strays: Vec<&Word> = parsed[url_pos + 1..].iter().take_while(|w| !is_known(w)).collect();
     let kind = url_kind(&url_value);
+    // Stray words: the unknown words right after url=. Only URL families whose properties may
+    // hold blanks can lose words that way (JTOpen names such as `database name`, values such as
+    // `read committed`; mssql-jdbc and Derby values), and a word whose key is a near miss of a
+    // known key (`usr=`) is a typo, not a piece of URL.
+    let blanks_possible = matches!(kind, Some(Kind::As400 | Kind::SqlServer | Kind::Derby));
+    let near_miss = |w: &Word| {
+        let k = w.key.to_ascii_lowercase();
+        known_keys.iter().any(|kk| strsim::damerau_levenshtein(&k, kk) <= 2.min(kk.len().saturating_sub(1)))
+    };
+    let strays: Vec<&Word> = if blanks_possible {
+        parsed[url_pos + 1..].iter().take_while(|w| !is_known(w) && !near_miss(w)).collect()
+    } else {
+        Vec::new()
+    };
     let rebuild = |url: &str, members: &[usize]| -> Vec<String> {
         let mut out = Vec::new();
         for (i, w) in words.iter().enumerate() {
@@ -129,7 +141,8 @@ pub fn detect<S: AsRef<str>>(words: &[S], known_keys: &[&str], secret_keys: &[&s
             ),
             url: (w.index == url_pos).then(|| value.clone()),
             words: vec![w.index],
-            fixed_words: rebuild(&url_value, &[]),
+            // Show where the lost part goes, inside the quotes.
+            fixed_words: rebuild(&format!("{url_value}..."), &[]),
         });
     }
     if matches!(kind, Some(Kind::As400 | Kind::SqlServer)) && !url_value.contains(';') {
@@ -139,7 +152,7 @@ pub fn detect<S: AsRef<str>>(words: &[S], known_keys: &[&str], secret_keys: &[&s
             message: "the URL has no `;property=value` part; if you typed one, the shell cut the URL at the `;` and ran the rest as another command".into(),
             url: Some(url_value.clone()),
             words: vec![url_pos],
-            fixed_words: rebuild(&url_value, &[]),
+            fixed_words: rebuild(&format!("{url_value};..."), &[]),
         });
     }
     None
@@ -283,6 +296,14 @@ mod tests {
         assert_eq!(det(&["url=jdbc:as400://host;database name=IASP1", "user=U"]), None);
         assert_eq!(det(&["url=jdbc:db2://h:50000/TRAVELER", "user=U"]), None);
         assert_eq!(det(&["user=U", "pw=x"]), None);
+    }
+
+    #[test]
+    fn a_mistyped_key_is_not_a_url_piece() {
+        // `usr=` is a typo of `user=`; the command layer reports it as an unknown key.
+        assert_eq!(det(&["url=jdbc:as400://h;database name=X", "usr=U"]), None);
+        // Db2 and MySQL URLs hold no blanks: a stray word there is never a URL piece.
+        assert_eq!(det(&["url=jdbc:db2://h:50000/T", "name=IASP1"]), None);
     }
 
     #[test]

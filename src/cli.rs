@@ -1,0 +1,256 @@
+//! The command line, first layer: clap definitions only. The doc comments *are* the help text
+//! and the man pages (generated into `man/` from these definitions).
+//!
+//! The grammar stays compatible with travelerUtil:
+//! `travelerUtil [debug] <db|ssl|log|pmr|support|help> [action] [key=value ...]`. The
+//! `key=value` words are validated into domain requests by `crate::args` (second layer); the
+//! modern options (`--json`, `--home`, ...) sit beside them and may appear anywhere.
+
+use clap::builder::styling;
+use clap::{ArgAction, Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+const STYLES: styling::Styles = styling::Styles::styled()
+    .header(styling::AnsiColor::Yellow.on_default().bold())
+    .usage(styling::AnsiColor::Yellow.on_default().bold())
+    .literal(styling::AnsiColor::Green.on_default().bold())
+    .placeholder(styling::AnsiColor::Cyan.on_default());
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "travelerUtil",
+    version,
+    about = "Administer a Notes Traveler server: enterprise database, TLS stores, logs, support uploads",
+    long_about = "Administer a Notes Traveler server: the enterprise database of an HA pool (db), the \
+TLS keystore and truststore passwords (ssl), the server logs (log) and support uploads (pmr, support).\n\n\
+Settings are kept in one file encrypted with AES-256-GCM, whose key lives in a separate file. \
+Passwords are never printed: they show as *****.\n\n\
+Quote URLs that contain `;` or blanks, or leave `url=` out to be prompted: the prompt reads the \
+line verbatim, so `jdbc:as400://host;database name=IASP1` needs no quoting there.",
+    styles = STYLES,
+    max_term_width = 100,
+    propagate_version = true,
+    subcommand_required = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOpts,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options accepted before or after any command. The TRAVELERUTIL_* variables are read by
+/// [`GlobalOpts::with_env`], not by clap: an empty variable (`TRAVELERUTIL_HOME=`) must mean
+/// "unset", while clap rejects it as a missing value.
+#[derive(Debug, Args, Clone, Default)]
+pub struct GlobalOpts {
+    /// Print machine-readable JSON on stdout (schemas in docs/json.md).
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Directory of the encrypted store [env: TRAVELERUTIL_HOME]. Default: <data dir>/traveler/util
+    /// when a Domino data directory is known, else ~/.config/travelerutil.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub home: Option<PathBuf>,
+
+    /// The Domino data directory, where notes.ini, traveler/ and IBM_TECHNICAL_SUPPORT/ live
+    /// [env: TRAVELERUTIL_DATA_DIR].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Never prompt: a missing value is an error naming its key. For scripts and CI
+    /// [env: TRAVELERUTIL_NO_INPUT=1].
+    #[arg(long, global = true)]
+    pub no_input: bool,
+
+    /// Answer yes to confirmations (`db remove`).
+    #[arg(short = 'y', long, global = true)]
+    pub yes: bool,
+
+    /// Print only errors (and the data asked for).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// More detail on stderr; `debug` as the first word does the same (travelerUtil's form).
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The enterprise database of an HA pool (Db2, Db2 for IBM i, SQL Server, MySQL) or the
+    /// standalone Derby default.
+    #[command(subcommand_required = true, arg_required_else_help = true)]
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+    },
+    /// TLS keystore and truststore passwords (not implemented yet).
+    Ssl(Unimplemented),
+    /// Collect or clear the Traveler logs (not implemented yet).
+    Log(Unimplemented),
+    /// Support cases and uploads, IBM naming (not implemented yet).
+    Pmr(Unimplemented),
+    /// Support cases and uploads, HCL naming (not implemented yet).
+    Support(Unimplemented),
+    /// Run commands from a file (or `-` for stdin), one per line, POSIX quoting, `#` comments.
+    ///
+    /// Stops at the first failing line and names it; exits with that line's code. Secrets on a
+    /// line are never echoed. Global options given to `batch` apply to every line.
+    Batch {
+        /// The batch file, or `-` for standard input.
+        #[arg(value_name = "FILE|-")]
+        file: String,
+    },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Write the man pages into a directory (how man/ is generated).
+    #[command(hide = true)]
+    GenerateMan {
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbAction {
+    /// Show the database settings: mode, database kind, URL and user (password as *****),
+    /// driver jar, ODBC driver, the store's location, and a command that reproduces them.
+    Show,
+    /// Store the enterprise database settings, after validating them.
+    ///
+    /// Keys (matched case-insensitively):
+    ///   url=JDBC-URL      jdbc:db2://, jdbc:as400:, jdbc:sqlserver://, jdbc:mysql://, jdbc:derby:
+    ///   user=NAME         the database user
+    ///   pw=PASSWORD       the password; pw=- reads one line from stdin (pw=... on the command
+    ///                     line works but shows in `ps` and shell history)
+    ///   path=JAR          the JDBC driver jar (e.g. jt400.jar, db2jcc4.jar)
+    ///   driver=NAME       the ODBC driver `db check` should use
+    ///   force             save without probing the database
+    ///
+    /// A stored URL or path is not asked for again, so `db set user=... pw=...` only rotates
+    /// the credentials. Missing values are prompted for (raw line: `;` and blanks need no
+    /// quoting at the prompt). Password sources, first found wins: pw= on the command line,
+    /// TRAVELERUTIL_DB_PW, a password inside the URL (moved out of it), the stored password
+    /// (when the user is unchanged), the prompt.
+    #[command(verbatim_doc_comment)]
+    Set(SetArgs),
+    /// Probe the stored database through ODBC (not implemented yet).
+    Check(Unimplemented),
+    /// Remove the enterprise settings and revert to the standalone Derby database.
+    Remove,
+}
+
+#[derive(Debug, Args)]
+pub struct SetArgs {
+    /// Validate and print what would be stored; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// url=, user=, pw=, path=, driver=, force. Options such as --json may come before, between
+    /// or after these words.
+    #[arg(value_name = "KEY=VALUE")]
+    pub words: Vec<String>,
+}
+
+/// Arguments of a command group that is not implemented yet: everything is accepted so the
+/// answer is "not implemented" rather than a usage error.
+#[derive(Debug, Args)]
+pub struct Unimplemented {
+    #[arg(value_name = "ARGS", allow_hyphen_values = true, trailing_var_arg = true, hide = true)]
+    pub args: Vec<String>,
+}
+
+impl GlobalOpts {
+    /// Fills what the command line left open from the environment: a flag beats its variable,
+    /// and an empty variable counts as unset.
+    pub fn with_env(mut self, env: impl Fn(&str) -> Option<std::ffi::OsString>) -> GlobalOpts {
+        let var = |k: &str| env(k).filter(|v| !v.is_empty());
+        if self.home.is_none() {
+            self.home = var("TRAVELERUTIL_HOME").map(PathBuf::from);
+        }
+        if self.data_dir.is_none() {
+            self.data_dir = var("TRAVELERUTIL_DATA_DIR").map(PathBuf::from);
+        }
+        if !self.no_input {
+            self.no_input = var("TRAVELERUTIL_NO_INPUT").is_some_and(|v| {
+                !matches!(v.to_string_lossy().to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off")
+            });
+        }
+        self
+    }
+}
+
+/// The full command definition: the derive plus the parts built at run time (the exit status
+/// table comes from [`crate::exit::Exit`], so help, man page and code cannot disagree).
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    Cli::command().after_long_help(after_help())
+}
+
+fn after_help() -> String {
+    format!(
+        "EXIT STATUS:\n{}\n\n\
+ENVIRONMENT:\n\
+  TRAVELERUTIL_HOME       store directory (like --home)\n\
+  TRAVELERUTIL_DATA_DIR   Domino data directory (like --data-dir)\n\
+  TRAVELERUTIL_NO_INPUT   set to 1 to never prompt (like --no-input)\n\
+  TRAVELERUTIL_DB_PW      database password for `db set` (after pw= on the command line)\n\
+  NO_COLOR                no colour in diagnostics\n\n\
+EXAMPLES:\n\
+  travelerUtil db set 'url=jdbc:as400://ibmi.example.com;database name=IASP1' user=LNTUSER\n\
+  travelerUtil db set user=LNTUSER      # prompts for the URL: nothing needs quoting there\n\
+  travelerUtil db show --json",
+        crate::exit::Exit::table_plain()
+    )
+}
+
+/// travelerUtil compatibility before clap sees argv: a leading `debug` word means `-v`, and
+/// `-help`/`-h`-style single-dash help means `--help`.
+pub fn normalize_argv(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let mut out: Vec<std::ffi::OsString> = Vec::new();
+    let mut seen_command = false;
+    for (i, a) in args.into_iter().enumerate() {
+        let s = a.to_string_lossy();
+        if i > 0 && !seen_command && s.eq_ignore_ascii_case("debug") {
+            out.push("-v".into());
+            continue;
+        }
+        if s == "-help" || s == "-?" {
+            out.push("--help".into());
+            continue;
+        }
+        if i > 0 && !s.starts_with('-') {
+            seen_command = true;
+        }
+        out.push(a);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+        assert!(command().render_long_help().to_string().contains(" 78  store or key problem"));
+    }
+
+    #[test]
+    fn debug_word_and_dash_help() {
+        let v = normalize_argv(["travelerUtil", "debug", "db", "show"].map(Into::into));
+        assert_eq!(v, ["travelerUtil", "-v", "db", "show"].map(std::ffi::OsString::from));
+        // `debug` after the command is an ordinary word (e.g. a value).
+        let v = normalize_argv(["travelerUtil", "db", "set", "debug"].map(Into::into));
+        assert_eq!(v[3], "debug");
+        let v = normalize_argv(["travelerUtil", "-help"].map(Into::into));
+        assert_eq!(v[1], "--help");
+    }
+}

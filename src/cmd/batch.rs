@@ -1,0 +1,115 @@
+//! `travelerUtil batch FILE|-`: one command per line, POSIX quoting (shell-words), `#` comments.
+//!
+//! Stops at the first failing line and names its number. A line's text is never echoed: it
+//! may hold a secret (`pw=...`). Global options given to `batch` apply to every line; a line's
+//! own options add to them.
+
+use super::Ctx;
+use crate::cli::{self, Cli, Command, GlobalOpts};
+use crate::error::Failure;
+use crate::exit::Exit;
+use clap::FromArgMatches;
+use std::io::Read;
+
+pub fn run(file: &str, ctx: &mut Ctx) -> Result<Exit, Failure> {
+    let text = if file == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| Failure::new(Exit::Io, anyhow::Error::new(e).context("reading the batch from stdin")))?;
+        ctx.stdin_taken = true;
+        s
+    } else {
+        std::fs::read_to_string(file).map_err(|e| {
+            let exit = if e.kind() == std::io::ErrorKind::NotFound { Exit::NotFound } else { Exit::Io };
+            Failure::new(exit, anyhow::Error::new(e).context(format!("reading the batch file {file}")))
+        })?
+    };
+    let lines = parse(&text).map_err(|(n, e)| Failure::input(format!("batch line {n}: {e}")))?;
+    let mut ran = 0;
+    for (n, words) in lines {
+        let argv = cli::normalize_argv(std::iter::once("travelerUtil".into()).chain(words.into_iter().map(Into::into)));
+        let matches = cli::command()
+            .try_get_matches_from(argv)
+            .map_err(|e| Failure::usage(format!("batch line {n}: {}", first_line(&e.to_string()))))?;
+        let line = Cli::from_arg_matches(&matches).map_err(|e| Failure::usage(format!("batch line {n}: {e}")))?;
+        if matches!(line.command, Command::Batch { .. }) {
+            return Err(Failure::usage(format!("batch line {n}: a batch cannot run another batch")));
+        }
+        let mut sub = Ctx::new(merge(&ctx.global, line.global))?;
+        sub.stdin_taken = ctx.stdin_taken;
+        match super::run(line.command, &mut sub) {
+            Ok(Exit::Success) => ran += 1,
+            Ok(code) => {
+                return Err(Failure::msg(code, format!("batch stopped at line {n} (exit {code}); {ran} line(s) before it succeeded")));
+            }
+            Err(mut f) => {
+                f.error = f.error.context(format!("batch stopped at line {n}; {ran} line(s) before it succeeded"));
+                f.summary_only = false;
+                return Err(f);
+            }
+        }
+    }
+    ctx.info(format!("batch: {ran} command(s) succeeded"));
+    Ok(Exit::Success)
+}
+
+/// Splits a batch into `(line number, words)`, skipping blank lines and `#` comments. A leading
+/// `travelerUtil` (or a path ending in it) on a line is accepted and dropped.
+pub fn parse(text: &str) -> Result<Vec<(usize, Vec<String>)>, (usize, String)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let mut words = crate::jdbc::shell::posix_split(line).map_err(|e| (n, format!("{e} (check the quotes)")))?;
+        // shell-words keeps `#` words; a `#` starting a word begins a comment (POSIX 2.3).
+        if let Some(c) = words.iter().position(|w| w.starts_with('#')) {
+            words.truncate(c);
+        }
+        if words.first().is_some_and(|w| w == "travelerUtil" || w.ends_with("/travelerUtil")) {
+            words.remove(0);
+        }
+        if !words.is_empty() {
+            out.push((n, words));
+        }
+    }
+    Ok(out)
+}
+
+fn merge(outer: &GlobalOpts, line: GlobalOpts) -> GlobalOpts {
+    GlobalOpts {
+        json: outer.json || line.json,
+        home: line.home.or_else(|| outer.home.clone()),
+        data_dir: line.data_dir.or_else(|| outer.data_dir.clone()),
+        no_input: outer.no_input || line.no_input,
+        yes: outer.yes || line.yes,
+        quiet: outer.quiet || line.quiet,
+        verbose: outer.verbose.max(line.verbose),
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim_start_matches("error: ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_quotes_and_comments() {
+        let b = "# provisioning\n\ndb set 'url=jdbc:as400://h;database name=IASP1' user=U  # inline\n  travelerUtil db show\n";
+        let p = parse(b).unwrap();
+        assert_eq!(p.len(), 2);
+        assert_eq!(p[0], (3, vec!["db".into(), "set".into(), "url=jdbc:as400://h;database name=IASP1".into(), "user=U".into()]));
+        assert_eq!(p[1], (4, vec!["db".to_string(), "show".into()]));
+    }
+
+    #[test]
+    fn unbalanced_quote_names_the_line() {
+        assert_eq!(parse("db show\ndb set 'url=x\n").unwrap_err().0, 2);
+    }
+}

@@ -1,0 +1,554 @@
+//! `db show | set | check | remove`: the enterprise database settings.
+
+use super::Ctx;
+use crate::args::{self, ArgError, Key};
+use crate::cli::{DbAction, SetArgs};
+use crate::error::Failure;
+use crate::exit::Exit;
+use crate::jdbc::{self, Diagnostic, JdbcUrl, Kind, MASK, shell};
+use crate::secret::Secret;
+use crate::store::{DbSettings, Settings};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// The keys of `db set`, in travelerUtil's spelling.
+pub const SET_KEYS: &[Key] = &[
+    Key::value("url"),
+    Key::value("user"),
+    Key::secret("pw"),
+    Key::value("path"),
+    Key::value("driver"),
+    Key::flag("force"),
+];
+
+/// The environment variable `db set` reads the password from (after `pw=`).
+pub const PW_ENV: &str = "TRAVELERUTIL_DB_PW";
+
+pub fn run(action: DbAction, ctx: &mut Ctx) -> Result<Exit, Failure> {
+    match action {
+        DbAction::Show => show(ctx),
+        DbAction::Set(args) => set(ctx, &args),
+        DbAction::Check(_) => super::not_implemented("db check"),
+        DbAction::Remove => remove(ctx),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// show
+
+#[derive(Serialize)]
+struct StoreJson {
+    dir: PathBuf,
+    file: PathBuf,
+    source: crate::location::Source,
+    exists: bool,
+}
+
+#[derive(Serialize)]
+struct ShowJson<'a> {
+    mode: &'static str,
+    kind: Option<Kind>,
+    url: Option<jdbc::model::UrlReport<'a>>,
+    url_text: Option<String>,
+    user: Option<&'a str>,
+    password: Option<&'static str>,
+    password_set: bool,
+    path: Option<&'a Path>,
+    driver: Option<&'a str>,
+    derby: Option<PathBuf>,
+    store: StoreJson,
+    reproduce: Option<String>,
+}
+
+fn store_json(ctx: &Ctx) -> StoreJson {
+    StoreJson {
+        dir: ctx.store.dir().to_path_buf(),
+        file: ctx.store.store_path(),
+        source: ctx.store_source,
+        exists: ctx.store.store_path().exists(),
+    }
+}
+
+fn show(ctx: &Ctx) -> Result<Exit, Failure> {
+    let settings = ctx.store.load()?;
+    let db = settings.as_ref().and_then(|s| s.db.as_ref());
+    let analysis = db.map(|d| jdbc::parse(&d.url));
+    let url = analysis.as_ref().and_then(|a| a.url.as_ref());
+    let derby = ctx.global.data_dir.as_ref().map(|d| d.join("traveler").join("ntsdb"));
+    let shown_url = match (db, url) {
+        (Some(d), Some(u)) => Some(jdbc::mask(&d.url, u)),
+        (Some(d), None) => Some(d.url.clone()),
+        _ => None,
+    };
+    let reproduce = db.map(|d| reproduce_command(d, shown_url.as_deref().unwrap_or_default()));
+    if ctx.global.json {
+        return ctx
+            .json(&ShowJson {
+                mode: if db.is_some() { "enterprise" } else { "standalone" },
+                kind: url.map(|u| u.kind),
+                url: url.map(JdbcUrl::report),
+                url_text: shown_url,
+                user: db.and_then(|d| d.user.as_deref()),
+                password: db.and_then(|d| d.password.as_ref()).map(|_| MASK),
+                password_set: db.is_some_and(|d| d.password.is_some()),
+                path: db.and_then(|d| d.path.as_deref()),
+                driver: db.and_then(|d| d.driver.as_deref()),
+                derby,
+                store: store_json(ctx),
+                reproduce,
+            })
+            .map(|()| Exit::Success);
+    }
+    let mut t = String::new();
+    let line = |t: &mut String, k: &str, v: &str| t.push_str(&format!("{k:<10} {v}\n"));
+    match db {
+        None => {
+            let where_ = derby.map(|p| format!(": {}", p.display())).unwrap_or_default();
+            line(&mut t, "mode:", &format!("standalone (embedded Derby{where_})"));
+        }
+        Some(d) => {
+            let kind = url.map(|u| u.kind.product()).unwrap_or("unrecognised URL");
+            line(&mut t, "mode:", &format!("enterprise ({kind})"));
+            line(&mut t, "url:", shown_url.as_deref().unwrap_or_default());
+            line(&mut t, "user:", d.user.as_deref().unwrap_or("(none)"));
+            line(&mut t, "password:", if d.password.is_some() { MASK } else { "(none)" });
+            line(&mut t, "path:", &d.path.as_ref().map_or("(none)".into(), |p| p.display().to_string()));
+            line(&mut t, "driver:", d.driver.as_deref().unwrap_or("(chosen by db check)"));
+        }
+    }
+    let exists = if ctx.store.store_path().exists() { "" } else { " (not created yet)" };
+    line(
+        &mut t,
+        "store:",
+        &format!("{}{exists} (from {})", ctx.store.store_path().display(), ctx.store_source.describe()),
+    );
+    if let Some(r) = reproduce {
+        line(&mut t, "reproduce:", &r);
+    }
+    ctx.out(&t)?;
+    Ok(Exit::Success)
+}
+
+/// A `db set` line that recreates the settings, quoted for bash and Qshell, without `pw=`.
+fn reproduce_command(d: &DbSettings, shown_url: &str) -> String {
+    let mut words = vec![format!("url={shown_url}")];
+    if let Some(u) = &d.user {
+        words.push(format!("user={u}"));
+    }
+    if let Some(p) = &d.path {
+        words.push(format!("path={}", p.display()));
+    }
+    if let Some(dr) = &d.driver {
+        words.push(format!("driver={dr}"));
+    }
+    shell::posix_command(&["travelerUtil", "db", "set"], &words)
+}
+
+// ---------------------------------------------------------------------------------------------
+// set
+
+/// Where the password came from (reported, never the value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum PwSource {
+    CommandLine,
+    Stdin,
+    Env,
+    Url,
+    Stored,
+    Prompt,
+    None,
+}
+
+impl PwSource {
+    fn describe(self) -> &'static str {
+        match self {
+            PwSource::CommandLine => "pw= on the command line",
+            PwSource::Stdin => "standard input (pw=-)",
+            PwSource::Env => PW_ENV,
+            PwSource::Url => "the URL (moved into the encrypted store)",
+            PwSource::Stored => "the store (unchanged)",
+            PwSource::Prompt => "the prompt",
+            PwSource::None => "none",
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SetJson<'a> {
+    status: &'static str,
+    dry_run: bool,
+    url: Option<jdbc::model::UrlReport<'a>>,
+    user: Option<&'a str>,
+    password_set: bool,
+    password_source: PwSource,
+    path: Option<&'a Path>,
+    driver: Option<&'a str>,
+    warnings: Vec<&'a Diagnostic>,
+    errors: Vec<&'a Diagnostic>,
+    store: StoreJson,
+}
+
+fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
+    // The shell's marks first: stray pieces of a split URL would otherwise read as unknown keys.
+    let key_names: Vec<&str> = SET_KEYS.iter().map(|k| k.name).collect();
+    if let Some(split) = shell::detect(&a.words, &key_names, &["pw"]) {
+        report_split(ctx, &split)?;
+    }
+    let mut words = match args::parse(&a.words, SET_KEYS) {
+        Ok(w) => w,
+        Err(ArgError::Help) => return print_set_help(ctx),
+        Err(e) => {
+            let hint = e.hint().map(|h| format!("\n  {h}")).unwrap_or_default();
+            return Err(Failure::usage(format!("db set: {e}{hint}")));
+        }
+    };
+    // A URL given on the command line is checked before anything is locked or created, so a
+    // failed command leaves no trace at all.
+    let url_given = words.take("url");
+    let early = match &url_given {
+        Some(u) => Some(validate_url(ctx, u, a.dry_run)?),
+        None => None,
+    };
+    let lock = ctx.store.lock()?;
+    let mut settings = lock.read()?.unwrap_or_default();
+    let stored = settings.db.clone();
+
+    // URL: given, else stored (never asked again), else prompted as one raw line.
+    let (url_text, analysis) = match (url_given, early, stored.as_ref()) {
+        (Some(u), Some(a), _) => (u, a),
+        (_, _, Some(s)) => (s.url.clone(), validate_url(ctx, &s.url, a.dry_run)?),
+        (_, _, None) => {
+            ensure_stdin(ctx, "url")?;
+            let u = ctx.prompter.line("url", "JDBC URL (typed as-is: `;` and blanks need no quoting here)", None)?;
+            let an = validate_url(ctx, &u, a.dry_run)?;
+            (u, an)
+        }
+    };
+    let Some(url) = analysis.url.as_ref() else {
+        return Err(Failure::input("the URL could not be read; nothing was saved"));
+    };
+    let (url_to_store, url_password) = jdbc::lift_password(&url_text, url);
+
+    // User: given, else stored, else prompted.
+    let user_given = words.take("user");
+    let user = match (user_given.clone(), stored.as_ref().and_then(|s| s.user.clone())) {
+        (Some(u), _) => Some(u),
+        (None, Some(u)) => Some(u),
+        (None, None) => {
+            ensure_stdin(ctx, "user")?;
+            let u = ctx.prompter.line("user", "Database user", None)?;
+            if u.is_empty() { None } else { Some(u) }
+        }
+    };
+    let user_changed = stored.as_ref().map(|s| s.user.as_deref()) != Some(user.as_deref());
+
+    // Password, first found wins.
+    let (password, source) = resolve_password(ctx, words.take("pw"), url_password, stored.as_ref(), user_changed)?;
+
+    // JDBC jar: given, else stored; asked for only on a first configuration (optional: an
+    // empty answer means none), as the original asks for what it has not found.
+    let path_given = words.take("path");
+    let path = match (&path_given, stored.as_ref()) {
+        (Some(p), _) => (!p.is_empty()).then(|| absolute(p)),
+        (None, Some(s)) => s.path.clone(),
+        (None, None) if ctx.global.no_input || ctx.stdin_taken => None,
+        (None, None) => {
+            let p = ctx.prompter.line("path", "JDBC driver jar (path=; empty for none)", None)?;
+            (!p.is_empty()).then(|| absolute(&p))
+        }
+    };
+    if path_given.is_some()
+        && let Some(p) = &path
+        && !p.exists()
+    {
+        ctx.warn(format!("path={} does not exist (yet); `db check` will verify it", p.display()));
+    }
+    let driver = words.take("driver").or_else(|| stored.as_ref().and_then(|s| s.driver.clone()));
+    let _force = words.flag("force");
+    if source != PwSource::None && source != PwSource::Stored {
+        ctx.info(format!("password: from {}", source.describe()));
+    }
+
+    let new = DbSettings { url: url_to_store, user, password, path, driver };
+    let unchanged = stored.as_ref() == Some(&new);
+    if a.dry_run {
+        return dry_run_output(ctx, &analysis, &new, source, unchanged);
+    }
+    if unchanged {
+        if ctx.global.json {
+            emit_set_json(ctx, "unchanged", false, &analysis, Some(&new), source)?;
+        }
+        ctx.info("db settings unchanged");
+        return Ok(Exit::Success);
+    }
+    settings.db = Some(new);
+    lock.write(&settings)?;
+    let saved = settings.db.as_ref();
+    if ctx.global.json {
+        emit_set_json(ctx, "saved", false, &analysis, saved, source)?;
+    }
+    ctx.info(format!(
+        "db settings saved to {} ({})",
+        ctx.store.store_path().display(),
+        url.kind.product()
+    ));
+    Ok(Exit::Success)
+}
+
+/// `pw=` (argv or `-` for stdin) > TRAVELERUTIL_DB_PW > the URL's own password > the stored
+/// password when the user is unchanged > the prompt.
+fn resolve_password(
+    ctx: &Ctx,
+    given: Option<String>,
+    from_url: Option<String>,
+    stored: Option<&DbSettings>,
+    user_changed: bool,
+) -> Result<(Option<Secret>, PwSource), Failure> {
+    let url_dropped = |ctx: &Ctx, from_url: &Option<String>| {
+        if from_url.is_some() {
+            ctx.warn("the URL's password was dropped: the password given separately is used");
+        }
+    };
+    if let Some(g) = given {
+        url_dropped(ctx, &from_url);
+        if g == "-" {
+            if ctx.stdin_taken {
+                return Err(Failure::usage("pw=- cannot read stdin: the batch itself is being read from stdin"));
+            }
+            let line = crate::prompt::read_stdin_line()?
+                .ok_or_else(|| Failure::usage("pw=-: standard input is empty (expected one line with the password)"))?;
+            return Ok((Some(Secret::new(line)), PwSource::Stdin));
+        }
+        ctx.warn("pw= on the command line is visible in `ps` and kept in shell history; prefer pw=-, TRAVELERUTIL_DB_PW or the prompt");
+        return Ok((Some(Secret::new(g)), PwSource::CommandLine));
+    }
+    // An empty variable counts as unset, like every TRAVELERUTIL_* variable.
+    if let Some(v) = std::env::var_os(PW_ENV).filter(|v| !v.is_empty()) {
+        url_dropped(ctx, &from_url);
+        let v = v.into_string().map_err(|_| Failure::input(format!("{PW_ENV} is not valid UTF-8")))?;
+        return Ok((Some(Secret::new(v)), PwSource::Env));
+    }
+    if let Some(u) = from_url {
+        return Ok((Some(Secret::new(u)), PwSource::Url));
+    }
+    if !user_changed && let Some(p) = stored.and_then(|s| s.password.clone()) {
+        return Ok((Some(p), PwSource::Stored));
+    }
+    ensure_stdin(ctx, "pw")?;
+    let p = ctx.prompter.password("pw", "Database password")?;
+    Ok((Some(p), PwSource::Prompt))
+}
+
+/// Prompts read stdin; inside a batch read from stdin they cannot.
+fn ensure_stdin(ctx: &Ctx, key: &str) -> Result<(), Failure> {
+    if ctx.stdin_taken && !ctx.global.no_input {
+        return Err(Failure::usage(format!(
+            "`{key}` is missing, and it cannot be prompted for while the batch is read from stdin: give `{key}=...`"
+        )));
+    }
+    Ok(())
+}
+
+fn absolute(p: &str) -> PathBuf {
+    // Not canonicalized: a jt400.jar symlink to the system's copy must stay a symlink (the
+    // first seed article explains why copies go stale).
+    std::path::absolute(p).unwrap_or_else(|_| PathBuf::from(p))
+}
+
+/// Parses the URL, prints its diagnostics (stderr), and fails when it has errors.
+fn validate_url(ctx: &Ctx, url_text: &str, dry_run: bool) -> Result<jdbc::Analysis, Failure> {
+    let analysis = jdbc::parse(url_text);
+    if analysis.has_errors() || !ctx.global.json {
+        print_diagnostics(ctx, url_text, &analysis);
+    }
+    if !analysis.has_errors() {
+        return Ok(analysis);
+    }
+    if ctx.global.json {
+        emit_set_json(ctx, "invalid", dry_run, &analysis, None, PwSource::None)?;
+    }
+    let n = analysis.errors().count();
+    let mut f = Failure::input(format!("the URL has {n} error{}; nothing was saved", if n == 1 { "" } else { "s" }));
+    f.summary_only = true;
+    Err(f)
+}
+
+fn print_diagnostics(ctx: &Ctx, url: &str, a: &jdbc::Analysis) {
+    if ctx.global.quiet && !a.has_errors() {
+        return;
+    }
+    let masks = a.url.as_ref().map(JdbcUrl::secret_spans).unwrap_or_default();
+    for d in &a.diagnostics {
+        if ctx.global.quiet && !d.is_error() {
+            continue;
+        }
+        eprintln!("{}", jdbc::diag::render_masked(url, &masks, d, ctx.style));
+    }
+}
+
+fn report_split(ctx: &Ctx, s: &shell::ShellSplit) -> Result<(), Failure> {
+    let prefix = ["travelerUtil", "db", "set"];
+    let mut msg = format!("{}[{}]: {}\n", if s.is_error { "error" } else { "warning" }, s.code, s.message);
+    if let Some(u) = &s.url
+        && s.code == jdbc::Code::ShellSplitUrl
+    {
+        msg.push_str(&format!("  the URL was probably: {u}\n"));
+    }
+    msg.push_str(&format!(
+        "  bash, sh and Qshell:  {}\n  CL:                   {}\n  or leave out url= and type the URL at the prompt, where nothing needs quoting",
+        shell::posix_command(&prefix, &s.fixed_words),
+        shell::cl_command(&prefix, &s.fixed_words),
+    ));
+    if s.is_error {
+        eprintln!("{msg}");
+        let mut f = Failure::input("the command line was split by the shell; nothing was saved");
+        f.summary_only = true;
+        return Err(f);
+    }
+    if !ctx.global.quiet {
+        eprintln!("{msg}");
+    }
+    Ok(())
+}
+
+fn print_set_help(ctx: &Ctx) -> Result<Exit, Failure> {
+    let mut cmd = crate::cli::command();
+    let help = cmd
+        .find_subcommand_mut("db")
+        .and_then(|db| db.find_subcommand_mut("set"))
+        .map(|c| c.render_long_help().to_string())
+        .unwrap_or_default();
+    ctx.out(&help)?;
+    Ok(Exit::Success)
+}
+
+fn emit_set_json(
+    ctx: &Ctx,
+    status: &'static str,
+    dry_run: bool,
+    a: &jdbc::Analysis,
+    new: Option<&DbSettings>,
+    source: PwSource,
+) -> Result<(), Failure> {
+    ctx.json(&SetJson {
+        status,
+        dry_run,
+        url: a.valid().map(JdbcUrl::report),
+        user: new.and_then(|n| n.user.as_deref()),
+        password_set: new.is_some_and(|n| n.password.is_some()),
+        password_source: source,
+        path: new.and_then(|n| n.path.as_deref()),
+        driver: new.and_then(|n| n.driver.as_deref()),
+        warnings: a.warnings().collect(),
+        errors: a.errors().collect(),
+        store: store_json(ctx),
+    })
+}
+
+fn dry_run_output(
+    ctx: &Ctx,
+    a: &jdbc::Analysis,
+    new: &DbSettings,
+    source: PwSource,
+    unchanged: bool,
+) -> Result<Exit, Failure> {
+    let status = if unchanged { "unchanged" } else { "would-save" };
+    if ctx.global.json {
+        emit_set_json(ctx, status, true, a, Some(new), source)?;
+        return Ok(Exit::Success);
+    }
+    let shown = a.url.as_ref().map(|u| jdbc::mask(&new.url, u)).unwrap_or_default();
+    let mut t = format!("dry run: {} (nothing written)\n", if unchanged { "the settings are unchanged" } else { "would store" });
+    t.push_str(&format!("{:<10} {shown}\n", "url:"));
+    if let Some(u) = a.url.as_ref() {
+        t.push_str(&format!("{:<10} {}\n", "database:", u.kind.product()));
+    }
+    t.push_str(&format!("{:<10} {}\n", "user:", new.user.as_deref().unwrap_or("(none)")));
+    t.push_str(&format!(
+        "{:<10} {}\n",
+        "password:",
+        if new.password.is_some() { format!("{MASK} (from {})", source.describe()) } else { "(none)".into() }
+    ));
+    t.push_str(&format!("{:<10} {}\n", "path:", new.path.as_ref().map_or("(none)".into(), |p| p.display().to_string())));
+    t.push_str(&format!("{:<10} {}\n", "driver:", new.driver.as_deref().unwrap_or("(chosen by db check)")));
+    t.push_str(&format!("{:<10} {}\n", "store:", ctx.store.store_path().display()));
+    ctx.out(&t)?;
+    Ok(Exit::Success)
+}
+
+// ---------------------------------------------------------------------------------------------
+// remove
+
+#[derive(Serialize)]
+struct RemoveJson {
+    status: &'static str,
+    removed: Option<RemovedJson>,
+    store: StoreJson,
+}
+
+#[derive(Serialize)]
+struct RemovedJson {
+    url: String,
+    user: Option<String>,
+    password_set: bool,
+    path: Option<PathBuf>,
+    driver: Option<String>,
+}
+
+fn remove(ctx: &Ctx) -> Result<Exit, Failure> {
+    // Read first without creating anything: removing from a store that does not exist is a no-op.
+    if ctx.store.load()?.and_then(|s| s.db).is_none() {
+        if ctx.global.json {
+            ctx.json(&RemoveJson { status: "nothing-to-remove", removed: None, store: store_json(ctx) })?;
+        }
+        ctx.info("nothing to remove: no enterprise database is configured (standalone Derby already)");
+        return Ok(Exit::Success);
+    }
+    let ok = ctx.prompter.confirm(
+        "Remove the enterprise database settings and revert to the standalone Derby database?",
+        "remove the database settings",
+        ctx.global.yes,
+    )?;
+    if !ok {
+        return Err(Failure::msg(Exit::Declined, "not removed (answered no)"));
+    }
+    let lock = ctx.store.lock()?;
+    let mut settings: Settings = lock.read()?.unwrap_or_default();
+    let Some(old) = settings.db.take() else {
+        ctx.info("nothing to remove: the settings were removed meanwhile");
+        return Ok(Exit::Success);
+    };
+    lock.write(&settings)?;
+    let masked = {
+        let a = jdbc::parse(&old.url);
+        a.url.as_ref().map_or(old.url.clone(), |u| jdbc::mask(&old.url, u))
+    };
+    if ctx.global.json {
+        ctx.json(&RemoveJson {
+            status: "removed",
+            removed: Some(RemovedJson {
+                url: masked,
+                user: old.user.clone(),
+                password_set: old.password.is_some(),
+                path: old.path.clone(),
+                driver: old.driver.clone(),
+            }),
+            store: store_json(ctx),
+        })?;
+    } else {
+        let mut t = String::from("removed:\n");
+        t.push_str(&format!("  url:      {masked}\n"));
+        t.push_str(&format!("  user:     {}\n", old.user.as_deref().unwrap_or("(none)")));
+        t.push_str(&format!("  password: {}\n", if old.password.is_some() { MASK } else { "(none)" }));
+        if let Some(p) = &old.path {
+            t.push_str(&format!("  path:     {}\n", p.display()));
+        }
+        if let Some(d) = &old.driver {
+            t.push_str(&format!("  driver:   {d}\n"));
+        }
+        t.push_str("mode:       standalone (embedded Derby)\n");
+        ctx.out(&t)?;
+    }
+    Ok(Exit::Success)
+}

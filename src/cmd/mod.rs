@@ -1,0 +1,96 @@
+//! Command layer: one module per command group over the pure domain modules.
+//!
+//! Output discipline: data goes to stdout (human text, or JSON with `--json`); prompts,
+//! progress, warnings and errors go to stderr. Secrets are never printed.
+
+pub mod batch;
+pub mod db;
+
+use crate::cli::{Command, GlobalOpts};
+use crate::error::Failure;
+use crate::exit::Exit;
+use crate::jdbc::Style;
+use crate::location::{self, Source};
+use crate::prompt::Prompter;
+use crate::store::Store;
+use std::io::{self, IsTerminal, Write};
+
+/// What every command gets: the global options, the store and how to talk to the admin.
+pub struct Ctx {
+    pub global: GlobalOpts,
+    pub prompter: Prompter,
+    /// Colour for diagnostics on stderr.
+    pub style: Style,
+    pub store: Store,
+    pub store_source: Source,
+    /// Set when stdin is the batch file itself, so `pw=-` and prompts cannot read it.
+    pub stdin_taken: bool,
+}
+
+impl Ctx {
+    /// `global` must already hold the environment's values ([`GlobalOpts::with_env`]).
+    pub fn new(global: GlobalOpts) -> Result<Ctx, Failure> {
+        let (dir, store_source) = location::from_env(global.home.as_deref(), global.data_dir.as_deref())
+            .map_err(|e| Failure::new(Exit::Usage, e))?;
+        let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        Ok(Ctx {
+            prompter: Prompter::new(global.no_input),
+            style: if color { Style::Color } else { Style::Plain },
+            store: Store::new(dir),
+            store_source,
+            stdin_taken: false,
+            global,
+        })
+    }
+
+    /// A progress or status line on stderr (silent with `-q`).
+    pub fn info(&self, msg: impl std::fmt::Display) {
+        if !self.global.quiet {
+            eprintln!("{msg}");
+        }
+    }
+
+    /// A warning on stderr (silent with `-q`).
+    pub fn warn(&self, msg: impl std::fmt::Display) {
+        if !self.global.quiet {
+            let (on, off) = match self.style {
+                Style::Color => ("\x1b[1;33m", "\x1b[0m"),
+                Style::Plain => ("", ""),
+            };
+            eprintln!("{on}warning{off}: {msg}");
+        }
+    }
+
+    /// Data on stdout.
+    pub fn out(&self, text: &str) -> Result<(), Failure> {
+        let mut o = io::stdout().lock();
+        o.write_all(text.as_bytes()).and_then(|()| o.flush()).map_err(Failure::from)
+    }
+
+    /// JSON data on stdout, pretty and newline-terminated.
+    pub fn json(&self, v: &impl serde::Serialize) -> Result<(), Failure> {
+        let mut s = serde_json::to_string_pretty(v)?;
+        s.push('\n');
+        self.out(&s)
+    }
+}
+
+pub fn run(command: Command, ctx: &mut Ctx) -> Result<Exit, Failure> {
+    match command {
+        Command::Db { action } => db::run(action, ctx),
+        Command::Batch { file } => batch::run(&file, ctx),
+        Command::Ssl(_) => not_implemented("ssl"),
+        Command::Log(_) => not_implemented("log"),
+        Command::Pmr(_) => not_implemented("pmr"),
+        Command::Support(_) => not_implemented("support"),
+        Command::Completions { .. } | Command::GenerateMan { .. } => {
+            // Handled in main before a Ctx exists (they need no store).
+            Ok(Exit::Success)
+        }
+    }
+}
+
+/// No fake success: a command group that is not built yet says so, with its own exit code.
+pub fn not_implemented(what: &str) -> Result<Exit, Failure> {
+    Err(Failure::msg(Exit::NotImplemented, format!("`{what}` is not implemented yet in this version of travelerUtil")))
+}

@@ -1,0 +1,114 @@
+//! Prompts. Terminal I/O lives here and in `cmd/`; the domain modules never touch it.
+//!
+//! - A line prompt reads **one raw line**: `;`, blanks and quotes arrive verbatim. This is the
+//!   documented cure for the Qshell semicolon problem: at a prompt there is no shell.
+//! - A password prompt does not echo when a terminal is attached (rpassword reads `/dev/tty`).
+//! - Without a terminal (a Qshell session, a pipe, a provisioning script), prompts read a line
+//!   from stdin and say that the input will echo.
+//! - With `--no-input`, every prompt is an error naming the key instead.
+
+use crate::secret::Secret;
+use std::io::{self, BufRead, IsTerminal, Write};
+
+#[derive(Debug, thiserror::Error)]
+pub enum PromptError {
+    #[error("`{key}` is missing and --no-input forbids prompting: give `{key}=...`")]
+    NoInput { key: String },
+    #[error("no input for `{key}` (end of input)")]
+    Eof { key: String },
+    #[error("confirmation needed: re-run with --yes to {what}")]
+    NeedsYes { what: String },
+    #[error("reading the answer for `{key}`")]
+    Io {
+        key: String,
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl PromptError {
+    /// A value the command needed but could not ask for (a usage error, exit 2).
+    pub fn is_missing_input(&self) -> bool {
+        matches!(self, PromptError::NoInput { .. } | PromptError::NeedsYes { .. } | PromptError::Eof { .. })
+    }
+}
+
+pub struct Prompter {
+    pub no_input: bool,
+    pub stdin_is_tty: bool,
+}
+
+impl Prompter {
+    pub fn new(no_input: bool) -> Self {
+        Prompter { no_input, stdin_is_tty: io::stdin().is_terminal() }
+    }
+
+    /// Asks for one raw line (the URL, a path). `default` is shown and returned for an empty
+    /// answer.
+    pub fn line(&self, key: &str, question: &str, default: Option<&str>) -> Result<String, PromptError> {
+        if self.no_input {
+            return Err(PromptError::NoInput { key: key.into() });
+        }
+        let shown_default = default.map(|d| format!(" [{d}]")).unwrap_or_default();
+        let echo = if self.stdin_is_tty { "" } else { " (no terminal: reading a line from stdin)" };
+        eprint!("{question}{shown_default}{echo}: ");
+        let _ = io::stderr().flush();
+        let line = read_stdin_line().map_err(|source| PromptError::Io { key: key.into(), source })?;
+        match line {
+            None => Err(PromptError::Eof { key: key.into() }),
+            Some(l) if l.is_empty() => Ok(default.unwrap_or_default().to_string()),
+            Some(l) => Ok(l),
+        }
+    }
+
+    /// Asks for a password: no echo on a terminal; a stdin line (which echoes) otherwise.
+    pub fn password(&self, key: &str, question: &str) -> Result<Secret, PromptError> {
+        if self.no_input {
+            return Err(PromptError::NoInput { key: key.into() });
+        }
+        if self.stdin_is_tty {
+            // rpassword opens /dev/tty itself, prints the prompt there and turns echo off.
+            return rpassword::prompt_password(format!("{question}: "))
+                .map(Secret::new)
+                .map_err(|source| PromptError::Io { key: key.into(), source });
+        }
+        eprint!("{question} (no terminal: reading a line from stdin; it will echo if typed): ");
+        let _ = io::stderr().flush();
+        match read_stdin_line().map_err(|source| PromptError::Io { key: key.into(), source })? {
+            Some(l) => Ok(Secret::new(l)),
+            None => Err(PromptError::Eof { key: key.into() }),
+        }
+    }
+
+    /// Asks a yes/no question; `yes` (from --yes) answers it. Under --no-input without --yes
+    /// it is an error.
+    pub fn confirm(&self, question: &str, what: &str, yes: bool) -> Result<bool, PromptError> {
+        if yes {
+            return Ok(true);
+        }
+        if self.no_input {
+            return Err(PromptError::NeedsYes { what: what.into() });
+        }
+        eprint!("{question} [y/N] ");
+        let _ = io::stderr().flush();
+        let line = read_stdin_line().map_err(|source| PromptError::Io { key: "confirmation".into(), source })?;
+        Ok(matches!(line.as_deref().map(str::trim), Some("y" | "Y" | "yes" | "YES" | "Yes")))
+    }
+}
+
+/// Reads one line from stdin without its line ending (`\n` or `\r\n`); `None` at end of input.
+/// Stdin's own buffer is shared by every call, so `pw=-` and later prompts read in order.
+pub fn read_stdin_line() -> io::Result<Option<String>> {
+    let mut s = String::new();
+    let n = io::stdin().lock().read_line(&mut s)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    if s.ends_with('\n') {
+        s.pop();
+        if s.ends_with('\r') {
+            s.pop();
+        }
+    }
+    Ok(Some(s))
+}

@@ -1,0 +1,21 @@
+//! CLI tests as data: every `tests/cmd/*.trycmd` runs its commands in a fresh sandbox copied
+//! from `<name>.in/`, with the store at `./home` inside it (never the real one).
+//! Bless new output with `TRYCMD=overwrite cargo test --test cli`, then read the diff.
+
+#[test]
+fn cli_cases() {
+    // Variables that a step sets itself (`TRAVELERUTIL_DB_PW=x travelerUtil ...`) must not be
+    // set at suite level too (the suite's value would win), so they are removed from this
+    // process's environment, which the cases inherit.
+    // SAFETY: this test binary has this single test, so no other thread reads the environment.
+    unsafe {
+        for k in ["TRAVELERUTIL_DB_PW", "TRAVELERUTIL_NO_INPUT", "TRAVELERUTIL_DATA_DIR", "XDG_CONFIG_HOME"] {
+            std::env::remove_var(k);
+        }
+    }
+    trycmd::TestCases::new()
+        .env("TRAVELERUTIL_HOME", "home")
+        .env("NO_COLOR", "1")
+        .env("HOME", "userhome")
+        .case("tests/cmd/*.trycmd");
+}
