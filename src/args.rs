@@ -15,13 +15,25 @@ pub struct Key {
 
 impl Key {
     pub const fn value(name: &'static str) -> Key {
-        Key { name, takes_value: true, secret: false }
+        Key {
+            name,
+            takes_value: true,
+            secret: false,
+        }
     }
     pub const fn secret(name: &'static str) -> Key {
-        Key { name, takes_value: true, secret: true }
+        Key {
+            name,
+            takes_value: true,
+            secret: true,
+        }
     }
     pub const fn flag(name: &'static str) -> Key {
-        Key { name, takes_value: false, secret: false }
+        Key {
+            name,
+            takes_value: false,
+            secret: false,
+        }
     }
 }
 
@@ -50,7 +62,11 @@ impl Words {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ArgError {
     #[error("unknown key `{key}`{}", suggestion.map(|s| format!(": did you mean `{s}=`?")).unwrap_or_default())]
-    UnknownKey { key: String, suggestion: Option<&'static str>, accepted: String },
+    UnknownKey {
+        key: String,
+        suggestion: Option<&'static str>,
+        accepted: String,
+    },
     #[error("`{key}=` is given twice; give it once")]
     Duplicate { key: &'static str },
     #[error("`{key}` needs a value: write `{key}=...`")]
@@ -115,7 +131,13 @@ fn suggest(k: &str, keys: &[Key]) -> Option<&'static str> {
 
 fn accepted(keys: &[Key]) -> String {
     keys.iter()
-        .map(|k| if k.takes_value { format!("{}=", k.name) } else { k.name.to_string() })
+        .map(|k| {
+            if k.takes_value {
+                format!("{}=", k.name)
+            } else {
+                k.name.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -140,7 +162,12 @@ impl fmt::Display for Key {
 mod tests {
     use super::*;
 
-    const KEYS: &[Key] = &[Key::value("url"), Key::value("user"), Key::secret("pw"), Key::flag("force")];
+    const KEYS: &[Key] = &[
+        Key::value("url"),
+        Key::value("user"),
+        Key::secret("pw"),
+        Key::flag("force"),
+    ];
 
     fn w(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
@@ -164,9 +191,18 @@ mod tests {
             parse(&w(&["password=x"]), KEYS).unwrap_err().to_string(),
             "unknown key `password`: did you mean `pw=`?"
         );
-        assert_eq!(parse(&w(&["url=a", "url=b"]), KEYS).unwrap_err(), ArgError::Duplicate { key: "url" });
-        assert_eq!(parse(&w(&["url"]), KEYS).unwrap_err(), ArgError::MissingValue { key: "url" });
-        assert_eq!(parse(&w(&["force=yes"]), KEYS).unwrap_err(), ArgError::UnexpectedValue { key: "force" });
+        assert_eq!(
+            parse(&w(&["url=a", "url=b"]), KEYS).unwrap_err(),
+            ArgError::Duplicate { key: "url" }
+        );
+        assert_eq!(
+            parse(&w(&["url"]), KEYS).unwrap_err(),
+            ArgError::MissingValue { key: "url" }
+        );
+        assert_eq!(
+            parse(&w(&["force=yes"]), KEYS).unwrap_err(),
+            ArgError::UnexpectedValue { key: "force" }
+        );
         assert_eq!(parse(&w(&["help"]), KEYS).unwrap_err(), ArgError::Help);
     }
 }

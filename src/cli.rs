@@ -161,7 +161,12 @@ pub struct SetArgs {
 /// answer is "not implemented" rather than a usage error.
 #[derive(Debug, Args)]
 pub struct Unimplemented {
-    #[arg(value_name = "ARGS", allow_hyphen_values = true, trailing_var_arg = true, hide = true)]
+    #[arg(
+        value_name = "ARGS",
+        allow_hyphen_values = true,
+        trailing_var_arg = true,
+        hide = true
+    )]
     pub args: Vec<String>,
 }
 
@@ -178,7 +183,10 @@ impl GlobalOpts {
         }
         if !self.no_input {
             self.no_input = var("TRAVELERUTIL_NO_INPUT").is_some_and(|v| {
-                !matches!(v.to_string_lossy().to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off")
+                !matches!(
+                    v.to_string_lossy().to_ascii_lowercase().as_str(),
+                    "0" | "false" | "no" | "off"
+                )
             });
         }
         self
@@ -240,7 +248,12 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
-        assert!(command().render_long_help().to_string().contains(" 78  store or key problem"));
+        assert!(
+            command()
+                .render_long_help()
+                .to_string()
+                .contains(" 78  store or key problem")
+        );
     }
 
     #[test]

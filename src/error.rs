@@ -16,7 +16,11 @@ pub struct Failure {
 
 impl Failure {
     pub fn new(exit: Exit, error: impl Into<anyhow::Error>) -> Self {
-        Failure { exit, error: error.into(), summary_only: false }
+        Failure {
+            exit,
+            error: error.into(),
+            summary_only: false,
+        }
     }
 
     pub fn msg(exit: Exit, msg: impl fmt::Display) -> Self {
@@ -43,7 +47,11 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
     fn from(e: E) -> Self {
         let error: anyhow::Error = e.into();
         let exit = classify(&error);
-        Failure { exit, error, summary_only: false }
+        Failure {
+            exit,
+            error,
+            summary_only: false,
+        }
     }
 }
 
@@ -52,7 +60,10 @@ fn classify(e: &anyhow::Error) -> Exit {
         if cause.downcast_ref::<crate::store::StoreError>().is_some() {
             return Exit::Store;
         }
-        if cause.downcast_ref::<crate::prompt::PromptError>().is_some_and(|p| p.is_missing_input()) {
+        if cause
+            .downcast_ref::<crate::prompt::PromptError>()
+            .is_some_and(|p| p.is_missing_input())
+        {
             return Exit::Usage;
         }
         if cause.downcast_ref::<std::io::Error>().is_some() {

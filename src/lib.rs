@@ -4,6 +4,9 @@
 //! encrypted settings file), [`secret`]. The command layer: [`cli`] (clap definitions),
 //! [`args`] (`key=value` words), [`cmd`] (one module per command group), [`prompt`].
 
+// No unwrap/expect/panic reachable from input: src/ may not use them (clippy.toml lets tests).
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 pub mod args;
 pub mod cli;
 pub mod cmd;

@@ -1,6 +1,8 @@
 //! `travelerUtil`: a thin entry point. Parse, run, print the error chain once, exit with the
 //! documented code (see `exit.rs`).
 
+#![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use clap::FromArgMatches;
 use std::io::Write;
 use std::process::ExitCode;
@@ -11,7 +13,9 @@ use travelerutil::exit::Exit;
 
 fn main() -> ExitCode {
     let argv = cli::normalize_argv(std::env::args_os());
-    let parsed = cli::command().try_get_matches_from(argv).and_then(|m| Cli::from_arg_matches(&m));
+    let parsed = cli::command()
+        .try_get_matches_from(argv)
+        .and_then(|m| Cli::from_arg_matches(&m));
     let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
@@ -47,10 +51,17 @@ fn run(cli: Cli) -> Result<Exit, Failure> {
 
 fn report(f: Failure) -> Exit {
     // A closed pipe (`travelerUtil db show | head -1`) is not an error.
-    if f.error.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)) {
+    if f.error.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    }) {
         return Exit::Success;
     }
-    let text = if f.summary_only { format!("{}", f.error) } else { format!("{:#}", f.error) };
+    let text = if f.summary_only {
+        format!("{}", f.error)
+    } else {
+        format!("{:#}", f.error)
+    };
     eprintln!("travelerUtil: error: {text}");
     f.exit
 }

@@ -1,28 +1,29 @@
-//! Man pages, generated from the clap definition: one page for the program and one per
-//! command group (`travelerUtil-db.1`, ...). `man/` holds the output, and a test fails when it
-//! is stale (regenerate with `cargo run -- generate-man man`).
+//! Man pages, generated from the clap definition: `travelerUtil.1`, one page per command group
+//! (`travelerUtil-db.1`, ...) and one per action (`travelerUtil-db-set.1`), so every page a
+//! SEE ALSO line names exists. `man/` holds the output, and a test fails when it is stale
+//! (regenerate with `cargo run -- generate-man man`).
 
 use std::io;
 use std::path::Path;
 
-/// The command groups that get a page of their own.
-pub const GROUPS: &[&str] = &["db", "ssl", "log", "pmr", "support", "batch", "completions"];
-
-/// Renders every page: `(file name, roff text)`.
+/// Renders every page: `(file name, roff text)`. The same walk as `clap_mangen::generate_to`,
+/// kept in memory so the staleness test can compare without writing.
 pub fn render_all() -> io::Result<Vec<(String, Vec<u8>)>> {
-    let root = crate::cli::command();
-    let mut pages = Vec::new();
-    let mut buf = Vec::new();
-    clap_mangen::Man::new(root.clone()).render(&mut buf)?;
-    pages.push(("travelerUtil.1".to_string(), buf));
-    for g in GROUPS {
-        let Some(sub) = root.find_subcommand(g) else { continue };
-        // The page's name must carry the parent's: `travelerUtil-db`.
-        let sub = sub.clone().name(format!("travelerUtil-{g}")).bin_name(format!("travelerUtil {g}"));
+    fn walk(cmd: clap::Command, out: &mut Vec<(String, Vec<u8>)>) -> io::Result<()> {
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()).cloned() {
+            walk(sub, out)?;
+        }
+        let man = clap_mangen::Man::new(cmd);
         let mut buf = Vec::new();
-        clap_mangen::Man::new(sub).render(&mut buf)?;
-        pages.push((format!("travelerUtil-{g}.1"), buf));
+        man.render(&mut buf)?;
+        out.push((man.get_filename(), buf));
+        Ok(())
     }
+    let mut cmd = crate::cli::command().disable_help_subcommand(true);
+    cmd.build();
+    let mut pages = Vec::new();
+    walk(cmd, &mut pages)?;
+    pages.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(pages)
 }
 

@@ -29,7 +29,10 @@ pub enum PromptError {
 impl PromptError {
     /// A value the command needed but could not ask for (a usage error, exit 2).
     pub fn is_missing_input(&self) -> bool {
-        matches!(self, PromptError::NoInput { .. } | PromptError::NeedsYes { .. } | PromptError::Eof { .. })
+        matches!(
+            self,
+            PromptError::NoInput { .. } | PromptError::NeedsYes { .. } | PromptError::Eof { .. }
+        )
     }
 }
 
@@ -40,7 +43,10 @@ pub struct Prompter {
 
 impl Prompter {
     pub fn new(no_input: bool) -> Self {
-        Prompter { no_input, stdin_is_tty: io::stdin().is_terminal() }
+        Prompter {
+            no_input,
+            stdin_is_tty: io::stdin().is_terminal(),
+        }
     }
 
     /// Asks for one raw line (the URL, a path). `default` is shown and returned for an empty
@@ -50,10 +56,17 @@ impl Prompter {
             return Err(PromptError::NoInput { key: key.into() });
         }
         let shown_default = default.map(|d| format!(" [{d}]")).unwrap_or_default();
-        let echo = if self.stdin_is_tty { "" } else { " (no terminal: reading a line from stdin)" };
+        let echo = if self.stdin_is_tty {
+            ""
+        } else {
+            " (no terminal: reading a line from stdin)"
+        };
         eprint!("{question}{shown_default}{echo}: ");
         let _ = io::stderr().flush();
-        let line = read_stdin_line().map_err(|source| PromptError::Io { key: key.into(), source })?;
+        let line = read_stdin_line().map_err(|source| PromptError::Io {
+            key: key.into(),
+            source,
+        })?;
         match line {
             None => Err(PromptError::Eof { key: key.into() }),
             Some(l) if l.is_empty() => Ok(default.unwrap_or_default().to_string()),
@@ -70,11 +83,17 @@ impl Prompter {
             // rpassword opens /dev/tty itself, prints the prompt there and turns echo off.
             return rpassword::prompt_password(format!("{question}: "))
                 .map(Secret::new)
-                .map_err(|source| PromptError::Io { key: key.into(), source });
+                .map_err(|source| PromptError::Io {
+                    key: key.into(),
+                    source,
+                });
         }
         eprint!("{question} (no terminal: reading a line from stdin; it will echo if typed): ");
         let _ = io::stderr().flush();
-        match read_stdin_line().map_err(|source| PromptError::Io { key: key.into(), source })? {
+        match read_stdin_line().map_err(|source| PromptError::Io {
+            key: key.into(),
+            source,
+        })? {
             Some(l) => Ok(Secret::new(l)),
             None => Err(PromptError::Eof { key: key.into() }),
         }
@@ -91,8 +110,14 @@ impl Prompter {
         }
         eprint!("{question} [y/N] ");
         let _ = io::stderr().flush();
-        let line = read_stdin_line().map_err(|source| PromptError::Io { key: "confirmation".into(), source })?;
-        Ok(matches!(line.as_deref().map(str::trim), Some("y" | "Y" | "yes" | "YES" | "Yes")))
+        let line = read_stdin_line().map_err(|source| PromptError::Io {
+            key: "confirmation".into(),
+            source,
+        })?;
+        Ok(matches!(
+            line.as_deref().map(str::trim),
+            Some("y" | "Y" | "yes" | "YES" | "Yes")
+        ))
     }
 }
 

@@ -9,7 +9,12 @@ fn cli_cases() {
     // process's environment, which the cases inherit.
     // SAFETY: this test binary has this single test, so no other thread reads the environment.
     unsafe {
-        for k in ["TRAVELERUTIL_DB_PW", "TRAVELERUTIL_NO_INPUT", "TRAVELERUTIL_DATA_DIR", "XDG_CONFIG_HOME"] {
+        for k in [
+            "TRAVELERUTIL_DB_PW",
+            "TRAVELERUTIL_NO_INPUT",
+            "TRAVELERUTIL_DATA_DIR",
+            "XDG_CONFIG_HOME",
+        ] {
             std::env::remove_var(k);
         }
     }

@@ -43,9 +43,16 @@ fn diag_strings(a: &jdbc::Analysis) -> Vec<String> {
 }
 
 fn check_case(file: &str, case: &toml::Table, failures: &mut Vec<Failure>) {
-    let url = case.get("url").and_then(|v| v.as_str()).unwrap_or_else(|| panic!("{file}: case without url"));
+    let url = case
+        .get("url")
+        .and_then(|v| v.as_str())
+        .unwrap_or_else(|| panic!("{file}: case without url"));
     let fail = |what: String, failures: &mut Vec<Failure>| {
-        failures.push(Failure { file: file.to_string(), url: url.to_string(), what })
+        failures.push(Failure {
+            file: file.to_string(),
+            url: url.to_string(),
+            what,
+        })
     };
     let a = jdbc::parse(url);
 
@@ -69,7 +76,11 @@ fn check_case(file: &str, case: &toml::Table, failures: &mut Vec<Failure>) {
                     let want = serde_json::to_value(v).unwrap();
                     let got = r.get(k).cloned().unwrap_or(Value::Null);
                     // TOML has no null: the string "null" stands for it.
-                    let want = if want == Value::String("null".into()) { Value::Null } else { want };
+                    let want = if want == Value::String("null".into()) {
+                        Value::Null
+                    } else {
+                        want
+                    };
                     if want != got {
                         fail(format!("field `{k}`: want {want}, got {got}"), failures);
                     }
@@ -109,11 +120,17 @@ fn check_case(file: &str, case: &toml::Table, failures: &mut Vec<Failure>) {
             let canon = u.canonical(false);
             let b = jdbc::parse(&canon);
             if b.has_errors() {
-                fail(format!("canonical form {canon:?} has errors: {:?}", diag_strings(&b)), failures);
+                fail(
+                    format!("canonical form {canon:?} has errors: {:?}", diag_strings(&b)),
+                    failures,
+                );
             }
             let r2 = b.url.as_ref().map(|x| serde_json::to_value(x.report()).unwrap());
             if r2 != report {
-                fail(format!("canonical form {canon:?} parses differently:\n    {report:?}\n    {r2:?}"), failures);
+                fail(
+                    format!("canonical form {canon:?} parses differently:\n    {report:?}\n    {r2:?}"),
+                    failures,
+                );
             }
         }
     }

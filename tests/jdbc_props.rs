@@ -19,7 +19,14 @@ fn exercise(url: &str) {
         for fam in DriverFamily::candidates(u) {
             let _ = translate(
                 u,
-                &OdbcRequest { driver: "D", family: *fam, user: Some("u"), password: Some(&pw), timeout_secs: 5, ca_file: None },
+                &OdbcRequest {
+                    driver: "D",
+                    family: *fam,
+                    user: Some("u"),
+                    password: Some(&pw),
+                    timeout_secs: 5,
+                    ca_file: None,
+                },
             );
         }
         if !a.has_errors() {
@@ -31,7 +38,11 @@ fn exercise(url: &str) {
 fn roundtrip(url: &str, u: &jdbc::JdbcUrl) {
     let canon = u.canonical(false);
     let b = jdbc::parse(&canon);
-    assert!(!b.has_errors(), "canonical {canon:?} of {url:?} has errors: {:?}", b.diagnostics);
+    assert!(
+        !b.has_errors(),
+        "canonical {canon:?} of {url:?} has errors: {:?}",
+        b.diagnostics
+    );
     let r1 = serde_json::to_value(u.report()).unwrap();
     let r2 = serde_json::to_value(b.url.as_ref().unwrap().report()).unwrap();
     assert_eq!(r1, r2, "canonical {canon:?} of {url:?} parses differently");
@@ -119,7 +130,16 @@ fn p(port: Option<u16>) -> String {
 
 fn db2_url() -> impl Strategy<Value = String> {
     let props = prop::collection::vec(
-        (prop::sample::select(vec!["user", "password", "currentSchema", "sslTrustStoreLocation", "clientProgramName"]), value()),
+        (
+            prop::sample::select(vec![
+                "user",
+                "password",
+                "currentSchema",
+                "sslTrustStoreLocation",
+                "clientProgramName",
+            ]),
+            value(),
+        ),
         0..4,
     );
     (host(), 1u16..=65535, "[A-Z][A-Z0-9]{0,7}", props).prop_map(|(h, port, db, props)| {
@@ -137,14 +157,36 @@ fn db2_url() -> impl Strategy<Value = String> {
 fn as400_url() -> impl Strategy<Value = String> {
     let props = prop::collection::vec(
         (
-            prop::sample::select(vec!["database name", "Database Name", "naming", "errors", "password", "libraries", "prompt", "user"]),
-            prop::sample::select(vec!["IASP1", "sql", "system", "full", "basic", "false", "LNT", "*SYSBAS"]),
+            prop::sample::select(vec![
+                "database name",
+                "Database Name",
+                "naming",
+                "errors",
+                "password",
+                "libraries",
+                "prompt",
+                "user",
+            ]),
+            prop::sample::select(vec![
+                "IASP1", "sql", "system", "full", "basic", "false", "LNT", "*SYSBAS",
+            ]),
         ),
         0..5,
     );
-    (prop::option::of(host()), port(), prop::option::of("[A-Z][A-Z0-9]{0,9}"), props, any::<bool>()).prop_map(
-        |(h, port, schema, props, slashes)| {
-            let mut s = format!("jdbc:as400:{}{}{}", if slashes { "//" } else { "" }, h.unwrap_or_default(), p(port));
+    (
+        prop::option::of(host()),
+        port(),
+        prop::option::of("[A-Z][A-Z0-9]{0,9}"),
+        props,
+        any::<bool>(),
+    )
+        .prop_map(|(h, port, schema, props, slashes)| {
+            let mut s = format!(
+                "jdbc:as400:{}{}{}",
+                if slashes { "//" } else { "" },
+                h.unwrap_or_default(),
+                p(port)
+            );
             if let Some(sc) = schema {
                 s.push('/');
                 s.push_str(&sc);
@@ -153,18 +195,29 @@ fn as400_url() -> impl Strategy<Value = String> {
                 s.push_str(&format!(";{k}={v}"));
             }
             s
-        },
-    )
+        })
 }
 
 fn sqlserver_url() -> impl Strategy<Value = String> {
-    let braced = prop_oneof![value(), "[a-z;{} ]{1,8}".prop_map(|v| format!("{{{}}}", v.replace('}', "}}")))];
+    let braced = prop_oneof![
+        value(),
+        "[a-z;{} ]{1,8}".prop_map(|v| format!("{{{}}}", v.replace('}', "}}")))
+    ];
     let props = prop::collection::vec(
-        (prop::sample::select(vec!["user", "password", "applicationName", "workstationID"]), braced),
+        (
+            prop::sample::select(vec!["user", "password", "applicationName", "workstationID"]),
+            braced,
+        ),
         0..4,
     );
-    (dns(), prop::option::of("[A-Z][A-Z0-9]{0,10}"), port(), "[A-Za-z_][A-Za-z0-9_]{0,20}", props).prop_map(
-        |(h, inst, port, db, props)| {
+    (
+        dns(),
+        prop::option::of("[A-Z][A-Z0-9]{0,10}"),
+        port(),
+        "[A-Za-z_][A-Za-z0-9_]{0,20}",
+        props,
+    )
+        .prop_map(|(h, inst, port, db, props)| {
             let mut s = format!("jdbc:sqlserver://{h}");
             if let Some(i) = inst
                 && port.is_none()
@@ -178,20 +231,32 @@ fn sqlserver_url() -> impl Strategy<Value = String> {
                 s.push_str(&format!(";{k}={v}"));
             }
             s
-        },
-    )
+        })
 }
 
 fn mysql_url() -> impl Strategy<Value = String> {
-    let enc_value = "[A-Za-z0-9 ä&=#?%+]{1,8}".prop_map(|v| {
-        percent_encoding::utf8_percent_encode(&v, percent_encoding::NON_ALPHANUMERIC).to_string()
-    });
+    let enc_value = "[A-Za-z0-9 ä&=#?%+]{1,8}"
+        .prop_map(|v| percent_encoding::utf8_percent_encode(&v, percent_encoding::NON_ALPHANUMERIC).to_string());
     let props = prop::collection::vec(
-        (prop::sample::select(vec!["user", "password", "characterEncoding", "serverTimezone", "sslMode"]), enc_value),
+        (
+            prop::sample::select(vec![
+                "user",
+                "password",
+                "characterEncoding",
+                "serverTimezone",
+                "sslMode",
+            ]),
+            enc_value,
+        ),
         0..4,
     )
     .prop_map(|v| v.into_iter().filter(|(k, _)| *k != "sslMode").collect::<Vec<_>>());
-    (prop::collection::vec((dns(), port()), 1..3), "[A-Za-z_][A-Za-z0-9_$]{0,20}", props, prop::option::of("[a-z]{1,6}"))
+    (
+        prop::collection::vec((dns(), port()), 1..3),
+        "[A-Za-z_][A-Za-z0-9_$]{0,20}",
+        props,
+        prop::option::of("[a-z]{1,6}"),
+    )
         .prop_map(|(hosts, db, props, user)| {
             let hs: Vec<String> = hosts.iter().map(|(h, port)| format!("{h}{}", p(*port))).collect();
             let ui = user.map(|u| format!("{u}@")).unwrap_or_default();
@@ -206,7 +271,10 @@ fn mysql_url() -> impl Strategy<Value = String> {
 
 fn derby_url() -> impl Strategy<Value = String> {
     let attrs = prop::collection::vec(
-        (prop::sample::select(vec!["create", "user", "password", "territory"]), prop::sample::select(vec!["true", "app", "en_US"])),
+        (
+            prop::sample::select(vec!["create", "user", "password", "territory"]),
+            prop::sample::select(vec!["true", "app", "en_US"]),
+        ),
         0..3,
     );
     prop_oneof![

@@ -21,30 +21,44 @@ pub fn run(file: &str, ctx: &mut Ctx) -> Result<Exit, Failure> {
         s
     } else {
         std::fs::read_to_string(file).map_err(|e| {
-            let exit = if e.kind() == std::io::ErrorKind::NotFound { Exit::NotFound } else { Exit::Io };
-            Failure::new(exit, anyhow::Error::new(e).context(format!("reading the batch file {file}")))
+            let exit = if e.kind() == std::io::ErrorKind::NotFound {
+                Exit::NotFound
+            } else {
+                Exit::Io
+            };
+            Failure::new(
+                exit,
+                anyhow::Error::new(e).context(format!("reading the batch file {file}")),
+            )
         })?
     };
-    let lines = parse(&text).map_err(|(n, e)| Failure::input(format!("batch line {n}: {e}")))?;
+    let lines = parse(&text).map_err(|e| Failure::input(format!("batch line {}: {}", e.line, e.message)))?;
     let mut ran = 0;
-    for (n, words) in lines {
+    for BatchLine { number: n, words } in lines {
         let argv = cli::normalize_argv(std::iter::once("travelerUtil".into()).chain(words.into_iter().map(Into::into)));
         let matches = cli::command()
             .try_get_matches_from(argv)
             .map_err(|e| Failure::usage(format!("batch line {n}: {}", first_line(&e.to_string()))))?;
         let line = Cli::from_arg_matches(&matches).map_err(|e| Failure::usage(format!("batch line {n}: {e}")))?;
         if matches!(line.command, Command::Batch { .. }) {
-            return Err(Failure::usage(format!("batch line {n}: a batch cannot run another batch")));
+            return Err(Failure::usage(format!(
+                "batch line {n}: a batch cannot run another batch"
+            )));
         }
         let mut sub = Ctx::new(merge(&ctx.global, line.global))?;
         sub.stdin_taken = ctx.stdin_taken;
         match super::run(line.command, &mut sub) {
             Ok(Exit::Success) => ran += 1,
             Ok(code) => {
-                return Err(Failure::msg(code, format!("batch stopped at line {n} (exit {code}); {ran} line(s) before it succeeded")));
+                return Err(Failure::msg(
+                    code,
+                    format!("batch stopped at line {n} (exit {code}); {ran} line(s) before it succeeded"),
+                ));
             }
             Err(mut f) => {
-                f.error = f.error.context(format!("batch stopped at line {n}; {ran} line(s) before it succeeded"));
+                f.error = f
+                    .error
+                    .context(format!("batch stopped at line {n}; {ran} line(s) before it succeeded"));
                 f.summary_only = false;
                 return Err(f);
             }
@@ -54,9 +68,23 @@ pub fn run(file: &str, ctx: &mut Ctx) -> Result<Exit, Failure> {
     Ok(Exit::Success)
 }
 
-/// Splits a batch into `(line number, words)`, skipping blank lines and `#` comments. A leading
+/// One command of a batch: its 1-based line number and its words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchLine {
+    pub number: usize,
+    pub words: Vec<String>,
+}
+
+/// A line that cannot be split into words (an unbalanced quote).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchSyntaxError {
+    pub line: usize,
+    pub message: String,
+}
+
+/// Splits a batch into commands, skipping blank lines and `#` comments. A leading
 /// `travelerUtil` (or a path ending in it) on a line is accepted and dropped.
-pub fn parse(text: &str) -> Result<Vec<(usize, Vec<String>)>, (usize, String)> {
+pub fn parse(text: &str) -> Result<Vec<BatchLine>, BatchSyntaxError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let n = i + 1;
@@ -64,16 +92,22 @@ pub fn parse(text: &str) -> Result<Vec<(usize, Vec<String>)>, (usize, String)> {
         if t.is_empty() || t.starts_with('#') {
             continue;
         }
-        let mut words = crate::jdbc::shell::posix_split(line).map_err(|e| (n, format!("{e} (check the quotes)")))?;
+        let mut words = crate::jdbc::shell::posix_split(line).map_err(|e| BatchSyntaxError {
+            line: n,
+            message: format!("{e} (check the quotes)"),
+        })?;
         // shell-words keeps `#` words; a `#` starting a word begins a comment (POSIX 2.3).
         if let Some(c) = words.iter().position(|w| w.starts_with('#')) {
             words.truncate(c);
         }
-        if words.first().is_some_and(|w| w == "travelerUtil" || w.ends_with("/travelerUtil")) {
+        if words
+            .first()
+            .is_some_and(|w| w == "travelerUtil" || w.ends_with("/travelerUtil"))
+        {
             words.remove(0);
         }
         if !words.is_empty() {
-            out.push((n, words));
+            out.push(BatchLine { number: n, words });
         }
     }
     Ok(out)
@@ -92,7 +126,10 @@ fn merge(outer: &GlobalOpts, line: GlobalOpts) -> GlobalOpts {
 }
 
 fn first_line(s: &str) -> &str {
-    s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim_start_matches("error: ")
+    s.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or(s)
+        .trim_start_matches("error: ")
 }
 
 #[cfg(test)]
@@ -104,12 +141,25 @@ mod tests {
         let b = "# provisioning\n\ndb set 'url=jdbc:as400://h;database name=IASP1' user=U  # inline\n  travelerUtil db show\n";
         let p = parse(b).unwrap();
         assert_eq!(p.len(), 2);
-        assert_eq!(p[0], (3, vec!["db".into(), "set".into(), "url=jdbc:as400://h;database name=IASP1".into(), "user=U".into()]));
-        assert_eq!(p[1], (4, vec!["db".to_string(), "show".into()]));
+        let w = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            p[0],
+            BatchLine {
+                number: 3,
+                words: w(&["db", "set", "url=jdbc:as400://h;database name=IASP1", "user=U"])
+            }
+        );
+        assert_eq!(
+            p[1],
+            BatchLine {
+                number: 4,
+                words: w(&["db", "show"])
+            }
+        );
     }
 
     #[test]
     fn unbalanced_quote_names_the_line() {
-        assert_eq!(parse("db show\ndb set 'url=x\n").unwrap_err().0, 2);
+        assert_eq!(parse("db show\ndb set 'url=x\n").unwrap_err().line, 2);
     }
 }

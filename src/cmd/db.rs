@@ -112,15 +112,27 @@ fn show(ctx: &Ctx) -> Result<Exit, Failure> {
             line(&mut t, "url:", shown_url.as_deref().unwrap_or_default());
             line(&mut t, "user:", d.user.as_deref().unwrap_or("(none)"));
             line(&mut t, "password:", if d.password.is_some() { MASK } else { "(none)" });
-            line(&mut t, "path:", &d.path.as_ref().map_or("(none)".into(), |p| p.display().to_string()));
+            line(
+                &mut t,
+                "path:",
+                &d.path.as_ref().map_or("(none)".into(), |p| p.display().to_string()),
+            );
             line(&mut t, "driver:", d.driver.as_deref().unwrap_or("(chosen by db check)"));
         }
     }
-    let exists = if ctx.store.store_path().exists() { "" } else { " (not created yet)" };
+    let exists = if ctx.store.store_path().exists() {
+        ""
+    } else {
+        " (not created yet)"
+    };
     line(
         &mut t,
         "store:",
-        &format!("{}{exists} (from {})", ctx.store.store_path().display(), ctx.store_source.describe()),
+        &format!(
+            "{}{exists} (from {})",
+            ctx.store.store_path().display(),
+            ctx.store_source.describe()
+        ),
     );
     if let Some(r) = reproduce {
         line(&mut t, "reproduce:", &r);
@@ -220,7 +232,11 @@ fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
         (_, _, Some(s)) => (s.url.clone(), validate_url(ctx, &s.url, a.dry_run)?),
         (_, _, None) => {
             ensure_stdin(ctx, "url")?;
-            let u = ctx.prompter.line("url", "JDBC URL (typed as-is: `;` and blanks need no quoting here)", None)?;
+            let u = ctx.prompter.line(
+                "url",
+                "JDBC URL (typed as-is: `;` and blanks need no quoting here)",
+                None,
+            )?;
             let an = validate_url(ctx, &u, a.dry_run)?;
             (u, an)
         }
@@ -230,12 +246,19 @@ fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
     };
     let (url_to_store, url_password) = jdbc::lift_password(&url_text, url);
 
-    // User: given, else stored, else prompted.
+    // User: given, else stored, else named in the URL (`user=` property, MySQL `user@`), else
+    // prompted.
     let user_given = words.take("user");
-    let user = match (user_given.clone(), stored.as_ref().and_then(|s| s.user.clone())) {
-        (Some(u), _) => Some(u),
-        (None, Some(u)) => Some(u),
-        (None, None) => {
+    let url_user = url
+        .property_value("user")
+        .map(str::to_string)
+        .or_else(|| url.userinfo.as_ref().map(|u| u.user.clone()))
+        .filter(|u| !u.is_empty());
+    let user = match (user_given.clone(), stored.as_ref().and_then(|s| s.user.clone()), url_user) {
+        (Some(u), _, _) => Some(u),
+        (None, Some(u), _) => Some(u),
+        (None, None, Some(u)) => Some(u),
+        (None, None, None) => {
             ensure_stdin(ctx, "user")?;
             let u = ctx.prompter.line("user", "Database user", None)?;
             if u.is_empty() { None } else { Some(u) }
@@ -246,15 +269,18 @@ fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
     // Password, first found wins.
     let (password, source) = resolve_password(ctx, words.take("pw"), url_password, stored.as_ref(), user_changed)?;
 
-    // JDBC jar: given, else stored; asked for only on a first configuration (optional: an
-    // empty answer means none), as the original asks for what it has not found.
+    // JDBC jar: given, else stored; asked for only on a first configuration at a terminal
+    // (it is optional: an empty answer means none), as the original asks for what it has not
+    // found. A script piping the password in is never stopped by this optional question.
     let path_given = words.take("path");
     let path = match (&path_given, stored.as_ref()) {
         (Some(p), _) => (!p.is_empty()).then(|| absolute(p)),
         (None, Some(s)) => s.path.clone(),
-        (None, None) if ctx.global.no_input || ctx.stdin_taken => None,
+        (None, None) if ctx.global.no_input || ctx.stdin_taken || !ctx.prompter.stdin_is_tty => None,
         (None, None) => {
-            let p = ctx.prompter.line("path", "JDBC driver jar (path=; empty for none)", None)?;
+            let p = ctx
+                .prompter
+                .line("path", "JDBC driver jar (path=; empty for none)", None)?;
             (!p.is_empty()).then(|| absolute(&p))
         }
     };
@@ -262,15 +288,26 @@ fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
         && let Some(p) = &path
         && !p.exists()
     {
-        ctx.warn(format!("path={} does not exist (yet); `db check` will verify it", p.display()));
+        ctx.warn(format!(
+            "path={} does not exist (yet); `db check` will verify it",
+            p.display()
+        ));
     }
-    let driver = words.take("driver").or_else(|| stored.as_ref().and_then(|s| s.driver.clone()));
+    let driver = words
+        .take("driver")
+        .or_else(|| stored.as_ref().and_then(|s| s.driver.clone()));
     let _force = words.flag("force");
     if source != PwSource::None && source != PwSource::Stored {
         ctx.info(format!("password: from {}", source.describe()));
     }
 
-    let new = DbSettings { url: url_to_store, user, password, path, driver };
+    let new = DbSettings {
+        url: url_to_store,
+        user,
+        password,
+        path,
+        driver,
+    };
     let unchanged = stored.as_ref() == Some(&new);
     if a.dry_run {
         return dry_run_output(ctx, &analysis, &new, source, unchanged);
@@ -314,7 +351,9 @@ fn resolve_password(
         url_dropped(ctx, &from_url);
         if g == "-" {
             if ctx.stdin_taken {
-                return Err(Failure::usage("pw=- cannot read stdin: the batch itself is being read from stdin"));
+                return Err(Failure::usage(
+                    "pw=- cannot read stdin: the batch itself is being read from stdin",
+                ));
             }
             let line = crate::prompt::read_stdin_line()?
                 .ok_or_else(|| Failure::usage("pw=-: standard input is empty (expected one line with the password)"))?;
@@ -326,7 +365,9 @@ fn resolve_password(
     // An empty variable counts as unset, like every TRAVELERUTIL_* variable.
     if let Some(v) = std::env::var_os(PW_ENV).filter(|v| !v.is_empty()) {
         url_dropped(ctx, &from_url);
-        let v = v.into_string().map_err(|_| Failure::input(format!("{PW_ENV} is not valid UTF-8")))?;
+        let v = v
+            .into_string()
+            .map_err(|_| Failure::input(format!("{PW_ENV} is not valid UTF-8")))?;
         return Ok((Some(Secret::new(v)), PwSource::Env));
     }
     if let Some(u) = from_url {
@@ -369,7 +410,10 @@ fn validate_url(ctx: &Ctx, url_text: &str, dry_run: bool) -> Result<jdbc::Analys
         emit_set_json(ctx, "invalid", dry_run, &analysis, None, PwSource::None)?;
     }
     let n = analysis.errors().count();
-    let mut f = Failure::input(format!("the URL has {n} error{}; nothing was saved", if n == 1 { "" } else { "s" }));
+    let mut f = Failure::input(format!(
+        "the URL has {n} error{}; nothing was saved",
+        if n == 1 { "" } else { "s" }
+    ));
     f.summary_only = true;
     Err(f)
 }
@@ -389,7 +433,12 @@ fn print_diagnostics(ctx: &Ctx, url: &str, a: &jdbc::Analysis) {
 
 fn report_split(ctx: &Ctx, s: &shell::ShellSplit) -> Result<(), Failure> {
     let prefix = ["travelerUtil", "db", "set"];
-    let mut msg = format!("{}[{}]: {}\n", if s.is_error { "error" } else { "warning" }, s.code, s.message);
+    let mut msg = format!(
+        "{}[{}]: {}\n",
+        if s.is_error { "error" } else { "warning" },
+        s.code,
+        s.message
+    );
     if let Some(u) = &s.url
         && s.code == jdbc::Code::ShellSplitUrl
     {
@@ -459,19 +508,42 @@ fn dry_run_output(
         return Ok(Exit::Success);
     }
     let shown = a.url.as_ref().map(|u| jdbc::mask(&new.url, u)).unwrap_or_default();
-    let mut t = format!("dry run: {} (nothing written)\n", if unchanged { "the settings are unchanged" } else { "would store" });
+    let mut t = format!(
+        "dry run: {} (nothing written)\n",
+        if unchanged {
+            "the settings are unchanged"
+        } else {
+            "would store"
+        }
+    );
     t.push_str(&format!("{:<10} {shown}\n", "url:"));
     if let Some(u) = a.url.as_ref() {
         t.push_str(&format!("{:<10} {}\n", "database:", u.kind.product()));
     }
-    t.push_str(&format!("{:<10} {}\n", "user:", new.user.as_deref().unwrap_or("(none)")));
+    t.push_str(&format!(
+        "{:<10} {}\n",
+        "user:",
+        new.user.as_deref().unwrap_or("(none)")
+    ));
     t.push_str(&format!(
         "{:<10} {}\n",
         "password:",
-        if new.password.is_some() { format!("{MASK} (from {})", source.describe()) } else { "(none)".into() }
+        if new.password.is_some() {
+            format!("{MASK} (from {})", source.describe())
+        } else {
+            "(none)".into()
+        }
     ));
-    t.push_str(&format!("{:<10} {}\n", "path:", new.path.as_ref().map_or("(none)".into(), |p| p.display().to_string())));
-    t.push_str(&format!("{:<10} {}\n", "driver:", new.driver.as_deref().unwrap_or("(chosen by db check)")));
+    t.push_str(&format!(
+        "{:<10} {}\n",
+        "path:",
+        new.path.as_ref().map_or("(none)".into(), |p| p.display().to_string())
+    ));
+    t.push_str(&format!(
+        "{:<10} {}\n",
+        "driver:",
+        new.driver.as_deref().unwrap_or("(chosen by db check)")
+    ));
     t.push_str(&format!("{:<10} {}\n", "store:", ctx.store.store_path().display()));
     ctx.out(&t)?;
     Ok(Exit::Success)
@@ -500,7 +572,11 @@ fn remove(ctx: &Ctx) -> Result<Exit, Failure> {
     // Read first without creating anything: removing from a store that does not exist is a no-op.
     if ctx.store.load()?.and_then(|s| s.db).is_none() {
         if ctx.global.json {
-            ctx.json(&RemoveJson { status: "nothing-to-remove", removed: None, store: store_json(ctx) })?;
+            ctx.json(&RemoveJson {
+                status: "nothing-to-remove",
+                removed: None,
+                store: store_json(ctx),
+            })?;
         }
         ctx.info("nothing to remove: no enterprise database is configured (standalone Derby already)");
         return Ok(Exit::Success);
@@ -540,7 +616,10 @@ fn remove(ctx: &Ctx) -> Result<Exit, Failure> {
         let mut t = String::from("removed:\n");
         t.push_str(&format!("  url:      {masked}\n"));
         t.push_str(&format!("  user:     {}\n", old.user.as_deref().unwrap_or("(none)")));
-        t.push_str(&format!("  password: {}\n", if old.password.is_some() { MASK } else { "(none)" }));
+        t.push_str(&format!(
+            "  password: {}\n",
+            if old.password.is_some() { MASK } else { "(none)" }
+        ));
         if let Some(p) = &old.path {
             t.push_str(&format!("  path:     {}\n", p.display()));
         }

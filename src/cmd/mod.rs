@@ -64,7 +64,9 @@ impl Ctx {
     /// Data on stdout.
     pub fn out(&self, text: &str) -> Result<(), Failure> {
         let mut o = io::stdout().lock();
-        o.write_all(text.as_bytes()).and_then(|()| o.flush()).map_err(Failure::from)
+        o.write_all(text.as_bytes())
+            .and_then(|()| o.flush())
+            .map_err(Failure::from)
     }
 
     /// JSON data on stdout, pretty and newline-terminated.
@@ -92,5 +94,8 @@ pub fn run(command: Command, ctx: &mut Ctx) -> Result<Exit, Failure> {
 
 /// No fake success: a command group that is not built yet says so, with its own exit code.
 pub fn not_implemented(what: &str) -> Result<Exit, Failure> {
-    Err(Failure::msg(Exit::NotImplemented, format!("`{what}` is not implemented yet in this version of travelerUtil")))
+    Err(Failure::msg(
+        Exit::NotImplemented,
+        format!("`{what}` is not implemented yet in this version of travelerUtil"),
+    ))
 }

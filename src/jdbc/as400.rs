@@ -12,7 +12,7 @@
 use super::diag::{Code, Diagnostic, Severity, Span};
 use super::host::{check_host, check_port};
 use super::model::{Endpoint, JdbcUrl, Kind, Property, Variant};
-use super::props::{check_choice, check_int, check_millis};
+use super::props::{check_choice, check_millis};
 
 pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
     let mut url = JdbcUrl {
@@ -43,7 +43,11 @@ pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
     };
     let host = &sys[..host_len];
     let host_span = at..at + host_len;
-    let mut ep = Endpoint { host: None, port: None, host_span: host_span.clone() };
+    let mut ep = Endpoint {
+        host: None,
+        port: None,
+        host_span: host_span.clone(),
+    };
     if !host.is_empty() {
         ep.host = Some(check_host(host, host_span.clone(), d));
     }
@@ -65,7 +69,10 @@ pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
                     Diagnostic::error(
                         Code::As400SchemaTooLong,
                         span,
-                        format!("the default schema is {} characters long; JTOpen discards schemas over 128", schema.chars().count()),
+                        format!(
+                            "the default schema is {} characters long; JTOpen discards schemas over 128",
+                            schema.chars().count()
+                        ),
                         "use the library (schema) name Traveler's tables live in, e.g. `/TRAVELER`",
                     )
                     .with_label("over 128 characters"),
@@ -92,7 +99,10 @@ pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
     for p in &url.properties {
         check_values(p, d);
     }
-    url.database = url.property_value("database name").map(|v| v.to_string()).filter(|v| !v.is_empty());
+    url.database = url
+        .property_value("database name")
+        .map(|v| v.to_string())
+        .filter(|v| !v.is_empty());
     url
 }
 
@@ -106,7 +116,7 @@ fn find_sys_end(s: &str, from: usize) -> usize {
         match b[i] {
             b'/' if !in_quotes => slash_seen = true,
             b'"' if slash_seen => in_quotes = !in_quotes,
-            b';' if !in_quotes && !(i > from && b[i - 1] == b'\\') => return i,
+            b';' if !(in_quotes || (i > from && b[i - 1] == b'\\')) => return i,
             _ => {}
         }
         i += 1;
@@ -205,7 +215,13 @@ fn token(s: &str, sep: usize, end: usize, out: &mut Vec<Property>, d: &mut Vec<D
             (None, end..end)
         }
     };
-    out.push(Property { name, value, token_span: sep..end, name_span, value_span });
+    out.push(Property {
+        name,
+        value,
+        token_span: sep..end,
+        name_span,
+        value_span,
+    });
 }
 
 fn trimmed_span(text: &str, base: usize) -> Span {
@@ -231,16 +247,18 @@ fn check_values(p: &Property, d: &mut Vec<Diagnostic>) {
         "access" => check_choice(p, &["all", "read call", "read only"], Severity::Warning, ignored, d),
         "transaction isolation" => check_choice(
             p,
-            &["none", "read uncommitted", "read committed", "repeatable read", "serializable"],
+            &[
+                "none",
+                "read uncommitted",
+                "read committed",
+                "repeatable read",
+                "serializable",
+            ],
             Severity::Warning,
             ignored,
             d,
         ),
-        "login timeout" | "socket timeout" => {
-            if check_int(p, 0, i64::from(i32::MAX), Severity::Warning, ignored, d).is_some() {
-                check_millis(p, d);
-            }
-        }
+        "login timeout" | "socket timeout" => check_millis(p, Severity::Warning, ignored, d),
         "portnumber" => {
             if let Some(v) = p.value.as_deref() {
                 let mut tmp = Vec::new();
@@ -260,10 +278,18 @@ fn check_rdb(p: &Property, d: &mut Vec<Diagnostic>) {
     if v.is_empty() || v.eq_ignore_ascii_case("*SYSBAS") {
         return;
     }
-    let first_ok = v.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '@' | '#' | '$'));
-    let rest_ok = v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '@' | '#' | '$'));
+    let first_ok = v
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '@' | '#' | '$'));
+    let rest_ok = v
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '@' | '#' | '$'));
     let problem = if v.chars().count() > 18 {
-        Some(format!("`{v}` is {} characters long; IBM i RDB names have at most 18", v.chars().count()))
+        Some(format!(
+            "`{v}` is {} characters long; IBM i RDB names have at most 18",
+            v.chars().count()
+        ))
     } else if !first_ok || !rest_ok {
         Some(format!("`{v}` is not a valid IBM i RDB name"))
     } else {

@@ -8,11 +8,23 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Connector/J: encode everything but RFC 3986 unreserved characters, `$` and `*` (so the mask
 /// stays readable).
-const MYSQL_SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~').remove(b'$').remove(b'*');
+const MYSQL_SET: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'$')
+    .remove(b'*');
 
 pub fn render(u: &JdbcUrl, mask: bool) -> String {
     let val = |p: &Property| -> Option<String> {
-        p.value.as_ref().map(|v| if mask && p.is_secret() { MASK.to_string() } else { v.clone() })
+        p.value.as_ref().map(|v| {
+            if mask && p.is_secret() {
+                MASK.to_string()
+            } else {
+                v.clone()
+            }
+        })
     };
     let host = |h: &Option<String>| -> String {
         match h {
@@ -52,7 +64,14 @@ pub fn render(u: &JdbcUrl, mask: bool) -> String {
             }
             push_semicolon_props(&mut out, &u.properties, val);
         }
-        (Variant::SqlServer { host: ah, instance, port: ap }, _) => {
+        (
+            Variant::SqlServer {
+                host: ah,
+                instance,
+                port: ap,
+            },
+            _,
+        ) => {
             out.push_str(&format!("jdbc:sqlserver://{}", ah.clone().unwrap_or_default()));
             if let Some(i) = instance {
                 out.push('\\');
@@ -81,7 +100,11 @@ pub fn render(u: &JdbcUrl, mask: bool) -> String {
                 }
                 out.push('@');
             }
-            let hosts: Vec<String> = u.endpoints.iter().map(|e| format!("{}{}", host(&e.host), port(e.port))).collect();
+            let hosts: Vec<String> = u
+                .endpoints
+                .iter()
+                .map(|e| format!("{}{}", host(&e.host), port(e.port)))
+                .collect();
             out.push_str(&hosts.join(","));
             if let Some(db) = &u.path {
                 out.push('/');
@@ -139,18 +162,14 @@ fn brace_sqlserver(v: &str) -> String {
 /// a Db2 `:` with nothing after it, or a Connector/J `?` with nothing after it. (Connector/J
 /// token spans are chosen so that removing one never leaves `?&` or `&&`.)
 pub fn tidy_after_removal(kind: Kind, mut s: String) -> String {
-    match kind {
-        Kind::Db2 => {
-            if s.ends_with(':') && s.matches(':').count() > 2 {
-                s.pop();
-            }
-        }
-        Kind::MySql => {
-            if s.ends_with('?') {
-                s.pop();
-            }
-        }
-        _ => {}
+    let dangling = match kind {
+        // `jdbc:db2://h:1/DB:` — but not the scheme's own colons.
+        Kind::Db2 => s.ends_with(':') && s.matches(':').count() > 2,
+        Kind::MySql => s.ends_with('?'),
+        _ => false,
+    };
+    if dangling {
+        s.pop();
     }
     s
 }

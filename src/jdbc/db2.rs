@@ -39,7 +39,11 @@ pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
         let auth_len = auth_rest.find('/').unwrap_or(auth_rest.len());
         let auth = &auth_rest[..auth_len];
         let (host, host_span, port) = split_host_port(auth, auth_start);
-        let mut ep = Endpoint { host: None, port: None, host_span: host_span.clone() };
+        let mut ep = Endpoint {
+            host: None,
+            port: None,
+            host_span: host_span.clone(),
+        };
         if host.is_empty() {
             d.push(Diagnostic::error(
                 Code::MissingHost,
@@ -146,7 +150,10 @@ fn check_database(db: &str, span: std::ops::Range<usize>, d: &mut Vec<Diagnostic
             Diagnostic::error(
                 Code::Db2DatabaseTooLong,
                 span.clone(),
-                format!("the Db2 database name `{db}` is {} characters long; Db2 allows at most 8", db.len()),
+                format!(
+                    "the Db2 database name `{db}` is {} characters long; Db2 allows at most 8",
+                    db.len()
+                ),
                 "use the database name as created on the server (`db2 list db directory` shows it)",
             )
             .with_label(format!("{} characters", db.len())),
@@ -176,7 +183,11 @@ fn parse_props(s: &str, start: usize, out: &mut Vec<Property>, d: &mut Vec<Diagn
     }
     if let Some(i) = s[start..].find(char::is_whitespace) {
         let at = start + i;
-        let len = s[at..].chars().take_while(|c| c.is_whitespace()).map(char::len_utf8).sum::<usize>();
+        let len = s[at..]
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .map(char::len_utf8)
+            .sum::<usize>();
         d.push(
             Diagnostic::error(
                 Code::Db2PropertyWhitespace,
@@ -259,17 +270,45 @@ fn parse_props(s: &str, start: usize, out: &mut Vec<Property>, d: &mut Vec<Diagn
 fn check_values(p: &Property, d: &mut Vec<Diagnostic>) {
     match p.name.as_str() {
         // JCC parses booleans leniently: anything but `true` reads as false, silently.
-        "sslConnection" | "enableSeamlessFailover" | "enableClientAffinitiesList" | "readOnly"
-        | "deferPrepares" | "fullyMaterializeLobData" | "retrieveMessagesFromServerOnGetMessage" => {
-            check_choice(p, &["true", "false"], Severity::Warning, "JCC reads any other value as `false`", d);
+        "sslConnection"
+        | "enableSeamlessFailover"
+        | "enableClientAffinitiesList"
+        | "readOnly"
+        | "deferPrepares"
+        | "fullyMaterializeLobData"
+        | "retrieveMessagesFromServerOnGetMessage" => {
+            check_choice(
+                p,
+                &["true", "false"],
+                Severity::Warning,
+                "JCC reads any other value as `false`",
+                d,
+            );
         }
         // "Constant field values must be resolved to integers in URLs": a symbolic name such as
         // CLEAR_TEXT_PASSWORD_SECURITY is rejected when the connection is made.
-        "securityMechanism" | "loginTimeout" | "traceLevel" | "portNumber" | "queryDataSize"
-        | "maxRetriesForClientReroute" | "retryIntervalForClientReroute"
-        | "blockingReadConnectionTimeout" | "commandTimeout" | "keepAliveTimeOut" | "resultSetHoldability"
-        | "progressiveStreaming" | "currentLockTimeout" | "affinityFailbackInterval" => {
-            check_int(p, 0, i64::from(i32::MAX), Severity::Error, "JCC takes the integer value of the constant in URLs", d);
+        "securityMechanism"
+        | "loginTimeout"
+        | "traceLevel"
+        | "portNumber"
+        | "queryDataSize"
+        | "maxRetriesForClientReroute"
+        | "retryIntervalForClientReroute"
+        | "blockingReadConnectionTimeout"
+        | "commandTimeout"
+        | "keepAliveTimeOut"
+        | "resultSetHoldability"
+        | "progressiveStreaming"
+        | "currentLockTimeout"
+        | "affinityFailbackInterval" => {
+            check_int(
+                p,
+                0,
+                i64::from(i32::MAX),
+                Severity::Error,
+                "JCC takes the integer value of the constant in URLs",
+                d,
+            );
         }
         _ => {}
     }

@@ -45,7 +45,11 @@ pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
         at += 2;
         let auth_len = s[at..].find(['/', ';']).unwrap_or(s.len() - at);
         let (h, hspan, port) = split_host_port(&s[at..at + auth_len], at);
-        let mut ep = Endpoint { host: None, port: None, host_span: hspan.clone() };
+        let mut ep = Endpoint {
+            host: None,
+            port: None,
+            host_span: hspan.clone(),
+        };
         if h.is_empty() {
             d.push(Diagnostic::error(
                 Code::MissingHost,
@@ -108,7 +112,12 @@ pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
     if attr_from < s.len() {
         parse_attrs(s, attr_from, &mut url.properties, d);
     }
-    let attr_db = url.properties.iter().rev().find(|p| p.name == "databaseName").and_then(|p| p.value.clone());
+    let attr_db = url
+        .properties
+        .iter()
+        .rev()
+        .find(|p| p.name == "databaseName")
+        .and_then(|p| p.value.clone());
     if !name.is_empty() {
         url.path = Some(name.clone());
         url.database = Some(name);
@@ -136,7 +145,13 @@ pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
     for p in &url.properties {
         match p.name.as_str() {
             "create" | "shutdown" | "upgrade" | "dataEncryption" | "drop" | "deregister" | "retrieveMessageText" => {
-                check_choice(p, &["true", "false"], Severity::Warning, "Derby ignores other values", d)
+                check_choice(
+                    p,
+                    &["true", "false"],
+                    Severity::Warning,
+                    "Derby ignores other values",
+                    d,
+                )
             }
             _ => {}
         }
@@ -178,7 +193,10 @@ fn parse_attrs(s: &str, from: usize, out: &mut Vec<Property>, d: &mut Vec<Diagno
                         Diagnostic::error(
                             Code::PropertyWithoutValue,
                             name_span.clone(),
-                            format!("`{}` has no `=value`; Derby rejects the URL (XJ028 malformed URL)", tok.trim()),
+                            format!(
+                                "`{}` has no `=value`; Derby rejects the URL (XJ028 malformed URL)",
+                                tok.trim()
+                            ),
                             "write `name=value`",
                         )
                         .with_label("expected `=`"),

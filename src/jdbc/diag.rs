@@ -162,13 +162,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn new(
-        severity: Severity,
-        code: Code,
-        span: Span,
-        message: impl Into<String>,
-        fix: impl Into<String>,
-    ) -> Self {
+    pub fn new(severity: Severity, code: Code, span: Span, message: impl Into<String>, fix: impl Into<String>) -> Self {
         Diagnostic {
             severity,
             ..Diagnostic::error(code, span, message, fix)
@@ -242,44 +236,52 @@ pub fn render_masked(source: &str, masks: &[Span], diag: &Diagnostic, style: Sty
     out
 }
 
-/// Builds the printable line and a byte-offset → column mapping.
+/// Builds the printable line and a byte-offset → column mapping, in one pass.
 ///
 /// Control characters are shown as their Unicode "control picture" (U+2400 block) so a stray
 /// TAB or ESC can neither move the caret nor drive the terminal (fd's sanitize lesson).
-fn display_line<'a>(source: &'a str, masks: &'a [Span]) -> (String, impl Fn(usize) -> usize + 'a) {
-    let mut line = String::new();
+fn display_line(source: &str, masks: &[Span]) -> (String, impl Fn(usize) -> usize) {
+    let mut sorted: Vec<&Span> = masks.iter().filter(|m| m.start < m.end).collect();
+    sorted.sort_by_key(|m| m.start);
+    let mask_cols = crate::jdbc::MASK.chars().count();
+    let mut line = String::with_capacity(source.len());
+    // cols[b] = display column of byte offset b (b in 0..=len); bytes inside a character or a
+    // mask map to the column where it starts.
+    let mut cols = vec![0usize; source.len() + 1];
+    let mut col = 0;
     let mut i = 0;
+    let mut next_mask = sorted.into_iter().peekable();
     while i < source.len() {
-        if let Some(m) = masks.iter().find(|m| m.start == i && m.end > m.start) {
+        while next_mask.peek().is_some_and(|m| m.start < i) {
+            next_mask.next();
+        }
+        if let Some(m) = next_mask.peek().filter(|m| m.start == i && m.end <= source.len()) {
             line.push_str(crate::jdbc::MASK);
+            for c in &mut cols[i..m.end] {
+                *c = col;
+            }
+            col += mask_cols;
             i = m.end;
             continue;
         }
-        let Some(ch) = source[i..].chars().next() else { break };
+        let Some(ch) = source[i..].chars().next() else {
+            break;
+        };
         line.push(printable(ch));
+        for c in &mut cols[i..i + ch.len_utf8()] {
+            *c = col;
+        }
+        col += 1;
         i += ch.len_utf8();
     }
+    cols[source.len()] = col;
+    let len = source.len();
     let col_of = move |byte: usize| -> usize {
-        let mut col = 0;
-        let mut i = 0;
-        while i < byte.min(source.len()) {
-            if let Some(m) = masks.iter().find(|m| m.start == i && m.end > m.start) {
-                col += crate::jdbc::MASK.chars().count();
-                i = m.end;
-                continue;
-            }
-            match source[i..].chars().next() {
-                Some(ch) => {
-                    col += 1;
-                    i += ch.len_utf8();
-                }
-                None => break,
-            }
+        if byte > len {
+            cols[len] + (byte - len)
+        } else {
+            cols[byte]
         }
-        if byte > source.len() {
-            col += byte - source.len();
-        }
-        col
     };
     (line, col_of)
 }
@@ -289,9 +291,7 @@ fn printable(ch: char) -> char {
         '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + ch as u32).unwrap_or('?'),
         '\u{7f}' => '\u{2421}',
         // Bidi overrides and zero-width characters would make the caret line lie.
-        '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}' => {
-            '\u{fffd}'
-        }
+        '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}' => '\u{fffd}',
         _ => ch,
     }
 }
@@ -302,13 +302,16 @@ mod tests {
 
     #[test]
     fn caret_under_span_plain() {
-        let d = Diagnostic::error(Code::Db2DatabaseTooLong, 21..31, "too long", "shorten it")
-            .with_label("10 characters");
+        let d =
+            Diagnostic::error(Code::Db2DatabaseTooLong, 21..31, "too long", "shorten it").with_label("10 characters");
         let r = render("jdbc:db2://h:50000/x/TRAVELERDB", &d, Style::Plain);
         let lines: Vec<&str> = r.lines().collect();
         assert_eq!(lines[0], "error[J101]: too long");
         assert_eq!(lines[2], "  | jdbc:db2://h:50000/x/TRAVELERDB");
-        assert_eq!(lines[3], format!("  | {}{} 10 characters", " ".repeat(21), "^".repeat(10)));
+        assert_eq!(
+            lines[3],
+            format!("  | {}{} 10 characters", " ".repeat(21), "^".repeat(10))
+        );
         assert_eq!(lines[4], "  = fix: shorten it");
         assert!(!r.contains('\x1b'));
     }
@@ -326,7 +329,7 @@ mod tests {
     fn masks_shift_carets_and_hide_secret() {
         // "p=secret;x" with the secret at 2..8 and the diagnostic on "x" at 9..10.
         let d = Diagnostic::warning(Code::UnknownProperty, 9..10, "m", "f");
-        let r = render_masked("p=secret;x", &[2..8], &d, Style::Plain);
+        let r = render_masked("p=secret;x", std::slice::from_ref(&(2..8)), &d, Style::Plain);
         assert!(!r.contains("secret"));
         assert_eq!(r.lines().nth(2), Some("  | p=*****;x"));
         assert_eq!(r.lines().nth(3), Some("  |         ^"));

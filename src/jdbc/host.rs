@@ -134,7 +134,10 @@ fn check_name_or_ipv4(host: &str, span: Span, diags: &mut Vec<Diagnostic>) {
             diags.push(Diagnostic::error(
                 Code::InvalidHost,
                 lspan,
-                format!("host name label is {} characters long; DNS allows at most 63", label.len()),
+                format!(
+                    "host name label is {} characters long; DNS allows at most 63",
+                    label.len()
+                ),
                 "check the host name",
             ));
             return;
@@ -212,7 +215,15 @@ mod tests {
 
     #[test]
     fn valid_hosts() {
-        for h in ["db.example.com", "db", "192.0.2.1", "[::1]", "[2001:db8::1]", "a-b.c", "db.example.com."] {
+        for h in [
+            "db.example.com",
+            "db",
+            "192.0.2.1",
+            "[::1]",
+            "[2001:db8::1]",
+            "a-b.c",
+            "db.example.com.",
+        ] {
             assert!(codes(h).is_empty(), "{h}: {:?}", codes(h));
         }
     }

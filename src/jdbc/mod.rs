@@ -78,7 +78,10 @@ pub fn parse(src: &str) -> Analysis {
     }
     // Errors first, then by position, so the first line an admin reads is the blocking one.
     diags.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.span.start.cmp(&b.span.start)));
-    Analysis { url, diagnostics: diags }
+    Analysis {
+        url,
+        diagnostics: diags,
+    }
 }
 
 fn parse_inner(src: &str, d: &mut Vec<Diagnostic>) -> Option<JdbcUrl> {
@@ -97,7 +100,12 @@ fn parse_inner(src: &str, d: &mut Vec<Diagnostic>) -> Option<JdbcUrl> {
     let start = src.len() - src.trim_start().len();
     let end = src.trim_end().len();
     if end <= start {
-        d.push(Diagnostic::error(Code::EmptyUrl, 0..src.len(), "the URL is blank", "give a JDBC URL"));
+        d.push(Diagnostic::error(
+            Code::EmptyUrl,
+            0..src.len(),
+            "the URL is blank",
+            "give a JDBC URL",
+        ));
         return None;
     }
     if start > 0 {
@@ -130,7 +138,10 @@ fn parse_inner(src: &str, d: &mut Vec<Diagnostic>) -> Option<JdbcUrl> {
     }
     let s = &src[..end];
     let Some(after_jdbc) = strip_prefix_ci(&s[start..], "jdbc:") else {
-        let hint = match KNOWN.iter().find(|(sub, _)| strip_prefix_ci(&s[start..], &format!("{sub}:")).is_some()) {
+        let hint = match KNOWN
+            .iter()
+            .find(|(sub, _)| strip_prefix_ci(&s[start..], &format!("{sub}:")).is_some())
+        {
             Some((sub, _)) => format!("put `jdbc:` in front: `jdbc:{sub}:...`"),
             None => "a JDBC URL starts with `jdbc:`, e.g. `jdbc:db2://host:50000/TRAVELER`".to_string(),
         };
@@ -158,7 +169,11 @@ fn parse_inner(src: &str, d: &mut Vec<Diagnostic>) -> Option<JdbcUrl> {
     let scheme_text = &s[start..rest];
     let lower = scheme_text.to_ascii_lowercase();
     if !matches!(kind, Kind::As400 | Kind::MySql) && scheme_text != lower {
-        let sev = if kind == Kind::Db2 { Severity::Warning } else { Severity::Error };
+        let sev = if kind == Kind::Db2 {
+            Severity::Warning
+        } else {
+            Severity::Error
+        };
         d.push(Diagnostic::new(
             sev,
             Code::SchemeCase,
@@ -188,8 +203,14 @@ const KNOWN: &[(&str, Kind)] = &[
 fn unsupported_scheme(sub: &str, span: Span, s: &str) -> Diagnostic {
     let lower = sub.to_ascii_lowercase();
     let fix = match lower.as_str() {
-        "mariadb" => "Traveler uses MySQL Connector/J: write `jdbc:mysql://host:3306/TRAVELER` (it also reaches MariaDB servers)".to_string(),
-        "jtds" | "microsoft" => "Traveler uses the Microsoft JDBC driver: write `jdbc:sqlserver://host:1433;databaseName=TRAVELER`".to_string(),
+        "mariadb" => {
+            "Traveler uses MySQL Connector/J: write `jdbc:mysql://host:3306/TRAVELER` (it also reaches MariaDB servers)"
+                .to_string()
+        }
+        "jtds" | "microsoft" => {
+            "Traveler uses the Microsoft JDBC driver: write `jdbc:sqlserver://host:1433;databaseName=TRAVELER`"
+                .to_string()
+        }
         "db2j" | "ids" => "Traveler uses the type-4 JCC form: write `jdbc:db2://host:50000/TRAVELER`".to_string(),
         "mysql+srv" => "DNS SRV lookups cannot be checked offline: write `jdbc:mysql://host:3306/TRAVELER`".to_string(),
         _ => {
@@ -200,7 +221,10 @@ fn unsupported_scheme(sub: &str, span: Span, s: &str) -> Diagnostic {
                 .filter(|(_, dist)| *dist <= 2);
             match close {
                 Some((k, _)) => format!("did you mean `jdbc:{k}:`?"),
-                None => "Traveler supports `jdbc:db2:`, `jdbc:as400:`, `jdbc:sqlserver:`, `jdbc:mysql:` and `jdbc:derby:`".to_string(),
+                None => {
+                    "Traveler supports `jdbc:db2:`, `jdbc:as400:`, `jdbc:sqlserver:`, `jdbc:mysql:` and `jdbc:derby:`"
+                        .to_string()
+                }
             }
         }
     };
@@ -268,13 +292,64 @@ pub fn mask(src: &str, u: &JdbcUrl) -> String {
     out
 }
 
+/// Masks the secrets in text that is a JDBC URL, or a piece of one that may not parse (words a
+/// shell split apart): the parser's secret spans first, then any `name=value` whose name holds
+/// `password` or is `pwd`, up to the next `;`, `&` or blank-free end. Used for every message
+/// that quotes text the admin typed.
+pub fn mask_any(text: &str) -> String {
+    let a = parse(text);
+    let first = match &a.url {
+        Some(u) => mask(text, u),
+        None => text.to_string(),
+    };
+    mask_loose(&first)
+}
+
+fn mask_loose(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    let mut search = 0;
+    while let Some(rel) = lower[search..].find(['p', 'P']) {
+        let i = search + rel;
+        search = i + 1;
+        let name_len = if lower[i..].starts_with("password") {
+            "password".len()
+        } else if lower[i..].starts_with("pwd") {
+            "pwd".len()
+        } else {
+            continue;
+        };
+        let after = &text[i + name_len..];
+        let eq = after.len() - after.trim_start().len();
+        if !after[eq..].starts_with('=') || i < at {
+            continue;
+        }
+        let vstart = i + name_len + eq + 1;
+        let vend = text[vstart..].find([';', '&']).map_or(text.len(), |j| vstart + j);
+        if vend > vstart && text[vstart..vend] != *MASK {
+            out.push_str(&text[at..vstart]);
+            out.push_str(MASK);
+            at = vend;
+            search = vend;
+        }
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 /// Removes every password from the URL text and returns `(url_without_password, password)`.
 ///
 /// The rest of the text is kept exactly as the user wrote it. The password returned is the one
 /// the driver would use (the last `password` property, else the `user:password@` part).
 pub fn lift_password(src: &str, u: &JdbcUrl) -> (String, Option<String>) {
     let password = u.password().map(str::to_string);
-    let mut cuts: Vec<Span> = u.properties.iter().filter(|p| p.is_password()).map(|p| p.token_span.clone()).collect();
+    let mut cuts: Vec<Span> = u
+        .properties
+        .iter()
+        .filter(|p| p.is_password())
+        .map(|p| p.token_span.clone())
+        .collect();
     if let Some(ui) = &u.userinfo
         && let Some(ps) = &ui.password_span
     {
@@ -304,7 +379,11 @@ mod tests {
     use super::*;
 
     fn codes(url: &str) -> Vec<String> {
-        parse(url).diagnostics.iter().map(|d| format!("{} {}", d.severity, d.code)).collect()
+        parse(url)
+            .diagnostics
+            .iter()
+            .map(|d| format!("{} {}", d.severity, d.code))
+            .collect()
     }
 
     #[test]
@@ -316,6 +395,26 @@ mod tests {
         assert!(a.diagnostics[0].fix.contains("jdbc:mysql://"));
         let a = parse("jdbc:db3://h:1/DB");
         assert_eq!(a.diagnostics[0].fix, "did you mean `jdbc:db2:`?");
+    }
+
+    #[test]
+    fn mask_any_covers_pieces_that_do_not_parse() {
+        assert_eq!(
+            mask_any("name=X;password=s3cr;naming=sql"),
+            "name=X;password=*****;naming=sql"
+        );
+        assert_eq!(
+            mask_any("jdbc:mysql://u:s3cr@h/db?a=1"),
+            "jdbc:mysql://u:*****@h/db?a=1"
+        );
+        assert_eq!(
+            mask_any("x;sslTrustStorePassword = ab&c=1;PWD=zz"),
+            "x;sslTrustStorePassword =*****&c=1;PWD=*****"
+        );
+        assert_eq!(
+            mask_any("jdbc:as400://h;password=*****"),
+            "jdbc:as400://h;password=*****"
+        );
     }
 
     #[test]

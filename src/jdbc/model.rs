@@ -57,16 +57,26 @@ impl fmt::Display for Kind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Variant {
     /// `jdbc:db2://host[:port]/DB` (type 4) or `jdbc:db2:DB` (type 2, local catalog).
-    Db2 { type2: bool },
+    Db2 {
+        type2: bool,
+    },
     As400,
     /// What the URL's server part said; properties (`serverName`, `portNumber`,
     /// `instanceName`) override it, and the effective values live in the `JdbcUrl` fields.
-    SqlServer { host: Option<String>, instance: Option<String>, port: Option<u16> },
+    SqlServer {
+        host: Option<String>,
+        instance: Option<String>,
+        port: Option<u16>,
+    },
     /// `sub` is `loadbalance` or `replication` when given (`jdbc:mysql:loadbalance://`).
-    MySql { sub: Option<String> },
+    MySql {
+        sub: Option<String>,
+    },
     /// Embedded with an optional sub-subprotocol prefix as written (`memory:`, `directory:`,
     /// `classpath:`, `jar:(path)`), or the network client.
-    DerbyEmbedded { subsub: Option<String> },
+    DerbyEmbedded {
+        subsub: Option<String>,
+    },
     DerbyNetwork,
 }
 
@@ -111,7 +121,11 @@ impl Property {
 /// Secret-name rule shared by every family: the name contains "password" (ignoring case and
 /// spaces) or is `pwd`.
 pub fn is_secret_name(name: &str) -> bool {
-    let n: String = name.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    let n: String = name
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
     n.contains("password") || n == "pwd"
 }
 
@@ -182,7 +196,10 @@ impl JdbcUrl {
     /// Case-insensitive lookup of the last property with this name (JTOpen, mssql-jdbc and
     /// Connector/J let the last occurrence win).
     pub fn property(&self, name: &str) -> Option<&Property> {
-        self.properties.iter().rev().find(|p| p.name.trim().eq_ignore_ascii_case(name))
+        self.properties
+            .iter()
+            .rev()
+            .find(|p| p.name.trim().eq_ignore_ascii_case(name))
     }
 
     /// The value of a property, case-insensitively, if it has one.
@@ -274,7 +291,10 @@ impl Serialize for UrlReport<'_> {
         let hosts: Vec<HostJson> = u
             .endpoints
             .iter()
-            .map(|e| HostJson { host: e.host.as_deref(), port: e.port })
+            .map(|e| HostJson {
+                host: e.host.as_deref(),
+                port: e.port,
+            })
             .collect();
         st.serialize_field("hosts", &hosts)?;
         st.serialize_field("user", &u.userinfo.as_ref().map(|x| x.user.as_str()))?;

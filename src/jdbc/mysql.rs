@@ -36,7 +36,9 @@ pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
     at += 1;
     for sub in ["loadbalance:", "replication:"] {
         if let Some(rest) = super::strip_prefix_ci(&s[at..], sub) {
-            url.variant = Variant::MySql { sub: Some(sub.trim_end_matches(':').to_string()) };
+            url.variant = Variant::MySql {
+                sub: Some(sub.trim_end_matches(':').to_string()),
+            };
             at = s.len() - rest.len();
         }
     }
@@ -117,7 +119,12 @@ fn parse_authority(auth: &str, base: usize, url: &mut JdbcUrl, d: &mut Vec<Diagn
             Some((raw, span)) => (decode(raw, span.start, d), Some(span)),
             None => (None, None),
         };
-        url.userinfo = Some(UserInfo { user, password, span: base..base + atpos + 1, password_span });
+        url.userinfo = Some(UserInfo {
+            user,
+            password,
+            span: base..base + atpos + 1,
+            password_span,
+        });
         hosts = &auth[atpos + 1..];
         hbase = base + atpos + 1;
     }
@@ -128,7 +135,11 @@ fn parse_authority(auth: &str, base: usize, url: &mut JdbcUrl, d: &mut Vec<Diagn
             "the `address=(host=...)(port=...)` and `(host=...,port=...)` host forms cannot be checked by travelerUtil",
             "write the hosts as `host:port[,host:port]`",
         ));
-        url.endpoints.push(Endpoint { host: None, port: None, host_span: hbase..hbase });
+        url.endpoints.push(Endpoint {
+            host: None,
+            port: None,
+            host_span: hbase..hbase,
+        });
         return;
     }
     // `[h1:p1,h2:p2]` is a host list; `[::1]:3306` is one IPv6 host.
@@ -138,7 +149,11 @@ fn parse_authority(auth: &str, base: usize, url: &mut JdbcUrl, d: &mut Vec<Diagn
     };
     if list.is_empty() {
         // `jdbc:mysql:///db`: localhost, the default.
-        url.endpoints.push(Endpoint { host: None, port: None, host_span: hbase..hbase });
+        url.endpoints.push(Endpoint {
+            host: None,
+            port: None,
+            host_span: hbase..hbase,
+        });
         return;
     }
     let mut off = 0;
@@ -154,11 +169,19 @@ fn parse_authority(auth: &str, base: usize, url: &mut JdbcUrl, d: &mut Vec<Diagn
                 "an IPv6 address must be enclosed in brackets",
                 "write `[address]` and put a port after it as `]:port`, e.g. `[fe80::1]:3306`",
             ));
-            url.endpoints.push(Endpoint { host: None, port: None, host_span: pbase..pbase + part.len() });
+            url.endpoints.push(Endpoint {
+                host: None,
+                port: None,
+                host_span: pbase..pbase + part.len(),
+            });
             continue;
         }
         let (h, hspan, port) = split_host_port(part, pbase);
-        let mut ep = Endpoint { host: None, port: None, host_span: hspan.clone() };
+        let mut ep = Endpoint {
+            host: None,
+            port: None,
+            host_span: hspan.clone(),
+        };
         if h.is_empty() {
             d.push(Diagnostic::error(
                 Code::MissingHost,
@@ -244,7 +267,13 @@ fn parse_query(s: &str, from: usize, out: &mut Vec<Property>, d: &mut Vec<Diagno
             } else {
                 sep..end
             };
-            out.push(Property { name, value, token_span, name_span, value_span: vstart..end });
+            out.push(Property {
+                name,
+                value,
+                token_span,
+                name_span,
+                value_span: vstart..end,
+            });
         }
         sep = end;
     }
@@ -267,7 +296,9 @@ fn decode(raw: &str, base: usize, d: &mut Vec<Diagnostic>) -> Option<String> {
     }
     let b = raw.as_bytes();
     for (i, &c) in b.iter().enumerate() {
-        if c == b'%' && !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit) && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)) {
+        if c == b'%'
+            && !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit) && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+        {
             let end = (i + 3).min(b.len());
             d.push(
                 Diagnostic::error(
@@ -360,16 +391,20 @@ fn check_values(p: &Property, d: &mut Vec<Diagnostic>) {
             bad,
             d,
         ),
-        "useSSL" | "requireSSL" | "verifyServerCertificate" | "allowPublicKeyRetrieval" | "autoReconnect"
-        | "useUnicode" | "rewriteBatchedStatements" | "useServerPrepStmts" | "cachePrepStmts" | "tcpKeepAlive"
-        | "useCompression" | "allowMultiQueries" | "failOverReadOnly" => {
-            check_choice(p, &["true", "false", "yes", "no"], Severity::Error, bad, d)
-        }
-        "connectTimeout" | "socketTimeout" => {
-            if check_int(p, 0, i64::from(i32::MAX), Severity::Error, bad, d).is_some() {
-                check_millis(p, d);
-            }
-        }
+        "useSSL"
+        | "requireSSL"
+        | "verifyServerCertificate"
+        | "allowPublicKeyRetrieval"
+        | "autoReconnect"
+        | "useUnicode"
+        | "rewriteBatchedStatements"
+        | "useServerPrepStmts"
+        | "cachePrepStmts"
+        | "tcpKeepAlive"
+        | "useCompression"
+        | "allowMultiQueries"
+        | "failOverReadOnly" => check_choice(p, &["true", "false", "yes", "no"], Severity::Error, bad, d),
+        "connectTimeout" | "socketTimeout" => check_millis(p, Severity::Error, bad, d),
         "maxReconnects" | "initialTimeout" | "prepStmtCacheSize" | "prepStmtCacheSqlLimit" => {
             check_int(p, 0, i64::from(i32::MAX), Severity::Error, bad, d);
         }

@@ -151,7 +151,10 @@ pub struct ConnString {
 
 impl ConnString {
     pub fn new(driver: &str) -> Self {
-        ConnString { driver: driver.to_string(), pairs: Vec::new() }
+        ConnString {
+            driver: driver.to_string(),
+            pairs: Vec::new(),
+        }
     }
 
     /// Adds `key=value` unless the key is already present (the first setting wins, so callers
@@ -225,7 +228,10 @@ pub fn translate(url: &JdbcUrl, req: &OdbcRequest<'_>) -> Result<Translation, Tr
         return Err(TranslateError::EmbeddedDerby);
     }
     if !DriverFamily::candidates(url).contains(&req.family) {
-        return Err(TranslateError::FamilyMismatch { kind: url.kind, family: req.family });
+        return Err(TranslateError::FamilyMismatch {
+            kind: url.kind,
+            family: req.family,
+        });
     }
     let mut cs = ConnString::new(req.driver);
     let mut notes = Vec::new();
@@ -241,17 +247,38 @@ pub fn translate(url: &JdbcUrl, req: &OdbcRequest<'_>) -> Result<Translation, Tr
     let host = url.host().map(str::to_string);
     let t = req.timeout_secs;
     match req.family {
-        DriverFamily::Db2Cli => db2(url, &mut cs, &mut notes, host, user, password.as_deref(), t, req.ca_file),
+        DriverFamily::Db2Cli => db2(
+            url,
+            &mut cs,
+            &mut notes,
+            host,
+            user,
+            password.as_deref(),
+            t,
+            req.ca_file,
+        ),
         DriverFamily::IbmiAccess => ibmi(url, &mut cs, &mut notes, host, user, password.as_deref()),
         DriverFamily::MsOdbc17 | DriverFamily::MsOdbc18 => {
             mssql(url, req.family, &mut cs, &mut notes, host, user, password.as_deref(), t)
         }
         DriverFamily::FreeTds => freetds(url, &mut cs, &mut notes, host, user, password.as_deref(), t),
-        DriverFamily::MySqlOdbc | DriverFamily::MariaDbOdbc => {
-            mysql(url, req.family, &mut cs, &mut notes, host, user, password.as_deref(), t, req.ca_file)
-        }
+        DriverFamily::MySqlOdbc | DriverFamily::MariaDbOdbc => mysql(
+            url,
+            req.family,
+            &mut cs,
+            &mut notes,
+            host,
+            user,
+            password.as_deref(),
+            t,
+            req.ca_file,
+        ),
     }
-    Ok(Translation { connection_string: cs.expose(), display: cs.display(), notes })
+    Ok(Translation {
+        connection_string: cs.expose(),
+        display: cs.display(),
+        notes,
+    })
 }
 
 fn credentials(cs: &mut ConnString, user_key: &str, pw_key: &str, user: Option<String>, pw: Option<&str>) {
@@ -264,7 +291,8 @@ fn credentials(cs: &mut ConnString, user_key: &str, pw_key: &str, user: Option<S
 }
 
 fn is_true(url: &JdbcUrl, name: &str) -> bool {
-    url.property_value(name).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    url.property_value(name)
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -283,7 +311,9 @@ fn db2(
         if url.kind == Kind::Derby && db.chars().any(|c| c.is_lowercase()) {
             // The Db2 driver upper-cases Database= while Derby names are case-sensitive
             // directories (seen: "Database 'TRAVELER' not found" for a db created as traveler).
-            notes.push(format!("the Db2 driver sends the database name upper-cased; Derby looks for `{db}` exactly"));
+            notes.push(format!(
+                "the Db2 driver sends the database name upper-cased; Derby looks for `{db}` exactly"
+            ));
         }
     }
     if let Some(h) = host {
@@ -319,7 +349,14 @@ fn db2(
     }
 }
 
-fn ibmi(url: &JdbcUrl, cs: &mut ConnString, notes: &mut Vec<String>, host: Option<String>, user: Option<String>, pw: Option<&str>) {
+fn ibmi(
+    url: &JdbcUrl,
+    cs: &mut ConnString,
+    notes: &mut Vec<String>,
+    host: Option<String>,
+    user: Option<String>,
+    pw: Option<&str>,
+) {
     // An empty system in a JTOpen URL means the local IBM i.
     cs.set("System", host.unwrap_or_else(|| "localhost".into()));
     credentials(cs, "UID", "PWD", user, pw);
@@ -333,7 +370,11 @@ fn ibmi(url: &JdbcUrl, cs: &mut ConnString, notes: &mut Vec<String>, host: Optio
     }
     if let Some(libs) = url.property_value("libraries") {
         for l in libs.split([',', ' ']).map(str::trim).filter(|l| !l.is_empty()) {
-            let l = if l.eq_ignore_ascii_case("*LIBL") { "*USRLIBL".to_string() } else { l.to_string() };
+            let l = if l.eq_ignore_ascii_case("*LIBL") {
+                "*USRLIBL".to_string()
+            } else {
+                l.to_string()
+            };
             if !dbq.iter().any(|x| x.eq_ignore_ascii_case(&l)) {
                 dbq.push(l);
             }
@@ -375,7 +416,10 @@ fn ibmi(url: &JdbcUrl, cs: &mut ConnString, notes: &mut Vec<String>, host: Optio
     if url.explicit_port().is_some() {
         notes.push("IBM i Access finds the database server through the port mapper; the URL's port is not used".into());
     }
-    notes.push("IBM i Access has no connect-timeout keyword; the login timeout attribute and the watchdog bound the attempt".into());
+    notes.push(
+        "IBM i Access has no connect-timeout keyword; the login timeout attribute and the watchdog bound the attempt"
+            .into(),
+    );
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -512,7 +556,13 @@ fn mysql(
         let list: Vec<String> = url
             .endpoints
             .iter()
-            .map(|e| format!("{}:{}", e.host.clone().unwrap_or_else(|| "localhost".into()), e.port.unwrap_or(3306)))
+            .map(|e| {
+                format!(
+                    "{}:{}",
+                    e.host.clone().unwrap_or_else(|| "localhost".into()),
+                    e.port.unwrap_or(3306)
+                )
+            })
             .collect();
         cs.set("SERVER", list.join(","));
         cs.set("MULTI_HOST", "1");
@@ -561,7 +611,9 @@ fn mysql(
                 cs.set("FORCETLS", "1");
                 cs.set("SSLVERIFY", "1");
             }
-            Some("PREFERRED") => notes.push("MariaDB Connector/ODBC has no 'preferred' TLS mode; it connects without TLS".into()),
+            Some("PREFERRED") => {
+                notes.push("MariaDB Connector/ODBC has no 'preferred' TLS mode; it connects without TLS".into())
+            }
             _ => {}
         }
         if let Some(ca) = ca {
@@ -591,14 +643,26 @@ mod tests {
         let pw = SecretString::from(pw.to_string());
         translate(
             u,
-            &OdbcRequest { driver, family, user: Some("LNTUSER"), password: Some(&pw), timeout_secs: 10, ca_file: None },
+            &OdbcRequest {
+                driver,
+                family,
+                user: Some("LNTUSER"),
+                password: Some(&pw),
+                timeout_secs: 10,
+                ca_file: None,
+            },
         )
         .unwrap()
     }
 
     #[test]
     fn db2_cli() {
-        let t = tr("jdbc:db2://db2.example.com:50000/TRAVELER", DriverFamily::Db2Cli, "DB2", "p;w}d");
+        let t = tr(
+            "jdbc:db2://db2.example.com:50000/TRAVELER",
+            DriverFamily::Db2Cli,
+            "DB2",
+            "p;w}d",
+        );
         assert_eq!(
             t.connection_string.expose_secret(),
             "Driver={DB2};Database=TRAVELER;Hostname=db2.example.com;Port=50000;Protocol=TCPIP;Uid=LNTUSER;Pwd={p;w}}d};Authentication=SERVER;ConnectTimeout=10;"
@@ -626,7 +690,12 @@ mod tests {
 
     #[test]
     fn derby_network_through_db2_cli() {
-        let t = tr("jdbc:derby://127.0.0.1:1527/traveler", DriverFamily::Db2Cli, "DB2", "app");
+        let t = tr(
+            "jdbc:derby://127.0.0.1:1527/traveler",
+            DriverFamily::Db2Cli,
+            "DB2",
+            "app",
+        );
         assert_eq!(
             t.connection_string.expose_secret(),
             "Driver={DB2};Database=traveler;Hostname=127.0.0.1;Port=1527;Protocol=TCPIP;Uid=LNTUSER;Pwd=app;Authentication=SERVER;ConnectTimeout=10;"
@@ -636,7 +705,14 @@ mod tests {
         let pw = SecretString::from("x".to_string());
         let r = translate(
             a.url.as_ref().unwrap(),
-            &OdbcRequest { driver: "DB2", family: DriverFamily::Db2Cli, user: None, password: Some(&pw), timeout_secs: 0, ca_file: None },
+            &OdbcRequest {
+                driver: "DB2",
+                family: DriverFamily::Db2Cli,
+                user: None,
+                password: Some(&pw),
+                timeout_secs: 0,
+                ca_file: None,
+            },
         );
         assert_eq!(r.err(), Some(TranslateError::EmbeddedDerby));
     }
@@ -653,8 +729,17 @@ mod tests {
             t.connection_string.expose_secret(),
             "Driver={IBM i Access ODBC Driver};System=ibmi.example.com;UID=LNTUSER;PWD=pw=1;DATABASE=IASP1;DBQ=TRAVELER,LNT,*USRLIBL;NAM=1;CMT=1;SSL=1;"
         );
-        let local = tr("jdbc:as400://;database name=IASP1", DriverFamily::IbmiAccess, "IBM i Access ODBC Driver", "x");
-        assert!(local.display.starts_with("Driver={IBM i Access ODBC Driver};System=localhost;"));
+        let local = tr(
+            "jdbc:as400://;database name=IASP1",
+            DriverFamily::IbmiAccess,
+            "IBM i Access ODBC Driver",
+            "x",
+        );
+        assert!(
+            local
+                .display
+                .starts_with("Driver={IBM i Access ODBC Driver};System=localhost;")
+        );
     }
 
     #[test]
@@ -665,7 +750,12 @@ mod tests {
             t18.connection_string.expose_secret(),
             "Driver={ODBC Driver 18 for SQL Server};Server=tcp:sql.example.com,1433;Database=TRAVELER;UID=LNTUSER;PWD={a b };Encrypt=Mandatory;TrustServerCertificate=yes;ConnectTimeout=10;"
         );
-        let t17 = tr("jdbc:sqlserver://sql.example.com\\INST;databaseName=TRAVELER;encrypt=false", DriverFamily::MsOdbc17, "ODBC Driver 17 for SQL Server", "x");
+        let t17 = tr(
+            "jdbc:sqlserver://sql.example.com\\INST;databaseName=TRAVELER;encrypt=false",
+            DriverFamily::MsOdbc17,
+            "ODBC Driver 17 for SQL Server",
+            "x",
+        );
         assert_eq!(
             t17.connection_string.expose_secret(),
             "Driver={ODBC Driver 17 for SQL Server};Server=sql.example.com\\INST;Database=TRAVELER;UID=LNTUSER;PWD=x;Encrypt=no;"
@@ -674,12 +764,22 @@ mod tests {
 
     #[test]
     fn freetds_server_syntax() {
-        let t = tr("jdbc:sqlserver://127.0.0.1:1433;databaseName=master", DriverFamily::FreeTds, "FreeTDS", "x");
+        let t = tr(
+            "jdbc:sqlserver://127.0.0.1:1433;databaseName=master",
+            DriverFamily::FreeTds,
+            "FreeTDS",
+            "x",
+        );
         assert_eq!(
             t.connection_string.expose_secret(),
             "Driver={FreeTDS};Server=127.0.0.1;Port=1433;Database=master;UID=LNTUSER;PWD=x;TDS_Version=7.4;Encryption=require;"
         );
-        let t = tr("jdbc:sqlserver://sql\\INST;databaseName=T;encrypt=false", DriverFamily::FreeTds, "FreeTDS", "x");
+        let t = tr(
+            "jdbc:sqlserver://sql\\INST;databaseName=T;encrypt=false",
+            DriverFamily::FreeTds,
+            "FreeTDS",
+            "x",
+        );
         assert_eq!(
             t.connection_string.expose_secret(),
             "Driver={FreeTDS};Server=sql\\INST;Database=T;UID=LNTUSER;PWD=x;TDS_Version=7.4;Encryption=off;"
@@ -700,7 +800,11 @@ mod tests {
             "Driver={MariaDB Unicode};SERVER=127.0.0.1;PORT=53306;DATABASE=appdb;UID=LNTUSER;PWD={}}{};CONN_TIMEOUT=10;FORCETLS=1;SSLVERIFY=1;"
         );
         let multi = tr("jdbc:mysql://h1,h2:3307/appdb", DriverFamily::MySqlOdbc, "MySQL", "x");
-        assert!(multi.display.contains("SERVER=h1:3306,h2:3307;MULTI_HOST=1;"), "{}", multi.display);
+        assert!(
+            multi.display.contains("SERVER=h1:3306,h2:3307;MULTI_HOST=1;"),
+            "{}",
+            multi.display
+        );
     }
 
     #[test]
@@ -708,12 +812,28 @@ mod tests {
         let a = parse("jdbc:mysql://h/db");
         let r = translate(
             a.url.as_ref().unwrap(),
-            &OdbcRequest { driver: "DB2", family: DriverFamily::Db2Cli, user: None, password: None, timeout_secs: 0, ca_file: None },
+            &OdbcRequest {
+                driver: "DB2",
+                family: DriverFamily::Db2Cli,
+                user: None,
+                password: None,
+                timeout_secs: 0,
+                ca_file: None,
+            },
         );
         assert!(matches!(r, Err(TranslateError::FamilyMismatch { .. })));
-        assert_eq!(DriverFamily::from_driver("MariaDB Unicode", None), Some(DriverFamily::MariaDbOdbc));
-        assert_eq!(DriverFamily::from_driver("X", Some("/opt/clidriver/lib/libdb2.so")), Some(DriverFamily::Db2Cli));
-        assert_eq!(DriverFamily::from_driver("ODBC Driver 18 for SQL Server", None), Some(DriverFamily::MsOdbc18));
+        assert_eq!(
+            DriverFamily::from_driver("MariaDB Unicode", None),
+            Some(DriverFamily::MariaDbOdbc)
+        );
+        assert_eq!(
+            DriverFamily::from_driver("X", Some("/opt/clidriver/lib/libdb2.so")),
+            Some(DriverFamily::Db2Cli)
+        );
+        assert_eq!(
+            DriverFamily::from_driver("ODBC Driver 18 for SQL Server", None),
+            Some(DriverFamily::MsOdbc18)
+        );
         assert_eq!(DriverFamily::from_driver("PostgreSQL Unicode", None), None);
     }
 

@@ -53,8 +53,16 @@ pub fn split_words<S: AsRef<str>>(words: &[S]) -> Vec<Word> {
         .map(|(index, w)| {
             let w = w.as_ref();
             match w.split_once('=') {
-                Some((k, v)) => Word { index, key: k.to_string(), value: Some(v.to_string()) },
-                None => Word { index, key: w.to_string(), value: None },
+                Some((k, v)) => Word {
+                    index,
+                    key: k.to_string(),
+                    value: Some(v.to_string()),
+                },
+                None => Word {
+                    index,
+                    key: w.to_string(),
+                    value: None,
+                },
             }
         })
         .collect()
@@ -67,7 +75,9 @@ pub fn split_words<S: AsRef<str>>(words: &[S]) -> Vec<Word> {
 pub fn detect<S: AsRef<str>>(words: &[S], known_keys: &[&str], secret_keys: &[&str]) -> Option<ShellSplit> {
     let parsed = split_words(words);
     let is_known = |w: &Word| w.value.is_some() && known_keys.iter().any(|k| k.eq_ignore_ascii_case(&w.key));
-    let url_pos = parsed.iter().position(|w| w.key.eq_ignore_ascii_case("url") && w.value.is_some())?;
+    let url_pos = parsed
+        .iter()
+        .position(|w| w.key.eq_ignore_ascii_case("url") && w.value.is_some())?;
     let url_value = parsed[url_pos].value.clone().unwrap_or_default();
     let kind = url_kind(&url_value);
     // Stray words: the unknown words right after url=. Only URL families whose properties may
@@ -77,10 +87,15 @@ pub fn detect<S: AsRef<str>>(words: &[S], known_keys: &[&str], secret_keys: &[&s
     let blanks_possible = matches!(kind, Some(Kind::As400 | Kind::SqlServer | Kind::Derby));
     let near_miss = |w: &Word| {
         let k = w.key.to_ascii_lowercase();
-        known_keys.iter().any(|kk| strsim::damerau_levenshtein(&k, kk) <= 2.min(kk.len().saturating_sub(1)))
+        known_keys
+            .iter()
+            .any(|kk| strsim::damerau_levenshtein(&k, kk) <= 2.min(kk.len().saturating_sub(1)))
     };
     let strays: Vec<&Word> = if blanks_possible {
-        parsed[url_pos + 1..].iter().take_while(|w| !is_known(w) && !near_miss(w)).collect()
+        parsed[url_pos + 1..]
+            .iter()
+            .take_while(|w| !is_known(w) && !near_miss(w))
+            .collect()
     } else {
         Vec::new()
     };
@@ -90,9 +105,9 @@ pub fn detect<S: AsRef<str>>(words: &[S], known_keys: &[&str], secret_keys: &[&s
             let w = w.as_ref();
             if i == url_pos {
                 out.push(format!("{}={url}", parsed[url_pos].key));
-            } else if members.contains(&i) {
-                continue;
-            } else if parsed[i].value.is_some() && secret_keys.iter().any(|k| k.eq_ignore_ascii_case(&parsed[i].key)) {
+            } else if members.contains(&i)
+                || (parsed[i].value.is_some() && secret_keys.iter().any(|k| k.eq_ignore_ascii_case(&parsed[i].key)))
+            {
                 continue;
             } else {
                 out.push(w.to_string());
@@ -108,7 +123,12 @@ pub fn detect<S: AsRef<str>>(words: &[S], known_keys: &[&str], secret_keys: &[&s
             url.push_str(piece);
         }
         let members: Vec<usize> = strays.iter().map(|w| w.index).collect();
-        let shown: Vec<String> = strays.iter().map(|w| format!("`{}`", words[w.index].as_ref())).collect();
+        // Everything quoted back to the admin is masked: the pieces may hold a password.
+        let url = super::mask_any(&url);
+        let shown: Vec<String> = strays
+            .iter()
+            .map(|w| format!("`{}`", super::mask_any(words[w.index].as_ref())))
+            .collect();
         return Some(ShellSplit {
             code: Code::ShellSplitUrl,
             is_error: true,
@@ -130,8 +150,9 @@ pub fn detect<S: AsRef<str>>(words: &[S], known_keys: &[&str], secret_keys: &[&s
         }
         !(w.key.eq_ignore_ascii_case("url") && url_kind(v) == Some(Kind::Db2))
     };
+    let url_value = super::mask_any(&url_value);
     if let Some(w) = parsed.iter().find(|w| ends_cut(w)) {
-        let value = w.value.clone().unwrap_or_default();
+        let value = super::mask_any(&w.value.clone().unwrap_or_default());
         return Some(ShellSplit {
             code: Code::ShellTrailingSemicolon,
             is_error: true,
@@ -222,7 +243,11 @@ pub fn posix_command(prefix: &[&str], fixed_words: &[String]) -> String {
 /// argument position `key=value` is safe bare, so keep such words readable.
 pub fn quote_word(w: &str) -> std::borrow::Cow<'_, str> {
     let safe = !w.is_empty() && w.chars().all(|c| c.is_ascii_alphanumeric() || "_@%+=:,./-".contains(c));
-    if safe { std::borrow::Cow::Borrowed(w) } else { shell_words::quote(w) }
+    if safe {
+        std::borrow::Cow::Borrowed(w)
+    } else {
+        shell_words::quote(w)
+    }
 }
 
 /// Splits a line into words by POSIX quoting rules (shell-words). Batch files use it, and the
@@ -266,7 +291,10 @@ mod tests {
     #[test]
     fn stray_with_more_properties() {
         let s = det(&["url=jdbc:as400://host;database", "name=IASP1;naming=system"]).unwrap();
-        assert_eq!(s.url.as_deref(), Some("jdbc:as400://host;database name=IASP1;naming=system"));
+        assert_eq!(
+            s.url.as_deref(),
+            Some("jdbc:as400://host;database name=IASP1;naming=system")
+        );
     }
 
     #[test]
@@ -276,7 +304,10 @@ mod tests {
         let s = det(&["url=jdbc:as400://host", "database", "name=IASP1"]).unwrap();
         assert_eq!(s.url.as_deref(), Some("jdbc:as400://host;database name=IASP1"));
         let s = det(&["url=jdbc:as400://h;transaction", "isolation=read", "committed"]).unwrap();
-        assert_eq!(s.url.as_deref(), Some("jdbc:as400://h;transaction isolation=read committed"));
+        assert_eq!(
+            s.url.as_deref(),
+            Some("jdbc:as400://h;transaction isolation=read committed")
+        );
     }
 
     #[test]

@@ -18,7 +18,11 @@ use super::props::{check_choice, check_int, resolve};
 pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
     let mut url = JdbcUrl {
         kind: Kind::SqlServer,
-        variant: Variant::SqlServer { host: None, instance: None, port: None },
+        variant: Variant::SqlServer {
+            host: None,
+            instance: None,
+            port: None,
+        },
         endpoints: Vec::new(),
         userinfo: None,
         instance: None,
@@ -43,7 +47,11 @@ pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
     let host_len = auth.find(['\\', ':']).unwrap_or(auth.len());
     let host = &auth[..host_len];
     let host_span = a..a + host_len;
-    let mut ep = Endpoint { host: None, port: None, host_span: host_span.clone() };
+    let mut ep = Endpoint {
+        host: None,
+        port: None,
+        host_span: host_span.clone(),
+    };
     if host.starts_with('[') {
         d.push(Diagnostic::error(
             Code::SqlServerIpv6Authority,
@@ -171,8 +179,13 @@ fn check_host_value(h: &str, span: Span, d: &mut Vec<Diagnostic>) -> String {
 /// SQL Server instance names: at most 16 characters; letters, digits, `_`, `$`, `#`, `&`;
 /// the first a letter, `_` or `&`.
 fn check_instance(inst: &str, span: Span, d: &mut Vec<Diagnostic>) {
-    let first_ok = inst.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_' || c == '&');
-    let rest_ok = inst.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '#' | '&'));
+    let first_ok = inst
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '&');
+    let rest_ok = inst
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '_' | '$' | '#' | '&'));
     let msg = if inst.is_empty() {
         Some("the instance name after `\\` is empty".to_string())
     } else if inst.chars().count() > 16 {
@@ -210,7 +223,9 @@ fn check_database(db: &str, span: Span, d: &mut Vec<Diagnostic>) {
         return;
     }
     let first_ok = db.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_');
-    let rest_ok = db.chars().all(|c| c.is_alphanumeric() || matches!(c, '@' | '$' | '#' | '_'));
+    let rest_ok = db
+        .chars()
+        .all(|c| c.is_alphanumeric() || matches!(c, '@' | '$' | '#' | '_'));
     if !first_ok || !rest_ok {
         d.push(
             Diagnostic::warning(
@@ -250,7 +265,13 @@ fn parse_props(s: &str, from: usize, out: &mut Vec<Property>, d: &mut Vec<Diagno
                     )
                     .with_label("expected `=`"),
                 );
-                out.push(Property { name, value: None, token_span: tok..i, name_span, value_span: i..i });
+                out.push(Property {
+                    name,
+                    value: None,
+                    token_span: tok..i,
+                    name_span,
+                    value_span: i..i,
+                });
             }
             at = i;
             continue;
@@ -287,7 +308,13 @@ fn parse_props(s: &str, from: usize, out: &mut Vec<Property>, d: &mut Vec<Diagno
             let sp = trim_span(&s[vstart..j], vstart);
             (s[sp.clone()].to_string(), sp, j)
         };
-        out.push(Property { name, value: Some(value), token_span: tok..end, name_span, value_span });
+        out.push(Property {
+            name,
+            value: Some(value),
+            token_span: tok..end,
+            name_span,
+            value_span,
+        });
         at = end;
     }
 }
@@ -361,15 +388,43 @@ fn check_values(p: &Property, d: &mut Vec<Diagnostic>) {
             d,
         ),
         Some(
-            "trustServerCertificate" | "integratedSecurity" | "multiSubnetFailover" | "sendStringParametersAsUnicode"
-            | "serverNameAsACE" | "lastUpdateCount" | "xopenStates" | "disableStatementPooling" | "replication",
-        ) => check_choice(p, &["true", "false"], Severity::Error, "mssql-jdbc rejects other boolean values", d),
+            "trustServerCertificate"
+            | "integratedSecurity"
+            | "multiSubnetFailover"
+            | "sendStringParametersAsUnicode"
+            | "serverNameAsACE"
+            | "lastUpdateCount"
+            | "xopenStates"
+            | "disableStatementPooling"
+            | "replication",
+        ) => check_choice(
+            p,
+            &["true", "false"],
+            Severity::Error,
+            "mssql-jdbc rejects other boolean values",
+            d,
+        ),
         Some("loginTimeout" | "queryTimeout" | "socketTimeout" | "lockTimeout" | "cancelQueryTimeout") => {
-            check_int(p, if p.name.eq_ignore_ascii_case("lockTimeout") { -1 } else { 0 }, 65535, Severity::Error, "mssql-jdbc rejects the connection", d);
+            check_int(
+                p,
+                if p.name.eq_ignore_ascii_case("lockTimeout") {
+                    -1
+                } else {
+                    0
+                },
+                65535,
+                Severity::Error,
+                "mssql-jdbc rejects the connection",
+                d,
+            );
         }
-        Some("applicationIntent") => {
-            check_choice(p, &["ReadWrite", "ReadOnly"], Severity::Error, "mssql-jdbc rejects the connection", d)
-        }
+        Some("applicationIntent") => check_choice(
+            p,
+            &["ReadWrite", "ReadOnly"],
+            Severity::Error,
+            "mssql-jdbc rejects the connection",
+            d,
+        ),
         _ => {}
     }
 }

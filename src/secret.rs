@@ -1,0 +1,132 @@
+//! A password held in memory.
+//!
+//! The value lives in a [`secrecy::SecretString`], so its heap buffer is zeroized on drop and
+//! `Debug` can never print it. The only way to read it is [`Secret::expose`], which makes every
+//! use greppable.
+
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use zeroize::Zeroize;
+
+/// A password (or other credential) held in memory; zeroized on drop, redacted in `Debug`.
+#[derive(Clone)]
+pub struct Secret(SecretString);
+
+impl Secret {
+    /// Takes ownership of `value`.
+    ///
+    /// The bytes are copied into an exactly sized buffer and the original `String` (its whole
+    /// capacity) is zeroized, because `String::into_boxed_str` may reallocate and leave the old
+    /// buffer in freed memory un-wiped when capacity exceeds length.
+    #[must_use]
+    pub fn new(mut value: String) -> Secret {
+        let secret = Secret(SecretString::from(value.as_str()));
+        value.zeroize();
+        secret
+    }
+
+    /// The plain value. Call only where the value is really needed (a connection attempt, the
+    /// encrypted store's plaintext), never for logging.
+    #[must_use]
+    pub fn expose(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Secret {
+        Secret(SecretString::from(value))
+    }
+}
+
+impl PartialEq for Secret {
+    fn eq(&self, other: &Secret) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl Eq for Secret {}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Fixed-width mask: not even the length of the password leaks into logs.
+        f.write_str("Secret(*****)")
+    }
+}
+
+/// Writes the plain value. It is only ever serialized into the store's plaintext, which lives
+/// in a zeroizing buffer and is encrypted before it touches the disk.
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose())
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Secret, D::Error> {
+        // A visitor on `&str` (instead of deserializing a `String` first) copies the value
+        // straight into the secret buffer; no intermediate `String` is left to free un-wiped.
+        struct SecretVisitor;
+
+        impl Visitor<'_> for SecretVisitor {
+            type Value = Secret;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Secret, E> {
+                Ok(Secret::from(v))
+            }
+
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Secret, E> {
+                Ok(Secret::new(v))
+            }
+        }
+
+        deserializer.deserialize_str(SecretVisitor)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_the_value() {
+        let s = Secret::new("hunter2-Passw0rd".to_string());
+        let dbg = format!("{s:?}");
+        assert_eq!(dbg, "Secret(*****)");
+        assert!(!dbg.contains("hunter2"));
+        let pretty = format!("{:#?}", Some(s));
+        assert!(!pretty.contains("hunter2"), "{pretty}");
+    }
+
+    #[test]
+    fn debug_of_empty_secret_is_masked_too() {
+        assert_eq!(format!("{:?}", Secret::new(String::new())), "Secret(*****)");
+    }
+
+    #[test]
+    fn expose_clone_and_eq() {
+        let a = Secret::new("pw".to_string());
+        let b = a.clone();
+        assert_eq!(a, b);
+        assert_eq!(b.expose(), "pw");
+        assert_ne!(a, Secret::from("other"));
+    }
+
+    #[test]
+    fn serde_round_trip_writes_the_plain_value() {
+        let s = Secret::from("a\"b\\c\u{e9}");
+        let json = serde_json::to_string(&s).unwrap();
+        assert_eq!(json, r#""a\"b\\cé""#);
+        let back: Secret = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, s);
+        assert!(serde_json::from_str::<Secret>("42").is_err());
+    }
+}

@@ -1,0 +1,177 @@
+//! The interactive path in a real pseudo-terminal: `db set` with nothing given prompts for the
+//! URL (one raw line, so `;` and blanks need no quoting), the user, the password (read from
+//! /dev/tty with echo off) and the optional driver jar.
+//!
+//! rexpect turns the PTY's echo off before it starts the child, which would make "the password
+//! is not in the transcript" prove nothing. The child is therefore started through
+//! `sh -c 'stty echo; exec travelerUtil ...'`: echo is on, the typed URL and user do appear in
+//! the transcript (checked), and only the program itself can keep the password out of it.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests: a failed expect is a failed test
+
+mod common;
+
+use common::{Home, PRODUCT_ENV, bin, stored_password};
+use rexpect::ReadUntil;
+use rexpect::process::WaitStatus;
+use rexpect::session::{PtySession, spawn_command};
+use std::process::Command;
+use std::thread;
+use std::time::Duration;
+
+const TIMEOUT_MS: u64 = 10_000;
+const URL: &str = "jdbc:as400://ibmi.example.com;database name=IASP1";
+const USER: &str = "LNTUSER";
+/// Blanks and `;` included: the password prompt must take the line raw.
+const PASSWORD: &str = "Pty pw;Zq7-SECRET-91";
+
+/// Everything the PTY printed, accumulated across expectations.
+struct Transcript {
+    session: PtySession,
+    text: String,
+}
+
+impl Transcript {
+    fn expect(&mut self, needle: &str) {
+        match self.session.exp_string(needle) {
+            Ok(before) => {
+                self.text.push_str(&before);
+                self.text.push_str(needle);
+            }
+            Err(e) => panic!("waiting for {needle:?}: {e}\n--- transcript so far\n{}", self.text),
+        }
+    }
+
+    /// Waits for `needle` or the end of output; true if `needle` came.
+    fn expect_or_eof(&mut self, needle: &str) -> bool {
+        match self
+            .session
+            .exp_any(vec![ReadUntil::String(needle.to_owned()), ReadUntil::EOF])
+        {
+            Ok((before, matched)) => {
+                self.text.push_str(&before);
+                self.text.push_str(&matched);
+                matched == needle
+            }
+            Err(e) => panic!(
+                "waiting for {needle:?} or EOF: {e}\n--- transcript so far\n{}",
+                self.text
+            ),
+        }
+    }
+
+    fn send_line(&mut self, line: &str) {
+        self.session.send_line(line).expect("send_line");
+        self.session.flush().expect("flush");
+    }
+
+    fn eof(&mut self) {
+        match self.session.exp_eof() {
+            Ok(rest) => self.text.push_str(&rest),
+            Err(e) => panic!("waiting for the end: {e}\n--- transcript so far\n{}", self.text),
+        }
+    }
+}
+
+fn spawn_in_pty(home: &Home, args: &[&str]) -> Transcript {
+    let mut c = Command::new("sh");
+    c.arg("-c").arg("stty echo && exec \"$0\" \"$@\"").arg(bin()).args(args);
+    for v in PRODUCT_ENV {
+        c.env_remove(v);
+    }
+    c.env("TRAVELERUTIL_HOME", home.dir())
+        .env("NO_COLOR", "1")
+        .env("TERM", "dumb");
+    let session = spawn_command(c, Some(TIMEOUT_MS)).expect("spawn in a PTY");
+    Transcript {
+        session,
+        text: String::new(),
+    }
+}
+
+#[test]
+fn interactive_db_set_in_a_pty_takes_raw_url_and_hides_the_password() {
+    let home = Home::new();
+    let mut t = spawn_in_pty(&home, &["db", "set"]);
+
+    t.expect("JDBC URL");
+    t.send_line(URL);
+    t.expect("Database user");
+    t.send_line(USER);
+    t.expect("Database password");
+    // rpassword prints the prompt and only then turns echo off: typing into that gap would
+    // be echoed by the terminal, not by the program. Give it ample time.
+    thread::sleep(Duration::from_millis(500));
+    t.send_line(PASSWORD);
+    if t.expect_or_eof("JDBC driver jar") {
+        t.send_line("");
+        t.eof();
+    }
+    let status = t.session.process().wait().expect("wait");
+    eprintln!("--- PTY transcript\n{}\n---", t.text);
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "db set in the PTY ended with {status:?}\n--- transcript\n{}",
+        t.text
+    );
+
+    // The control: echo was on for the line prompts, so the transcript is a real one.
+    assert!(
+        t.text.contains(URL),
+        "the typed URL should have been echoed:\n{}",
+        t.text
+    );
+    assert!(
+        t.text.contains(USER),
+        "the typed user should have been echoed:\n{}",
+        t.text
+    );
+    // The point: the password was typed into the same terminal and never appeared.
+    for piece in [PASSWORD, "Zq7-SECRET", "Pty pw"] {
+        assert!(
+            !t.text.contains(piece),
+            "the password (or part of it: {piece:?}) was echoed:\n{}",
+            t.text
+        );
+    }
+    assert!(!t.text.contains("panicked"), "{}", t.text);
+
+    let v = home.show_json();
+    assert_eq!(v["url_text"], URL, "the URL must keep `;database name=IASP1`: {v:#}");
+    assert_eq!(v["url"]["database"], "IASP1", "{v:#}");
+    assert_eq!(v["user"], USER);
+    assert_eq!(v["password_set"], true);
+    assert_eq!(
+        stored_password(home.dir()).as_deref(),
+        Some(PASSWORD),
+        "the password was not stored verbatim"
+    );
+}
+
+#[test]
+fn password_only_prompt_in_a_pty_keeps_the_stored_url() {
+    // With a stored URL, a new user is all that is given: only the password is asked for.
+    let home = Home::new();
+    home.set_ok(URL, "OLDUSER", "old-pw");
+    let mut t = spawn_in_pty(&home, &["db", "set", "user=NEWUSER"]);
+    t.expect("Database password");
+    thread::sleep(Duration::from_millis(500));
+    t.send_line(PASSWORD);
+    t.eof();
+    let status = t.session.process().wait().expect("wait");
+    assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}\n{}", t.text);
+    assert!(
+        !t.text.contains("JDBC URL"),
+        "a stored URL must not be asked for again:\n{}",
+        t.text
+    );
+    assert!(
+        !t.text.contains(PASSWORD) && !t.text.contains("Zq7-SECRET"),
+        "password echoed:\n{}",
+        t.text
+    );
+    let v = home.show_json();
+    assert_eq!(v["url_text"], URL);
+    assert_eq!(v["user"], "NEWUSER");
+    assert_eq!(stored_password(home.dir()).as_deref(), Some(PASSWORD));
+}

@@ -1,0 +1,56 @@
+//! The docs cannot drift from the code: man/ is regenerated from the clap definition and must
+//! match byte for byte, and the README's exit-code table must list every code of `exit.rs`.
+
+use std::path::Path;
+use travelerutil::exit::Exit;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn man_pages_are_fresh() {
+    let mut stale = Vec::new();
+    let pages = travelerutil::manpages::render_all().unwrap();
+    for (name, text) in &pages {
+        let path = root().join("man").join(name);
+        match std::fs::read(&path) {
+            Ok(committed) if committed == *text => {}
+            Ok(_) => stale.push(format!("{name} differs")),
+            Err(_) => stale.push(format!("{name} is missing")),
+        }
+    }
+    let expected: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+    for e in std::fs::read_dir(root().join("man")).unwrap() {
+        let n = e.unwrap().file_name().to_string_lossy().to_string();
+        if !expected.contains(&n.as_str()) {
+            stale.push(format!("{n} is not generated any more"));
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "man/ is stale ({stale:?}): run `cargo run -- generate-man man`"
+    );
+}
+
+#[test]
+fn readme_lists_every_exit_code() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for e in Exit::ALL {
+        let row = format!("| {} | {} |", e.code(), e.describe());
+        assert!(readme.contains(&row), "README.md lacks the exit-code row `{row}`");
+    }
+}
+
+#[test]
+fn man_page_lists_every_exit_code() {
+    let page = std::fs::read_to_string(root().join("man/travelerUtil.1")).unwrap();
+    for e in Exit::ALL {
+        assert!(
+            page.contains(&format!("{}  {}", e.code(), e.describe()).replace('-', "\\-"))
+                || page.contains(e.describe()),
+            "man page lacks exit code {}",
+            e.code()
+        );
+    }
+}
