@@ -57,6 +57,15 @@ impl Words {
     pub fn flag(&self, key: &str) -> bool {
         self.flags.contains(&key)
     }
+
+    /// The keys present (not their values), for `-v` output.
+    pub fn keys(&self) -> Vec<&'static str> {
+        self.values
+            .iter()
+            .map(|(k, _)| *k)
+            .chain(self.flags.iter().copied())
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -116,8 +125,11 @@ pub fn parse(words: &[String], keys: &[Key]) -> Result<Words, ArgError> {
 
 fn suggest(k: &str, keys: &[Key]) -> Option<&'static str> {
     let k = k.to_ascii_lowercase();
+    if k.len() > 32 {
+        return None;
+    }
     keys.iter()
-        .map(|key| (key.name, strsim::damerau_levenshtein(&k, key.name)))
+        .map(|key| (key.name, strsim::osa_distance(&k, key.name)))
         .filter(|(name, d)| *d <= 2 && *d < name.len())
         .min_by_key(|(_, d)| *d)
         .map(|(n, _)| n)

@@ -208,7 +208,10 @@ fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
         report_split(ctx, &split)?;
     }
     let mut words = match args::parse(&a.words, SET_KEYS) {
-        Ok(w) => w,
+        Ok(w) => {
+            ctx.debug(format_args!("db set: keys given: {}", w.keys().join(", ")));
+            w
+        }
         Err(ArgError::Help) => return print_set_help(ctx),
         Err(e) => {
             let hint = e.hint().map(|h| format!("\n  {h}")).unwrap_or_default();
@@ -254,7 +257,11 @@ fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
         .map(str::to_string)
         .or_else(|| url.userinfo.as_ref().map(|u| u.user.clone()))
         .filter(|u| !u.is_empty());
-    let user = match (user_given.clone(), stored.as_ref().and_then(|s| s.user.clone()), url_user) {
+    let user = match (
+        user_given.clone(),
+        stored.as_ref().and_then(|s| s.user.clone()),
+        url_user,
+    ) {
         (Some(u), _, _) => Some(u),
         (None, Some(u), _) => Some(u),
         (None, None, Some(u)) => Some(u),
@@ -423,11 +430,15 @@ fn print_diagnostics(ctx: &Ctx, url: &str, a: &jdbc::Analysis) {
         return;
     }
     let masks = a.url.as_ref().map(JdbcUrl::secret_spans).unwrap_or_default();
-    for d in &a.diagnostics {
-        if ctx.global.quiet && !d.is_error() {
-            continue;
-        }
-        eprintln!("{}", jdbc::diag::render_masked(url, &masks, d, ctx.style));
+    // With -q only the errors; the warnings stay available through --json.
+    let shown: Vec<Diagnostic> = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error() || !ctx.global.quiet)
+        .cloned()
+        .collect();
+    if !shown.is_empty() {
+        eprintln!("{}", jdbc::diag::render_all(url, &masks, &shown, ctx.style));
     }
 }
 

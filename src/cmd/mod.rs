@@ -50,6 +50,13 @@ impl Ctx {
         }
     }
 
+    /// Detail for `-v` / `debug`, on stderr. Never given a secret.
+    pub fn debug(&self, msg: impl std::fmt::Display) {
+        if self.global.verbose > 0 {
+            eprintln!("debug: {msg}");
+        }
+    }
+
     /// A warning on stderr (silent with `-q`).
     pub fn warn(&self, msg: impl std::fmt::Display) {
         if !self.global.quiet {
@@ -78,6 +85,14 @@ impl Ctx {
 }
 
 pub fn run(command: Command, ctx: &mut Ctx) -> Result<Exit, Failure> {
+    ctx.debug(format_args!(
+        "travelerUtil {}; store {} (from {}); stdin {} a terminal; prompts {}",
+        env!("CARGO_PKG_VERSION"),
+        ctx.store.store_path().display(),
+        ctx.store_source.describe(),
+        if ctx.prompter.stdin_is_tty { "is" } else { "is not" },
+        if ctx.global.no_input { "off (--no-input)" } else { "on" },
+    ));
     match command {
         Command::Db { action } => db::run(action, ctx),
         Command::Batch { file } => batch::run(&file, ctx),

@@ -199,7 +199,33 @@ pub fn render(source: &str, diag: &Diagnostic, style: Style) -> String {
 /// Like [`render`], but each span in `masks` (byte ranges of secret values in `source`) is
 /// replaced by `*****` before display, and caret columns are shifted to match.
 pub fn render_masked(source: &str, masks: &[Span], diag: &Diagnostic, style: Style) -> String {
+    render_all(source, masks, std::slice::from_ref(diag), style)
+}
+
+/// At most this many diagnostics are rendered for one URL; the rest are counted. A URL with
+/// more is garbage, and `--json` still lists every one.
+pub const MAX_RENDERED: usize = 50;
+
+/// Renders diagnostics for one URL, separated by blank lines. The display line is laid out
+/// once for all of them.
+pub fn render_all(source: &str, masks: &[Span], diags: &[Diagnostic], style: Style) -> String {
     let (line, col_of) = display_line(source, masks);
+    let mut out = diags
+        .iter()
+        .take(MAX_RENDERED)
+        .map(|d| render_one(&line, &col_of, masks, d, style))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if diags.len() > MAX_RENDERED {
+        out.push_str(&format!(
+            "\n... and {} more diagnostics (--json lists them all)\n",
+            diags.len() - MAX_RENDERED
+        ));
+    }
+    out
+}
+
+fn render_one(line: &str, col_of: &impl Fn(usize) -> usize, masks: &[Span], diag: &Diagnostic, style: Style) -> String {
     // A span that starts or ends inside a secret is widened to the whole mask: the caret must
     // not point into `*****` at a position that would hint at the secret's length.
     let mut span = diag.span.start..diag.span.end.max(diag.span.start);

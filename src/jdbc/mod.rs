@@ -57,14 +57,11 @@ impl Analysis {
         if self.has_errors() { None } else { self.url.as_ref() }
     }
 
-    /// Renders every diagnostic against `source` (the URL that was parsed), secrets masked.
+    /// Renders the diagnostics against `source` (the URL that was parsed), secrets masked, at
+    /// most [`diag::MAX_RENDERED`] of them.
     pub fn render(&self, source: &str, style: Style) -> String {
         let masks = self.url.as_ref().map(JdbcUrl::secret_spans).unwrap_or_default();
-        self.diagnostics
-            .iter()
-            .map(|d| diag::render_masked(source, &masks, d, style))
-            .collect::<Vec<_>>()
-            .join("\n")
+        diag::render_all(source, &masks, &self.diagnostics, style)
     }
 }
 
@@ -213,10 +210,14 @@ fn unsupported_scheme(sub: &str, span: Span, s: &str) -> Diagnostic {
         }
         "db2j" | "ids" => "Traveler uses the type-4 JCC form: write `jdbc:db2://host:50000/TRAVELER`".to_string(),
         "mysql+srv" => "DNS SRV lookups cannot be checked offline: write `jdbc:mysql://host:3306/TRAVELER`".to_string(),
+        _ if lower.len() > 32 => {
+            "Traveler supports `jdbc:db2:`, `jdbc:as400:`, `jdbc:sqlserver:`, `jdbc:mysql:` and `jdbc:derby:`"
+                .to_string()
+        }
         _ => {
             let close = KNOWN
                 .iter()
-                .map(|(k, _)| (k, strsim::damerau_levenshtein(&lower, k)))
+                .map(|(k, _)| (k, strsim::osa_distance(&lower, k)))
                 .min_by_key(|(_, dist)| *dist)
                 .filter(|(_, dist)| *dist <= 2);
             match close {

@@ -551,6 +551,9 @@ pub fn resolve(kind: Kind, name: &str) -> Option<&'static str> {
     }
 }
 
+/// Longest name that gets a "did you mean" (the longest known property has 42 characters).
+const MAX_SUGGEST_LEN: usize = 64;
+
 /// The closest known name, for "did you mean".
 pub fn suggest(kind: Kind, name: &str) -> Option<&'static str> {
     let (list, _, _) = known(kind);
@@ -561,7 +564,9 @@ pub fn suggest(kind: Kind, name: &str) -> Option<&'static str> {
             .to_ascii_lowercase()
     };
     let n = norm(name);
-    if n.is_empty() {
+    // Edit distance is quadratic; no property name is longer than this, so neither is a near
+    // miss of one (and a pathological URL must not cost seconds).
+    if n.is_empty() || n.len() > MAX_SUGGEST_LEN {
         return None;
     }
     // A name that a space cut short (`database` for `database name`) is the mark of a URL that
@@ -578,17 +583,23 @@ pub fn suggest(kind: Kind, name: &str) -> Option<&'static str> {
     if let Some(k) = list.iter().copied().find(|k| norm(k) == n) {
         return Some(k);
     }
+    // Allow about one edit per four characters: `sslconection` → `sslConnection`, but not
+    // `foo` → `user`. Names whose length alone is further away are not compared at all.
+    // OSA distance (a transposition counts as one edit) needs no per-cell hashing, unlike
+    // strsim's unrestricted Damerau-Levenshtein.
+    let limit = (n.chars().count() / 4).clamp(1, 3);
     let mut best: Option<(&'static str, usize)> = None;
     for k in list.iter().copied() {
-        let d = strsim::damerau_levenshtein(&n, &norm(k));
+        let nk = norm(k);
+        if nk.len().abs_diff(n.len()) > limit {
+            continue;
+        }
+        let d = strsim::osa_distance(&n, &nk);
         if best.is_none_or(|(_, bd)| d < bd) {
             best = Some((k, d));
         }
     }
-    // Allow about one edit per four characters: `sslconection` → `sslConnection`, but not
-    // `foo` → `user`.
-    best.filter(|(_, d)| *d <= (n.chars().count() / 4).clamp(1, 3))
-        .map(|(k, _)| k)
+    best.filter(|(_, d)| *d <= limit).map(|(k, _)| k)
 }
 
 /// Checks every property name of a URL: unknown names and wrong case are warnings (the driver

@@ -87,9 +87,12 @@ pub fn detect<S: AsRef<str>>(words: &[S], known_keys: &[&str], secret_keys: &[&s
     let blanks_possible = matches!(kind, Some(Kind::As400 | Kind::SqlServer | Kind::Derby));
     let near_miss = |w: &Word| {
         let k = w.key.to_ascii_lowercase();
+        if k.len() > 32 {
+            return false;
+        }
         known_keys
             .iter()
-            .any(|kk| strsim::damerau_levenshtein(&k, kk) <= 2.min(kk.len().saturating_sub(1)))
+            .any(|kk| strsim::osa_distance(&k, kk) <= 2.min(kk.len().saturating_sub(1)))
     };
     let strays: Vec<&Word> = if blanks_possible {
         parsed[url_pos + 1..]
