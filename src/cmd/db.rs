@@ -230,7 +230,7 @@ fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
     let stored = settings.db.clone();
 
     // URL: given, else stored (never asked again), else prompted as one raw line.
-    let (url_text, analysis) = match (url_given, early, stored.as_ref()) {
+    let (mut url_text, analysis) = match (url_given, early, stored.as_ref()) {
         (Some(u), Some(a), _) => (u, a),
         (_, _, Some(s)) => (s.url.clone(), validate_url(ctx, &s.url, a.dry_run)?),
         (_, _, None) => {
@@ -248,6 +248,11 @@ fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
         return Err(Failure::input("the URL could not be read; nothing was saved"));
     };
     let (url_to_store, url_password) = jdbc::lift_password(&url_text, url);
+    let url_password = url_password.map(Secret::new);
+    if url_password.is_some() {
+        // The typed URL held the password; only the lifted copy (a Secret below) lives on.
+        zeroize::Zeroize::zeroize(&mut url_text);
+    }
 
     // User: given, else stored, else named in the URL (`user=` property, MySQL `user@`), else
     // prompted.
@@ -345,11 +350,11 @@ fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
 fn resolve_password(
     ctx: &Ctx,
     given: Option<String>,
-    from_url: Option<String>,
+    from_url: Option<Secret>,
     stored: Option<&DbSettings>,
     user_changed: bool,
 ) -> Result<(Option<Secret>, PwSource), Failure> {
-    let url_dropped = |ctx: &Ctx, from_url: &Option<String>| {
+    let url_dropped = |ctx: &Ctx, from_url: &Option<Secret>| {
         if from_url.is_some() {
             ctx.warn("the URL's password was dropped: the password given separately is used");
         }
@@ -378,7 +383,7 @@ fn resolve_password(
         return Ok((Some(Secret::new(v)), PwSource::Env));
     }
     if let Some(u) = from_url {
-        return Ok((Some(Secret::new(u)), PwSource::Url));
+        return Ok((Some(u), PwSource::Url));
     }
     if !user_changed && let Some(p) = stored.and_then(|s| s.password.clone()) {
         return Ok((Some(p), PwSource::Stored));

@@ -9,23 +9,13 @@
 //! 128 characters is discarded. Property names are case-insensitive (`JDProperties`), unknown
 //! ones are only traced. An empty system means the local IBM i.
 
-use super::diag::{Code, Diagnostic, Severity, Span};
+use super::diag::{Code, Diagnostic, Severity, trimmed_span};
 use super::host::{check_host, check_port};
 use super::model::{Endpoint, JdbcUrl, Kind, Property, Variant};
 use super::props::{check_choice, check_millis};
 
 pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
-    let mut url = JdbcUrl {
-        kind: Kind::As400,
-        variant: Variant::As400,
-        endpoints: Vec::new(),
-        userinfo: None,
-        instance: None,
-        database: None,
-        schema: None,
-        path: None,
-        properties: Vec::new(),
-    };
+    let mut url = JdbcUrl::new(Kind::As400, Variant::As400);
     let mut at = pos;
     if s[at..].starts_with(':') {
         at += 1;
@@ -222,12 +212,6 @@ fn token(s: &str, sep: usize, end: usize, out: &mut Vec<Property>, d: &mut Vec<D
         name_span,
         value_span,
     });
-}
-
-fn trimmed_span(text: &str, base: usize) -> Span {
-    let lead = text.len() - text.trim_start().len();
-    let t = text.trim();
-    base + lead..base + lead + t.len()
 }
 
 fn check_values(p: &Property, d: &mut Vec<Diagnostic>) {

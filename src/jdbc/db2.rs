@@ -8,22 +8,12 @@
 //! (Db2 LUW naming rules), processed as upper case.
 
 use super::diag::{Code, Diagnostic, Severity};
-use super::host::{check_host, check_port, split_host_port};
-use super::model::{Endpoint, JdbcUrl, Kind, Property, Variant};
+use super::host::endpoint;
+use super::model::{JdbcUrl, Kind, Property, Variant};
 use super::props::{check_choice, check_int};
 
 pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
-    let mut url = JdbcUrl {
-        kind: Kind::Db2,
-        variant: Variant::Db2 { type2: false },
-        endpoints: Vec::new(),
-        userinfo: None,
-        instance: None,
-        database: None,
-        schema: None,
-        path: None,
-        properties: Vec::new(),
-    };
+    let mut url = JdbcUrl::new(Kind::Db2, Variant::Db2 { type2: false });
     let rest = &s[pos..];
     let Some(after_colon) = rest.strip_prefix(':') else {
         d.push(Diagnostic::error(
@@ -37,26 +27,18 @@ pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
     let (db_start, props_colon) = if let Some(auth_rest) = after_colon.strip_prefix("//") {
         let auth_start = pos + 3;
         let auth_len = auth_rest.find('/').unwrap_or(auth_rest.len());
-        let auth = &auth_rest[..auth_len];
-        let (host, host_span, port) = split_host_port(auth, auth_start);
-        let mut ep = Endpoint {
-            host: None,
-            port: None,
-            host_span: host_span.clone(),
-        };
-        if host.is_empty() {
-            d.push(Diagnostic::error(
-                Code::MissingHost,
-                host_span.clone(),
+        let (ep, port_written) = endpoint(
+            &auth_rest[..auth_len],
+            auth_start,
+            (
                 "the Db2 server's host name is missing",
                 "write the host after `//`: `jdbc:db2://db.example.com:50000/TRAVELER`",
-            ));
-        } else {
-            ep.host = Some(check_host(host, host_span.clone(), d));
-        }
-        match port {
-            Some((ptext, pspan)) => ep.port = check_port(ptext, pspan, d),
-            None if !host.is_empty() => d.push(
+            ),
+            d,
+        );
+        let host_span = ep.host_span.clone();
+        if !port_written && ep.host.is_some() {
+            d.push(
                 Diagnostic::warning(
                     Code::Db2PortOmitted,
                     host_span.end..host_span.end,
@@ -64,8 +46,7 @@ pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
                     "write the instance's port explicitly, e.g. `:50000` (`db2 get dbm cfg | grep SVCENAME` shows it)",
                 )
                 .with_label("port 446 assumed here"),
-            ),
-            None => {}
+            );
         }
         url.endpoints.push(ep);
         if auth_len == auth_rest.len() {

@@ -9,25 +9,15 @@
 //! correctness … an incorrect attribute or value is simply ignored". If both the subname and a
 //! `databaseName` attribute are given, the subname wins. Network default port 1527.
 
-use super::diag::{Code, Diagnostic, Severity, Span};
-use super::host::{check_host, check_port, split_host_port};
-use super::model::{Endpoint, JdbcUrl, Kind, Property, Variant};
+use super::diag::{Code, Diagnostic, Severity, Span, trimmed_span};
+use super::host::endpoint;
+use super::model::{JdbcUrl, Kind, Property, Variant};
 use super::props::check_choice;
 
 const SUBSUB: &[&str] = &["directory", "memory", "classpath", "jar"];
 
 pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
-    let mut url = JdbcUrl {
-        kind: Kind::Derby,
-        variant: Variant::DerbyEmbedded { subsub: None },
-        endpoints: Vec::new(),
-        userinfo: None,
-        instance: None,
-        database: None,
-        schema: None,
-        path: None,
-        properties: Vec::new(),
-    };
+    let mut url = JdbcUrl::new(Kind::Derby, Variant::DerbyEmbedded { subsub: None });
     if !s[pos..].starts_with(':') {
         d.push(Diagnostic::error(
             Code::DerbyMissingDatabase,
@@ -44,25 +34,15 @@ pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
         url.variant = Variant::DerbyNetwork;
         at += 2;
         let auth_len = s[at..].find(['/', ';']).unwrap_or(s.len() - at);
-        let (h, hspan, port) = split_host_port(&s[at..at + auth_len], at);
-        let mut ep = Endpoint {
-            host: None,
-            port: None,
-            host_span: hspan.clone(),
-        };
-        if h.is_empty() {
-            d.push(Diagnostic::error(
-                Code::MissingHost,
-                hspan.clone(),
+        let (ep, _) = endpoint(
+            &s[at..at + auth_len],
+            at,
+            (
                 "the Derby network server's host is missing",
                 "write `jdbc:derby://host:1527/db`",
-            ));
-        } else {
-            ep.host = Some(check_host(h, hspan, d));
-        }
-        if let Some((ptext, pspan)) = port {
-            ep.port = check_port(ptext, pspan, d);
-        }
+            ),
+            d,
+        );
         url.endpoints.push(ep);
         at += auth_len;
         if !s[at..].starts_with('/') {
@@ -169,8 +149,8 @@ fn parse_attrs(s: &str, from: usize, out: &mut Vec<Property>, d: &mut Vec<Diagno
         if !tok.is_empty() {
             match tok.find('=') {
                 Some(eq) => {
-                    let name_span = trim(&tok[..eq], start);
-                    let value_span = trim(&tok[eq + 1..], start + eq + 1);
+                    let name_span = trimmed_span(&tok[..eq], start);
+                    let value_span = trimmed_span(&tok[eq + 1..], start + eq + 1);
                     if name_span.is_empty() {
                         d.push(Diagnostic::warning(
                             Code::EmptyPropertyName,
@@ -188,7 +168,7 @@ fn parse_attrs(s: &str, from: usize, out: &mut Vec<Property>, d: &mut Vec<Diagno
                     });
                 }
                 None => {
-                    let name_span = trim(tok, start);
+                    let name_span = trimmed_span(tok, start);
                     d.push(
                         Diagnostic::error(
                             Code::PropertyWithoutValue,
@@ -213,9 +193,4 @@ fn parse_attrs(s: &str, from: usize, out: &mut Vec<Property>, d: &mut Vec<Diagno
         }
         sep = end;
     }
-}
-
-fn trim(text: &str, base: usize) -> Span {
-    let lead = text.len() - text.trim_start().len();
-    base + lead..base + lead + text.trim().len()
 }

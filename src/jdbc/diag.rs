@@ -12,6 +12,13 @@ use std::ops::Range;
 /// A byte range into the URL as given (not into a normalized form).
 pub type Span = Range<usize>;
 
+/// The span of `text` (found at byte `base`) without its surrounding blanks: the drivers trim
+/// names and values (JTOpen, mssql-jdbc and Derby all call `String.trim()`).
+pub fn trimmed_span(text: &str, base: usize) -> Span {
+    let lead = text.len() - text.trim_start().len();
+    base + lead..base + lead + text.trim().len()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {

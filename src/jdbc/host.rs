@@ -6,6 +6,7 @@
 //! JCC's syntax but no server listens on it.
 
 use super::diag::{Code, Diagnostic, Span};
+use super::model::Endpoint;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// Splits `text` (starting at byte `base` in the URL) into host and optional port text at the
@@ -27,6 +28,33 @@ pub fn split_host_port(text: &str, base: usize) -> (&str, Span, Option<(&str, Sp
         ),
         None => (text, base..base + text.len(), None),
     }
+}
+
+/// Reads a required `host[:port]` found at byte `base`. An empty host is J010, worded by the
+/// caller (`missing` = message and fix). Returns the endpoint and whether a port was written
+/// (valid or not), so a family can warn about an omitted one.
+pub fn endpoint(text: &str, base: usize, missing: (&str, &str), d: &mut Vec<Diagnostic>) -> (Endpoint, bool) {
+    let (host, host_span, port) = split_host_port(text, base);
+    let mut ep = Endpoint {
+        host: None,
+        port: None,
+        host_span: host_span.clone(),
+    };
+    if host.is_empty() {
+        d.push(Diagnostic::error(
+            Code::MissingHost,
+            host_span.clone(),
+            missing.0,
+            missing.1,
+        ));
+    } else {
+        ep.host = Some(check_host(host, host_span, d));
+    }
+    let port_written = port.is_some();
+    if let Some((ptext, pspan)) = port {
+        ep.port = check_port(ptext, pspan, d);
+    }
+    (ep, port_written)
 }
 
 /// Validates a host as written in a URL (IPv6 in brackets). Returns the host without brackets.

@@ -104,6 +104,25 @@ pub struct Property {
     pub value_span: Span,
 }
 
+/// A secret value typed into a URL is wiped when the parse result goes away.
+impl Drop for Property {
+    fn drop(&mut self) {
+        if self.is_secret()
+            && let Some(v) = &mut self.value
+        {
+            zeroize::Zeroize::zeroize(v);
+        }
+    }
+}
+
+impl Drop for UserInfo {
+    fn drop(&mut self) {
+        if let Some(p) = &mut self.password {
+            zeroize::Zeroize::zeroize(p);
+        }
+    }
+}
+
 impl Property {
     /// True for any property whose value is a secret and must never be displayed:
     /// `password`, `sslTrustStorePassword`, `key ring password`, `bootPassword`, `pwd`, ...
@@ -161,6 +180,21 @@ pub struct UserInfo {
 }
 
 impl JdbcUrl {
+    /// An empty reading of one family, which its parser fills in.
+    pub fn new(kind: Kind, variant: Variant) -> JdbcUrl {
+        JdbcUrl {
+            kind,
+            variant,
+            endpoints: Vec::new(),
+            userinfo: None,
+            instance: None,
+            database: None,
+            schema: None,
+            path: None,
+            properties: Vec::new(),
+        }
+    }
+
     /// The first endpoint's host.
     pub fn host(&self) -> Option<&str> {
         self.endpoints.first().and_then(|e| e.host.as_deref())

@@ -17,17 +17,7 @@ use super::model::{Endpoint, JdbcUrl, Kind, Property, UserInfo, Variant};
 use super::props::{check_choice, check_int, check_millis};
 
 pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
-    let mut url = JdbcUrl {
-        kind: Kind::MySql,
-        variant: Variant::MySql { sub: None },
-        endpoints: Vec::new(),
-        userinfo: None,
-        instance: None,
-        database: None,
-        schema: None,
-        path: None,
-        properties: Vec::new(),
-    };
+    let mut url = JdbcUrl::new(Kind::MySql, Variant::MySql { sub: None });
     let mut at = pos;
     if !s[at..].starts_with(':') {
         d.push(missing_slashes(at));

@@ -240,45 +240,45 @@ pub fn translate(url: &JdbcUrl, req: &OdbcRequest<'_>) -> Result<Translation, Tr
         .map(str::to_string)
         .or_else(|| url.property_value("user").map(str::to_string))
         .or_else(|| url.userinfo.as_ref().map(|u| u.user.clone()));
-    let password: Option<String> = req
+    // A transient plain copy for building the string; wiped when this function returns.
+    let password: Option<zeroize::Zeroizing<String>> = req
         .password
         .map(|p| p.expose_secret().to_string())
-        .or_else(|| url.password().map(str::to_string));
+        .or_else(|| url.password().map(str::to_string))
+        .map(zeroize::Zeroizing::new);
     let host = url.host().map(str::to_string);
-    let t = req.timeout_secs;
+    let i = Inputs {
+        url,
+        family: req.family,
+        host,
+        user,
+        password: password.as_ref().map(|p| p.as_str()),
+        timeout: req.timeout_secs,
+        ca: req.ca_file,
+    };
     match req.family {
-        DriverFamily::Db2Cli => db2(
-            url,
-            &mut cs,
-            &mut notes,
-            host,
-            user,
-            password.as_deref(),
-            t,
-            req.ca_file,
-        ),
-        DriverFamily::IbmiAccess => ibmi(url, &mut cs, &mut notes, host, user, password.as_deref()),
-        DriverFamily::MsOdbc17 | DriverFamily::MsOdbc18 => {
-            mssql(url, req.family, &mut cs, &mut notes, host, user, password.as_deref(), t)
-        }
-        DriverFamily::FreeTds => freetds(url, &mut cs, &mut notes, host, user, password.as_deref(), t),
-        DriverFamily::MySqlOdbc | DriverFamily::MariaDbOdbc => mysql(
-            url,
-            req.family,
-            &mut cs,
-            &mut notes,
-            host,
-            user,
-            password.as_deref(),
-            t,
-            req.ca_file,
-        ),
+        DriverFamily::Db2Cli => db2(&i, &mut cs, &mut notes),
+        DriverFamily::IbmiAccess => ibmi(&i, &mut cs, &mut notes),
+        DriverFamily::MsOdbc17 | DriverFamily::MsOdbc18 => mssql(&i, &mut cs, &mut notes),
+        DriverFamily::FreeTds => freetds(&i, &mut cs, &mut notes),
+        DriverFamily::MySqlOdbc | DriverFamily::MariaDbOdbc => mysql(&i, &mut cs, &mut notes),
     }
     Ok(Translation {
         connection_string: cs.expose(),
         display: cs.display(),
         notes,
     })
+}
+
+/// What every family's mapping reads.
+struct Inputs<'a> {
+    url: &'a JdbcUrl,
+    family: DriverFamily,
+    host: Option<String>,
+    user: Option<String>,
+    password: Option<&'a str>,
+    timeout: u32,
+    ca: Option<&'a Path>,
 }
 
 fn credentials(cs: &mut ConnString, user_key: &str, pw_key: &str, user: Option<String>, pw: Option<&str>) {
@@ -295,17 +295,13 @@ fn is_true(url: &JdbcUrl, name: &str) -> bool {
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn db2(
-    url: &JdbcUrl,
-    cs: &mut ConnString,
-    notes: &mut Vec<String>,
-    host: Option<String>,
-    user: Option<String>,
-    pw: Option<&str>,
-    t: u32,
-    ca: Option<&Path>,
-) {
+fn db2(i: &Inputs<'_>, cs: &mut ConnString, notes: &mut Vec<String>) {
+    let url = i.url;
+    let host = i.host.clone();
+    let user = i.user.clone();
+    let pw = i.password;
+    let t = i.timeout;
+    let ca = i.ca;
     if let Some(db) = &url.database {
         cs.set("Database", db.clone());
         if url.kind == Kind::Derby && db.chars().any(|c| c.is_lowercase()) {
@@ -349,14 +345,11 @@ fn db2(
     }
 }
 
-fn ibmi(
-    url: &JdbcUrl,
-    cs: &mut ConnString,
-    notes: &mut Vec<String>,
-    host: Option<String>,
-    user: Option<String>,
-    pw: Option<&str>,
-) {
+fn ibmi(i: &Inputs<'_>, cs: &mut ConnString, notes: &mut Vec<String>) {
+    let url = i.url;
+    let host = i.host.clone();
+    let user = i.user.clone();
+    let pw = i.password;
     // An empty system in a JTOpen URL means the local IBM i.
     cs.set("System", host.unwrap_or_else(|| "localhost".into()));
     credentials(cs, "UID", "PWD", user, pw);
@@ -422,17 +415,13 @@ fn ibmi(
     );
 }
 
-#[allow(clippy::too_many_arguments)]
-fn mssql(
-    url: &JdbcUrl,
-    family: DriverFamily,
-    cs: &mut ConnString,
-    notes: &mut Vec<String>,
-    host: Option<String>,
-    user: Option<String>,
-    pw: Option<&str>,
-    t: u32,
-) {
+fn mssql(i: &Inputs<'_>, cs: &mut ConnString, notes: &mut Vec<String>) {
+    let url = i.url;
+    let family = i.family;
+    let host = i.host.clone();
+    let user = i.user.clone();
+    let pw = i.password;
+    let t = i.timeout;
     let host = host.unwrap_or_else(|| "localhost".into());
     // "If you use both a portNumber and instanceName, the portNumber takes precedence".
     let server = match (url.explicit_port(), &url.instance) {
@@ -494,16 +483,12 @@ fn mssql(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn freetds(
-    url: &JdbcUrl,
-    cs: &mut ConnString,
-    notes: &mut Vec<String>,
-    host: Option<String>,
-    user: Option<String>,
-    pw: Option<&str>,
-    t: u32,
-) {
+fn freetds(i: &Inputs<'_>, cs: &mut ConnString, notes: &mut Vec<String>) {
+    let url = i.url;
+    let host = i.host.clone();
+    let user = i.user.clone();
+    let pw = i.password;
+    let t = i.timeout;
     let host = host.unwrap_or_else(|| "localhost".into());
     // FreeTDS's parse_server() handles `host\instance` or `host,port` and has no `tcp:`
     // prefix; with a `\` it does not parse a port, so a port goes in Port= instead.
@@ -539,18 +524,14 @@ fn freetds(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn mysql(
-    url: &JdbcUrl,
-    family: DriverFamily,
-    cs: &mut ConnString,
-    notes: &mut Vec<String>,
-    host: Option<String>,
-    user: Option<String>,
-    pw: Option<&str>,
-    t: u32,
-    ca: Option<&Path>,
-) {
+fn mysql(i: &Inputs<'_>, cs: &mut ConnString, notes: &mut Vec<String>) {
+    let url = i.url;
+    let family = i.family;
+    let host = i.host.clone();
+    let user = i.user.clone();
+    let pw = i.password;
+    let t = i.timeout;
+    let ca = i.ca;
     let maria = family == DriverFamily::MariaDbOdbc;
     if url.endpoints.len() > 1 && !maria {
         let list: Vec<String> = url

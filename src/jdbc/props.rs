@@ -365,8 +365,8 @@ pub const MYSQL_CASE_INSENSITIVE: &[&str] = &[
     "dbname",
 ];
 
-/// Connector/J properties (`PropertyKey`), the commonly used subset plus the case-insensitive
-/// keys.
+/// Connector/J properties (`PropertyKey`), the commonly used subset; the case-insensitive keys
+/// are in [`MYSQL_CASE_INSENSITIVE`].
 pub const MYSQL: &[&str] = &[
     "allowLoadLocalInfile",
     "allowMultiQueries",
@@ -458,17 +458,6 @@ pub const MYSQL: &[&str] = &[
     "useUnicode",
     "verifyServerCertificate",
     "zeroDateTimeBehavior",
-    "user",
-    "password",
-    "host",
-    "port",
-    "protocol",
-    "path",
-    "namedPipePath",
-    "type",
-    "address",
-    "priority",
-    "dbname",
 ];
 
 /// Derby URL attributes (case-sensitive, `InternalDriver.getAttributes`).
@@ -521,32 +510,59 @@ pub enum NameRule {
     MySql,
 }
 
-pub fn known(kind: Kind) -> (&'static [&'static str], NameRule, &'static str) {
-    match kind {
-        Kind::Db2 => (DB2, NameRule::CaseSensitive, "Db2 JCC"),
-        Kind::As400 => (AS400, NameRule::CaseInsensitive, "JTOpen"),
-        Kind::SqlServer => (SQLSERVER, NameRule::CaseInsensitive, "Microsoft JDBC"),
-        Kind::MySql => (MYSQL, NameRule::MySql, "Connector/J"),
-        Kind::Derby => (DERBY, NameRule::CaseSensitive, "Derby"),
+/// A driver's property names and how it compares them.
+pub struct Names {
+    /// Names compared by `rule`.
+    pub list: &'static [&'static str],
+    /// Names always compared case-insensitively (Connector/J's marked keys).
+    pub case_insensitive: &'static [&'static str],
+    pub rule: NameRule,
+    /// The driver, for messages.
+    pub driver: &'static str,
+}
+
+impl Names {
+    pub fn all(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.list.iter().chain(self.case_insensitive).copied()
+    }
+}
+
+pub fn known(kind: Kind) -> Names {
+    let (list, case_insensitive, rule, driver): (_, &'static [&'static str], _, _) = match kind {
+        Kind::Db2 => (DB2, &[], NameRule::CaseSensitive, "Db2 JCC"),
+        Kind::As400 => (AS400, &[], NameRule::CaseInsensitive, "JTOpen"),
+        Kind::SqlServer => (SQLSERVER, &[], NameRule::CaseInsensitive, "Microsoft JDBC"),
+        Kind::MySql => (MYSQL, MYSQL_CASE_INSENSITIVE, NameRule::MySql, "Connector/J"),
+        Kind::Derby => (DERBY, &[], NameRule::CaseSensitive, "Derby"),
+    };
+    Names {
+        list,
+        case_insensitive,
+        rule,
+        driver,
     }
 }
 
 /// The driver's canonical spelling of `name` as the driver resolves it (`None` when unknown
 /// to the driver, i.e. the driver will ignore it). Synonyms resolve to their target.
 pub fn resolve(kind: Kind, name: &str) -> Option<&'static str> {
-    let (list, rule, _) = known(kind);
+    let names = known(kind);
+    let list = names.list;
     let name = name.trim();
     if kind == Kind::SqlServer
         && let Some((_, target)) = SQLSERVER_SYNONYMS.iter().find(|(s, _)| s.eq_ignore_ascii_case(name))
     {
         return Some(target);
     }
-    match rule {
+    match names.rule {
         NameRule::CaseSensitive => list.iter().copied().find(|k| *k == name),
         NameRule::CaseInsensitive => list.iter().copied().find(|k| k.eq_ignore_ascii_case(name)),
-        NameRule::MySql => list.iter().copied().find(|k| {
-            *k == name
-                || (MYSQL_CASE_INSENSITIVE.iter().any(|c| c.eq_ignore_ascii_case(k)) && k.eq_ignore_ascii_case(name))
+        NameRule::MySql => list.iter().copied().find(|k| *k == name).or_else(|| {
+            names
+                .case_insensitive
+                .iter()
+                .copied()
+                .find(|k| k.eq_ignore_ascii_case(name))
         }),
     }
 }
@@ -556,7 +572,7 @@ const MAX_SUGGEST_LEN: usize = 64;
 
 /// The closest known name, for "did you mean".
 pub fn suggest(kind: Kind, name: &str) -> Option<&'static str> {
-    let (list, _, _) = known(kind);
+    let names = known(kind);
     let norm = |s: &str| {
         s.chars()
             .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
@@ -572,15 +588,14 @@ pub fn suggest(kind: Kind, name: &str) -> Option<&'static str> {
     // A name that a space cut short (`database` for `database name`) is the mark of a URL that
     // a shell split into words.
     let lower = name.trim().to_ascii_lowercase();
-    if let Some(k) = list
-        .iter()
-        .copied()
+    if let Some(k) = names
+        .all()
         .find(|k| k.to_ascii_lowercase().starts_with(&format!("{lower} ")))
     {
         return Some(k);
     }
     // Same letters but for case, spaces, '_' or '-': the driver's spelling is certainly meant.
-    if let Some(k) = list.iter().copied().find(|k| norm(k) == n) {
+    if let Some(k) = names.all().find(|k| norm(k) == n) {
         return Some(k);
     }
     // Allow about one edit per four characters: `sslconection` → `sslConnection`, but not
@@ -589,7 +604,7 @@ pub fn suggest(kind: Kind, name: &str) -> Option<&'static str> {
     // strsim's unrestricted Damerau-Levenshtein.
     let limit = (n.chars().count() / 4).clamp(1, 3);
     let mut best: Option<(&'static str, usize)> = None;
-    for k in list.iter().copied() {
+    for k in names.all() {
         let nk = norm(k);
         if nk.len().abs_diff(n.len()) > limit {
             continue;
@@ -605,7 +620,7 @@ pub fn suggest(kind: Kind, name: &str) -> Option<&'static str> {
 /// Checks every property name of a URL: unknown names and wrong case are warnings (the driver
 /// ignores them), duplicates are warnings naming which occurrence the driver uses.
 pub fn check_names(kind: Kind, props: &[Property], diags: &mut Vec<Diagnostic>) {
-    let (_, rule, driver) = known(kind);
+    let Names { rule, driver, .. } = known(kind);
     for p in props {
         let name = p.name.trim();
         if name.is_empty() {

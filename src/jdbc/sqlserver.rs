@@ -10,27 +10,20 @@
 //! the last one wins. "If you use both a portNumber and instanceName, the portNumber takes
 //! precedence and the instanceName is ignored."
 
-use super::diag::{Code, Diagnostic, Severity, Span};
+use super::diag::{Code, Diagnostic, Severity, Span, trimmed_span};
 use super::host::{check_host, check_port};
 use super::model::{Endpoint, JdbcUrl, Kind, Property, Variant};
 use super::props::{check_choice, check_int, resolve};
 
 pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
-    let mut url = JdbcUrl {
-        kind: Kind::SqlServer,
-        variant: Variant::SqlServer {
+    let mut url = JdbcUrl::new(
+        Kind::SqlServer,
+        Variant::SqlServer {
             host: None,
             instance: None,
             port: None,
         },
-        endpoints: Vec::new(),
-        userinfo: None,
-        instance: None,
-        database: None,
-        schema: None,
-        path: None,
-        properties: Vec::new(),
-    };
+    );
     let Some(auth_rest) = s[pos..].strip_prefix("://") else {
         d.push(Diagnostic::error(
             Code::MissingHost,
@@ -252,7 +245,7 @@ fn parse_props(s: &str, from: usize, out: &mut Vec<Property>, d: &mut Vec<Diagno
             i += 1;
         }
         let raw_name = &s[name_start..i];
-        let name_span = trim_span(raw_name, name_start);
+        let name_span = trimmed_span(raw_name, name_start);
         let name = s[name_span.clone()].to_string();
         if i >= b.len() || b[i] == b';' {
             if !raw_name.trim().is_empty() {
@@ -305,7 +298,7 @@ fn parse_props(s: &str, from: usize, out: &mut Vec<Property>, d: &mut Vec<Diagno
                 }
                 j += 1;
             }
-            let sp = trim_span(&s[vstart..j], vstart);
+            let sp = trimmed_span(&s[vstart..j], vstart);
             (s[sp.clone()].to_string(), sp, j)
         };
         out.push(Property {
@@ -369,11 +362,6 @@ fn braced(s: &str, open: usize, d: &mut Vec<Diagnostic>) -> (String, Span, usize
     }
     let text = String::from_utf8_lossy(&v).into_owned();
     (text, open + 1..close, k)
-}
-
-fn trim_span(text: &str, base: usize) -> Span {
-    let lead = text.len() - text.trim_start().len();
-    base + lead..base + lead + text.trim().len()
 }
 
 fn check_values(p: &Property, d: &mut Vec<Diagnostic>) {
