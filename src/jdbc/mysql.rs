@@ -12,7 +12,7 @@
 //! U+0080..U+FFFF.
 
 use super::diag::{Code, Diagnostic, Severity, Span};
-use super::host::{check_host, check_port, split_host_port};
+use super::host::endpoint;
 use super::model::{Endpoint, JdbcUrl, Kind, Property, UserInfo, Variant};
 use super::props::{check_choice, check_int, check_millis};
 
@@ -166,25 +166,15 @@ fn parse_authority(auth: &str, base: usize, url: &mut JdbcUrl, d: &mut Vec<Diagn
             });
             continue;
         }
-        let (h, hspan, port) = split_host_port(part, pbase);
-        let mut ep = Endpoint {
-            host: None,
-            port: None,
-            host_span: hspan.clone(),
-        };
-        if h.is_empty() {
-            d.push(Diagnostic::error(
-                Code::MissingHost,
-                hspan.start..hspan.start + 1.min(part.len()),
+        let (ep, _) = endpoint(
+            part,
+            pbase,
+            (
                 "an entry of the host list has no host name",
                 "remove the extra `,` or write the host",
-            ));
-        } else {
-            ep.host = Some(check_host(h, hspan, d));
-        }
-        if let Some((ptext, pspan)) = port {
-            ep.port = check_port(ptext, pspan, d);
-        }
+            ),
+            d,
+        );
         url.endpoints.push(ep);
     }
 }
