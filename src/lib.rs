@@ -18,3 +18,4 @@ pub mod manpages;
 pub mod prompt;
 pub mod secret;
 pub mod store;
+pub mod tty;

@@ -80,7 +80,9 @@ impl Prompter {
             return Err(PromptError::NoInput { key: key.into() });
         }
         if self.stdin_is_tty {
-            // rpassword opens /dev/tty itself, prints the prompt there and turns echo off.
+            // rpassword opens /dev/tty itself, prints the prompt there and turns echo off; the
+            // guard puts the terminal back if Ctrl-C kills us meanwhile.
+            let _restore = crate::tty::Guard::new();
             return rpassword::prompt_password(format!("{question}: "))
                 .map(Secret::new)
                 .map_err(|source| PromptError::Io {

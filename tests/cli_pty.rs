@@ -175,3 +175,38 @@ fn password_only_prompt_in_a_pty_keeps_the_stored_url() {
     assert_eq!(v["user"], "NEWUSER");
     assert_eq!(stored_password(home.dir()).as_deref(), Some(PASSWORD));
 }
+
+/// Regression: Ctrl-C at the password prompt used to kill travelerUtil while rpassword had the
+/// terminal in raw mode, leaving echo off under shells that do not repair the terminal (dash).
+/// Now the terminal is restored and the exit is still SIGINT (130 in a shell).
+#[test]
+fn ctrl_c_at_the_password_prompt_left_the_terminal_without_echo() {
+    let home = Home::new();
+    let mut c = Command::new("sh");
+    // A non-interactive sh repairs nothing: after the kill, `stty -a` shows the state we left.
+    c.arg("-c")
+        .arg("stty echo; \"$0\" db set url=jdbc:db2://h:50000/T user=u; echo \"rc=$?\"; stty -a")
+        .arg(bin());
+    for v in PRODUCT_ENV {
+        c.env_remove(v);
+    }
+    c.env("TRAVELERUTIL_HOME", home.dir()).env("NO_COLOR", "1");
+    let mut t = Transcript {
+        session: spawn_command(c, Some(TIMEOUT_MS)).expect("spawn"),
+        text: String::new(),
+    };
+    t.expect("Database password:");
+    // rpassword prints the prompt before it switches the terminal to raw mode.
+    thread::sleep(Duration::from_millis(500));
+    t.session.send("abc").expect("send");
+    t.session.send_control('c').expect("send ^C");
+    t.session.flush().expect("flush");
+    t.expect("rc=130");
+    t.eof();
+    let stty = t.text.rsplit("rc=130").next().unwrap_or_default().to_string();
+    assert!(
+        stty.split_whitespace().any(|w| w == "echo") && !stty.split_whitespace().any(|w| w == "-echo"),
+        "the terminal was left without echo:\n{}",
+        t.text
+    );
+}
