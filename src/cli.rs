@@ -108,6 +108,9 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// The probe child process of `db check` (internal: reads a request on stdin).
+    #[command(name = "__probe", hide = true)]
+    Probe,
     /// Write the man pages into a directory (how man/ is generated).
     #[command(hide = true)]
     GenerateMan {
@@ -139,8 +142,18 @@ pub enum DbAction {
     /// (when the user is unchanged), the prompt.
     #[command(verbatim_doc_comment)]
     Set(SetArgs),
-    /// Probe the stored database through ODBC (not implemented yet).
-    Check(Unimplemented),
+    /// Prove the stored database reachable through a real ODBC driver.
+    ///
+    /// Offline checks first (store, URL, JDBC jar, Derby folder), then a connection through the
+    /// ODBC driver for the database, the validation query, and a verdict with its own exit code.
+    ///
+    /// Keys:
+    ///   timeout=SECONDS   bound for the whole attempt (default 10); enforced by the login
+    ///                     timeout, the driver's own keyword and a watchdog that kills the attempt
+    ///   driver=NAME       the ODBC driver to use this time (else the stored driver=, then
+    ///                     TRAVELERUTIL_ODBC_DRIVER, then the first installed driver for the database)
+    #[command(verbatim_doc_comment)]
+    Check(CheckArgs),
     /// Remove the enterprise settings and revert to the standalone Derby database.
     Remove,
 }
@@ -153,6 +166,13 @@ pub struct SetArgs {
 
     /// url=, user=, pw=, path=, driver=, force. Options such as --json may come before, between
     /// or after these words.
+    #[arg(value_name = "KEY=VALUE")]
+    pub words: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// timeout=, driver=.
     #[arg(value_name = "KEY=VALUE")]
     pub words: Vec<String>,
 }

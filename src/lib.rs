@@ -15,6 +15,7 @@ pub mod exit;
 pub mod jdbc;
 pub mod location;
 pub mod manpages;
+pub mod probe;
 pub mod prompt;
 pub mod secret;
 pub mod store;

@@ -80,6 +80,7 @@ fn spawn_in_pty(home: &Home, args: &[&str]) -> Transcript {
         c.env_remove(v);
     }
     c.env("TRAVELERUTIL_HOME", home.dir())
+        .env("ODBCSYSINI", home.outside())
         .env("NO_COLOR", "1")
         .env("TERM", "dumb");
     let session = spawn_command(c, Some(TIMEOUT_MS)).expect("spawn in a PTY");
@@ -190,7 +191,9 @@ fn ctrl_c_at_the_password_prompt_left_the_terminal_without_echo() {
     for v in PRODUCT_ENV {
         c.env_remove(v);
     }
-    c.env("TRAVELERUTIL_HOME", home.dir()).env("NO_COLOR", "1");
+    c.env("TRAVELERUTIL_HOME", home.dir())
+        .env("ODBCSYSINI", home.outside())
+        .env("NO_COLOR", "1");
     let mut t = Transcript {
         session: spawn_command(c, Some(TIMEOUT_MS)).expect("spawn"),
         text: String::new(),

@@ -28,7 +28,7 @@ pub fn run(action: DbAction, ctx: &mut Ctx) -> Result<Exit, Failure> {
     match action {
         DbAction::Show => show(ctx),
         DbAction::Set(args) => set(ctx, &args),
-        DbAction::Check(_) => super::not_implemented("db check"),
+        DbAction::Check(args) => super::check::run(ctx, &args),
         DbAction::Remove => remove(ctx),
     }
 }
@@ -212,7 +212,7 @@ fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
             ctx.debug(format_args!("db set: keys given: {}", w.keys().join(", ")));
             w
         }
-        Err(ArgError::Help) => return print_set_help(ctx),
+        Err(ArgError::Help) => return super::print_help(ctx, &["db", "set"]),
         Err(e) => {
             let hint = e.hint().map(|h| format!("\n  {h}")).unwrap_or_default();
             return Err(Failure::usage(format!("db set: {e}{hint}")));
@@ -308,7 +308,7 @@ fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
     let driver = words
         .take("driver")
         .or_else(|| stored.as_ref().and_then(|s| s.driver.clone()));
-    let _force = words.flag("force");
+    let force = words.flag("force");
     if source != PwSource::None && source != PwSource::Stored {
         ctx.info(format!("password: from {}", source.describe()));
     }
@@ -330,6 +330,21 @@ fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
         }
         ctx.info("db settings unchanged");
         return Ok(Exit::Success);
+    }
+    // As the original validated the settings before configuring them: a connection test
+    // through ODBC whenever a driver for the database is installed. `force` skips it.
+    if force {
+        ctx.info("connection test: skipped (force)");
+    } else if url.kind == Kind::Derby && !matches!(url.variant, jdbc::model::Variant::DerbyNetwork) {
+        ctx.info("connection test: not possible for embedded Derby (no ODBC path)");
+    } else {
+        match super::check::probe_before_save(ctx, &new, super::check::DEFAULT_TIMEOUT_SECS) {
+            super::check::SetProbe::Passed(detail) => ctx.info(format!("connection test: PASS ({detail})")),
+            super::check::SetProbe::NoDriver(why) => {
+                ctx.warn(format!("connection test skipped: {why}"));
+            }
+            super::check::SetProbe::Failed(f) => return Err(f),
+        }
     }
     settings.db = Some(new);
     lock.write(&settings)?;
@@ -475,17 +490,6 @@ fn report_split(ctx: &Ctx, s: &shell::ShellSplit) -> Result<(), Failure> {
         eprintln!("{msg}");
     }
     Ok(())
-}
-
-fn print_set_help(ctx: &Ctx) -> Result<Exit, Failure> {
-    let mut cmd = crate::cli::command();
-    let help = cmd
-        .find_subcommand_mut("db")
-        .and_then(|db| db.find_subcommand_mut("set"))
-        .map(|c| c.render_long_help().to_string())
-        .unwrap_or_default();
-    ctx.out(&help)?;
-    Ok(Exit::Success)
 }
 
 fn emit_set_json(

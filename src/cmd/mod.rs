@@ -4,6 +4,7 @@
 //! progress, warnings and errors go to stderr. Secrets are never printed.
 
 pub mod batch;
+pub mod check;
 pub mod db;
 
 use crate::cli::{Command, GlobalOpts};
@@ -100,11 +101,24 @@ pub fn run(command: Command, ctx: &mut Ctx) -> Result<Exit, Failure> {
         Command::Log(_) => not_implemented("log"),
         Command::Pmr(_) => not_implemented("pmr"),
         Command::Support(_) => not_implemented("support"),
-        Command::Completions { .. } | Command::GenerateMan { .. } => {
+        Command::Completions { .. } | Command::GenerateMan { .. } | Command::Probe => {
             // Handled in main before a Ctx exists (they need no store).
             Ok(Exit::Success)
         }
     }
+}
+
+/// Prints the long help of a (sub)command, e.g. `["db", "set"]`, for the `help` word.
+pub fn print_help(ctx: &Ctx, path: &[&str]) -> Result<Exit, Failure> {
+    let mut cmd = crate::cli::command();
+    for p in path {
+        match cmd.find_subcommand(p) {
+            Some(c) => cmd = c.clone(),
+            None => break,
+        }
+    }
+    ctx.out(&cmd.render_long_help().to_string())?;
+    Ok(Exit::Success)
 }
 
 /// No fake success: a command group that is not built yet says so, with its own exit code.

@@ -74,7 +74,13 @@ impl Home {
         for v in PRODUCT_ENV {
             c.env_remove(v);
         }
+        // An empty ODBC driver registry: `db set` then has no driver to probe with and saves
+        // without a connection test. The probe itself is tested against real servers in
+        // tests/db_check.rs.
         c.env("TRAVELERUTIL_HOME", &self.dir)
+            .env("ODBCSYSINI", self.outside())
+            .env_remove("ODBCINSTINI")
+            .env_remove("TRAVELERUTIL_ODBC_DRIVER")
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .args(args);

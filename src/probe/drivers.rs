@@ -1,0 +1,194 @@
+//! Which ODBC driver reaches a URL's database: the driver manager's own list, a per-family
+//! order of preference, and the admin's overrides (`driver=`, TRAVELERUTIL_ODBC_DRIVER).
+
+use crate::jdbc::JdbcUrl;
+use crate::jdbc::odbc::DriverFamily;
+use serde::Serialize;
+
+/// A driver registered with the driver manager (`[name]` in odbcinst.ini).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Installed {
+    pub name: String,
+    /// The `Driver=` library, when registered.
+    pub library: Option<String>,
+    pub family: Option<DriverFamily>,
+}
+
+/// Where the choice came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Source {
+    /// `driver=` on this command line.
+    CommandLine,
+    /// `driver=` stored by `db set`.
+    Stored,
+    /// TRAVELERUTIL_ODBC_DRIVER.
+    Env,
+    /// The first installed driver for the database, in order of preference.
+    Auto,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Choice {
+    pub name: String,
+    pub library: Option<String>,
+    pub family: DriverFamily,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChoiceError {
+    #[error(
+        "no ODBC driver for {database} is registered with the driver manager (looked for: {wanted}; registered: {registered})"
+    )]
+    NoneInstalled {
+        database: &'static str,
+        wanted: String,
+        registered: String,
+    },
+    #[error(
+        "the ODBC driver `{name}` ({source_name}) is not registered with the driver manager (registered: {registered})"
+    )]
+    NotRegistered {
+        name: String,
+        source_name: &'static str,
+        registered: String,
+    },
+    #[error("a {database} URL cannot be checked through ODBC: {why}")]
+    NoOdbcPath { database: &'static str, why: &'static str },
+}
+
+/// The drivers the driver manager knows (SQLDrivers).
+pub fn installed() -> Result<Vec<Installed>, odbc_api::Error> {
+    let env = odbc_api::Environment::new()?;
+    Ok(env
+        .drivers()?
+        .into_iter()
+        .map(|d| {
+            let library = d.attributes.get("Driver").cloned();
+            let family = DriverFamily::from_driver(&d.description, library.as_deref());
+            Installed {
+                name: d.description,
+                library,
+                family,
+            }
+        })
+        .collect())
+}
+
+/// Picks the driver for `url`. `overrides` are tried in order (command line, stored, env); the
+/// first present wins. Without one, the first installed driver of the families that can reach
+/// the database, in their order of preference.
+pub fn choose(
+    url: &JdbcUrl,
+    installed: &[Installed],
+    overrides: &[(Source, Option<&str>)],
+) -> Result<Choice, ChoiceError> {
+    let candidates = DriverFamily::candidates(url);
+    let registered = || {
+        if installed.is_empty() {
+            "none".to_string()
+        } else {
+            installed.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ")
+        }
+    };
+    if candidates.is_empty() {
+        return Err(ChoiceError::NoOdbcPath {
+            database: url.kind.product(),
+            why: "an embedded Derby database runs inside Traveler's JVM",
+        });
+    }
+    if let Some((source, Some(name))) = overrides.iter().find(|(_, n)| n.is_some_and(|n| !n.is_empty())) {
+        let Some(found) = installed.iter().find(|i| i.name.eq_ignore_ascii_case(name)) else {
+            return Err(ChoiceError::NotRegistered {
+                name: name.to_string(),
+                source_name: match source {
+                    Source::CommandLine => "driver= on the command line",
+                    Source::Stored => "driver= stored by db set",
+                    Source::Env => "TRAVELERUTIL_ODBC_DRIVER",
+                    Source::Auto => "auto",
+                },
+                registered: registered(),
+            });
+        };
+        // An unrecognised driver is taken at the admin's word, with the preferred family's
+        // keyword mapping.
+        let family = found.family.filter(|f| candidates.contains(f)).unwrap_or(candidates[0]);
+        return Ok(Choice {
+            name: found.name.clone(),
+            library: found.library.clone(),
+            family,
+            source: *source,
+        });
+    }
+    for fam in candidates {
+        if let Some(i) = installed.iter().find(|i| i.family == Some(*fam)) {
+            return Ok(Choice {
+                name: i.name.clone(),
+                library: i.library.clone(),
+                family: *fam,
+                source: Source::Auto,
+            });
+        }
+    }
+    Err(ChoiceError::NoneInstalled {
+        database: url.kind.product(),
+        wanted: candidates.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", "),
+        registered: registered(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jdbc::parse;
+
+    fn inst(name: &str, lib: &str) -> Installed {
+        Installed {
+            name: name.into(),
+            library: Some(lib.into()),
+            family: DriverFamily::from_driver(name, Some(lib)),
+        }
+    }
+
+    #[test]
+    fn auto_follows_the_family_preference() {
+        let all = [
+            inst("FreeTDS", "/x/libtdsodbc.so"),
+            inst("MariaDB Unicode", "/x/libmaodbc.so"),
+            inst("DB2", "/c/libdb2.so"),
+        ];
+        let url = parse("jdbc:mysql://h/db").url.unwrap();
+        let c = choose(&url, &all, &[]).unwrap();
+        assert_eq!(
+            (c.name.as_str(), c.family, c.source),
+            ("MariaDB Unicode", DriverFamily::MariaDbOdbc, Source::Auto)
+        );
+        let url = parse("jdbc:sqlserver://h;databaseName=T").url.unwrap();
+        assert_eq!(choose(&url, &all, &[]).unwrap().family, DriverFamily::FreeTds);
+        let url = parse("jdbc:derby://h:1527/T").url.unwrap();
+        assert_eq!(choose(&url, &all, &[]).unwrap().name, "DB2");
+    }
+
+    #[test]
+    fn overrides_and_errors() {
+        let all = [inst("MariaDB Unicode", "/x/libmaodbc.so")];
+        let url = parse("jdbc:mysql://h/db").url.unwrap();
+        let c = choose(
+            &url,
+            &all,
+            &[(Source::CommandLine, None), (Source::Stored, Some("mariadb unicode"))],
+        )
+        .unwrap();
+        assert_eq!(c.source, Source::Stored);
+        let e = choose(&url, &all, &[(Source::Env, Some("MySQL ODBC 8.0"))]).unwrap_err();
+        assert!(e.to_string().contains("TRAVELERUTIL_ODBC_DRIVER"), "{e}");
+        let url = parse("jdbc:db2://h:1/T").url.unwrap();
+        assert!(matches!(
+            choose(&url, &all, &[]),
+            Err(ChoiceError::NoneInstalled { .. })
+        ));
+        let url = parse("jdbc:derby:/d/ntsdb").url.unwrap();
+        assert!(matches!(choose(&url, &all, &[]), Err(ChoiceError::NoOdbcPath { .. })));
+    }
+}

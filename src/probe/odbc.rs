@@ -1,0 +1,227 @@
+//! The ODBC calls of a probe, on odbc-api's low-level `handles`.
+//!
+//! The high-level `Environment::connect_with_connection_string` drops the connection handle on
+//! failure and keeps only the first diagnostic record. FreeTDS puts the cause in records 2 and 3
+//! and Db2 encodes an authentication failure as 08001 with a reason code, so this module keeps
+//! the handle and reads every record with SQLGetDiagRec.
+//!
+//! Driver facts this code relies on (measured in the project's ODBC lab):
+//! - IBM's `libdb2.so` from the `ibm_db` wheel has a 32-bit SQLLEN: indicators and row counts
+//!   come back with only their low 4 bytes written. So the validation query only checks that a
+//!   row arrived (SQLFetch → SQL_SUCCESS) and never reads a value or a row count.
+//! - A connected handle must be disconnected before it is freed, or SQLFreeHandle fails (and
+//!   odbc-api's Drop panics).
+
+use super::{DiagRecord, Stage};
+use odbc_api::handles::{self, Diagnostics, SqlResult, SqlText, Statement};
+use odbc_api::sys::{AttrOdbcVersion, InfoType, Pointer, SqlReturn};
+use serde::{Deserialize, Serialize};
+use std::time::Instant;
+
+/// What the child process is asked to do.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ProbeRequest {
+    pub connection_string: String,
+    /// SQL_ATTR_LOGIN_TIMEOUT in seconds (0: none).
+    pub login_timeout_secs: u32,
+    /// The family's validation query.
+    pub query: String,
+}
+
+impl Drop for ProbeRequest {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.connection_string);
+    }
+}
+
+/// Facts read with SQLGetInfo after connecting.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerInfo {
+    pub dbms_name: Option<String>,
+    pub dbms_version: Option<String>,
+    pub driver_name: Option<String>,
+    pub driver_version: Option<String>,
+    pub driver_odbc_version: Option<String>,
+}
+
+/// The result of one attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum ProbeOutcome {
+    Connected {
+        connect_ms: f64,
+        query_ms: f64,
+        /// A row came back from the validation query.
+        row: bool,
+        info: ServerInfo,
+        /// Records of SQL_SUCCESS_WITH_INFO (e.g. a changed database context).
+        warnings: Vec<DiagRecord>,
+    },
+    Failed {
+        stage: Stage,
+        elapsed_ms: f64,
+        records: Vec<DiagRecord>,
+    },
+}
+
+fn ms(t: Instant) -> f64 {
+    (t.elapsed().as_secs_f64() * 1e6).round() / 1e3
+}
+
+/// Every diagnostic record left on `handle` by its last call.
+pub fn records(handle: &impl Diagnostics) -> Vec<DiagRecord> {
+    let mut out = Vec::new();
+    let mut rec = handles::Record::with_capacity(512);
+    // Drivers keep a few records; the cap guards against one that never returns SQL_NO_DATA
+    // (opensearch sql-odbc#102 made unixODBC spin forever that way).
+    for n in 1..=32i16 {
+        if !rec.fill_from(handle, n) {
+            break;
+        }
+        // The message is in the client's narrow encoding; some drivers send Latin-1, so decode
+        // lossily rather than fail.
+        out.push(DiagRecord {
+            state: String::from_utf8_lossy(&rec.state.0).into_owned(),
+            native: rec.native_error,
+            message: String::from_utf8_lossy(&rec.message).trim_end().to_string(),
+        });
+    }
+    out
+}
+
+/// Runs one attempt. Blocking: the caller bounds it with the watchdog.
+pub fn probe(req: &ProbeRequest) -> ProbeOutcome {
+    let start = Instant::now();
+    let env = match handles::Environment::new() {
+        SqlResult::Success(e) | SqlResult::SuccessWithInfo(e) => e,
+        _ => {
+            return ProbeOutcome::Failed {
+                stage: Stage::Environment,
+                elapsed_ms: ms(start),
+                records: vec![DiagRecord {
+                    state: "HY001".into(),
+                    native: 0,
+                    message: "the driver manager could not allocate an ODBC environment (is unixODBC installed?)"
+                        .into(),
+                }],
+            };
+        }
+    };
+    // ODBC 3.5, not 3.80: unixODBC 2.3.1 (RHEL 7 era) rejects 3.80 with S1009/HY024
+    // (odbc2parquet#66). The driver manager maps the rest.
+    if env.declare_version(AttrOdbcVersion::Odbc3).is_err() {
+        return ProbeOutcome::Failed {
+            stage: Stage::Environment,
+            elapsed_ms: ms(start),
+            records: records(&env),
+        };
+    }
+    let mut conn = match env.allocate_connection() {
+        SqlResult::Success(c) | SqlResult::SuccessWithInfo(c) => c,
+        _ => {
+            return ProbeOutcome::Failed {
+                stage: Stage::Environment,
+                elapsed_ms: ms(start),
+                records: records(&env),
+            };
+        }
+    };
+    if req.login_timeout_secs > 0 {
+        // Best effort: some drivers reject or clamp it; the watchdog is the hard bound.
+        let _ = conn.set_login_timeout_sec(req.login_timeout_secs);
+    }
+    let cs = SqlText::new(&req.connection_string);
+    let t_connect = Instant::now();
+    let res = conn.connect_with_connection_string(&cs);
+    let connect_ms = ms(t_connect);
+    let mut warnings = Vec::new();
+    match res {
+        SqlResult::Success(()) => {}
+        SqlResult::SuccessWithInfo(()) => warnings = records(&conn),
+        _ => {
+            return ProbeOutcome::Failed {
+                stage: Stage::Connect,
+                elapsed_ms: ms(start),
+                records: records(&conn),
+            };
+        }
+    }
+    let info = server_info(&conn);
+    let t_query = Instant::now();
+    let q = run_query(&conn, &req.query);
+    let query_ms = ms(t_query);
+    let outcome = match q {
+        Ok(row) => ProbeOutcome::Connected {
+            connect_ms,
+            query_ms,
+            row,
+            info,
+            warnings,
+        },
+        Err(records) => ProbeOutcome::Failed {
+            stage: Stage::Query,
+            elapsed_ms: ms(start),
+            records,
+        },
+    };
+    // Disconnect before the handle is freed (see the module docs).
+    let _ = conn.disconnect();
+    outcome
+}
+
+/// Executes the validation query and fetches one row without reading any value.
+fn run_query(conn: &handles::Connection<'_>, sql: &str) -> Result<bool, Vec<DiagRecord>> {
+    let mut stmt = match conn.allocate_statement() {
+        SqlResult::Success(s) | SqlResult::SuccessWithInfo(s) => s,
+        _ => return Err(records(conn)),
+    };
+    let text = SqlText::new(sql);
+    // SAFETY: the statement has no bound buffers; exec_direct and fetch only move the cursor.
+    let exec = unsafe { stmt.exec_direct(&text) };
+    if exec.is_err() {
+        return Err(records(&stmt.as_stmt_ref()));
+    }
+    let fetched = unsafe { stmt.fetch() };
+    let row = match fetched {
+        SqlResult::Success(()) | SqlResult::SuccessWithInfo(()) => true,
+        SqlResult::NoData => false,
+        _ => return Err(records(&stmt.as_stmt_ref())),
+    };
+    let _ = stmt.close_cursor();
+    Ok(row)
+}
+
+fn server_info(conn: &handles::Connection<'_>) -> ServerInfo {
+    ServerInfo {
+        dbms_name: get_info(conn, InfoType::DbmsName),
+        dbms_version: get_info(conn, InfoType::DbmsVer),
+        driver_name: get_info(conn, InfoType::DriverName),
+        driver_version: get_info(conn, InfoType::DriverVer),
+        driver_odbc_version: get_info(conn, InfoType::DriverOdbcVer),
+    }
+}
+
+/// A string-valued SQLGetInfo. odbc-api's safe API exposes only the DBMS name; the rest go
+/// through odbc-sys on the raw handle. The buffer is generous and the returned length is
+/// clamped to it (DuckDB once reported a wrong length: odbc-api PR #818).
+fn get_info(conn: &handles::Connection<'_>, info: InfoType) -> Option<String> {
+    let mut buf = vec![0u8; 512];
+    let mut len: i16 = 0;
+    // SAFETY: the buffer outlives the call and its length is passed; the handle is connected.
+    let rc = unsafe {
+        odbc_api::sys::SQLGetInfo(
+            conn.as_sys(),
+            info,
+            buf.as_mut_ptr() as Pointer,
+            buf.len() as i16,
+            &mut len,
+        )
+    };
+    if rc != SqlReturn::SUCCESS && rc != SqlReturn::SUCCESS_WITH_INFO {
+        return None;
+    }
+    let n = usize::try_from(len).unwrap_or(0).min(buf.len());
+    let end = buf[..n].iter().position(|&b| b == 0).unwrap_or(n);
+    let s = String::from_utf8_lossy(&buf[..end]).trim().to_string();
+    (!s.is_empty()).then_some(s)
+}
