@@ -1,7 +1,18 @@
 #!/usr/bin/env bash
-# The full test run: installs what the tests need, then runs every test.
+# The full test run: installs what the tests need, starts the test servers, runs every test,
+# and stops the servers again.
 #   bash scripts/test.sh
-# Nothing is skipped quietly: a missing component makes its tests fail loudly.
+# Nothing is skipped quietly: a component that cannot be installed or started fails the run,
+# and the tests that need a server fail loudly without one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+# unixODBC and the drivers, MariaDB, Derby (+ IBM's Db2 CLI driver from the ibm_db wheel),
+# FreeTDS, a silent listener: all on 127.0.0.1, under target/testenv (scripts/testenv.sh).
+bash scripts/testenv.sh install
+bash scripts/testenv.sh start
+trap 'bash scripts/testenv.sh stop' EXIT
+eval "$(bash scripts/testenv.sh env)"
+bash scripts/testenv.sh check
+
 cargo test --locked --all-targets

@@ -108,9 +108,6 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// The probe child process of `db check` (internal: reads a request on stdin).
-    #[command(name = "__probe", hide = true)]
-    Probe,
     /// Write the man pages into a directory (how man/ is generated).
     #[command(hide = true)]
     GenerateMan {

@@ -38,10 +38,6 @@ fn run(cli: Cli) -> Result<Exit, Failure> {
             out.flush()?;
             Ok(Exit::Success)
         }
-        Command::Probe => {
-            travelerutil::probe::watchdog::child_main()?;
-            Ok(Exit::Success)
-        }
         Command::GenerateMan { dir } => {
             travelerutil::manpages::write_all(&dir)?;
             Ok(Exit::Success)

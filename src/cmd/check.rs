@@ -9,7 +9,7 @@ use crate::args::{self, ArgError, Key};
 use crate::cli::CheckArgs;
 use crate::error::Failure;
 use crate::exit::Exit;
-use crate::jdbc::odbc::{OdbcRequest, translate};
+use crate::jdbc::odbc::{DriverFamily, OdbcRequest, translate};
 use crate::jdbc::{self, JdbcUrl, Kind};
 use crate::probe::drivers::{self, Choice, Source};
 use crate::probe::odbc::{ProbeOutcome, ProbeRequest};
@@ -62,6 +62,10 @@ struct Report {
     probe: Option<ProbeOutcome>,
     verdict: Option<Verdict>,
     notes: Vec<String>,
+    /// The watchdog fired: a thread is still inside the driver, so the process must end with
+    /// `_exit` once the report is out.
+    #[serde(skip)]
+    hung: bool,
 }
 
 /// The validation query of each family (`SELECT 1` needs a FROM clause on Db2 and IBM i).
@@ -126,6 +130,7 @@ pub fn run(ctx: &Ctx, a: &CheckArgs) -> Result<Exit, Failure> {
         probe: None,
         verdict: None,
         notes: Vec::new(),
+        hung: false,
     };
     let exit = check(ctx, &mut report, words.take("driver"));
     report.exit_code = exit.code();
@@ -134,6 +139,10 @@ pub fn run(ctx: &Ctx, a: &CheckArgs) -> Result<Exit, Failure> {
         ctx.json(&report)?;
     } else {
         ctx.out(&render(&report))?;
+    }
+    if report.hung {
+        eprintln!("travelerUtil: error: db check failed: {}", FailureClass::Timeout.describe());
+        watchdog::exit_now(exit.code());
     }
     if exit == Exit::Success {
         Ok(exit)
@@ -184,13 +193,13 @@ fn check(ctx: &Ctx, r: &mut Report, driver_arg: Option<String>) -> Exit {
         r.checks.push(c);
         return if fail { Exit::NotFound } else { Exit::Success };
     };
-    check_db(ctx, r, &db, driver_arg.as_deref(), true)
+    check_db(ctx, r, &db, driver_arg.as_deref(), false)
 }
 
 /// What `db set` learns from probing new settings before it saves them.
 pub enum SetProbe {
-    /// The probe passed; the one-line summary.
-    Passed(String),
+    /// The probe passed: the one-line summary and the driver that proved it.
+    Passed(String, String),
     /// No ODBC driver for the database is installed here: nothing to probe with.
     NoDriver(String),
     /// The probe failed; the report is already printed on stderr.
@@ -215,8 +224,9 @@ pub fn probe_before_save(ctx: &Ctx, db: &DbSettings, timeout_secs: u32) -> SetPr
         probe: None,
         verdict: None,
         notes: Vec::new(),
+        hung: false,
     };
-    let exit = check_db(ctx, &mut r, db, None, false);
+    let exit = check_db(ctx, &mut r, db, None, true);
     r.exit_code = exit.code();
     if exit == Exit::Success {
         r.result = "pass";
@@ -226,7 +236,8 @@ pub fn probe_before_save(ctx: &Ctx, db: &DbSettings, timeout_secs: u32) -> SetPr
             .find(|c| c.name == "connect")
             .map(|c| c.detail.clone())
             .unwrap_or_default();
-        return SetProbe::Passed(connect);
+        let driver = r.driver.as_ref().map(|d| d.name.clone()).unwrap_or_default();
+        return SetProbe::Passed(connect, driver);
     }
     if exit == Exit::DriverMissing && r.probe.is_none() {
         let why = r
@@ -252,7 +263,10 @@ pub fn probe_before_save(ctx: &Ctx, db: &DbSettings, timeout_secs: u32) -> SetPr
 }
 
 /// The checks of an enterprise configuration, from the URL on.
-fn check_db(ctx: &Ctx, r: &mut Report, db: &DbSettings, driver_arg: Option<&str>, jar_checks: bool) -> Exit {
+/// `for_set`: probing settings `db set` is about to save (no jar checks; the driver must be
+/// verified as registered, since an unregistered one means "no test", not "failure").
+fn check_db(ctx: &Ctx, r: &mut Report, db: &DbSettings, driver_arg: Option<&str>, for_set: bool) -> Exit {
+    let jar_checks = !for_set;
     let analysis = jdbc::parse(&db.url);
     r.url = Some(
         analysis
@@ -290,7 +304,7 @@ fn check_db(ctx: &Ctx, r: &mut Report, db: &DbSettings, driver_arg: Option<&str>
             r.checks.push(offline::check_jt400_link(p));
         }
     }
-    let choice = match choose_driver(ctx, url, db, driver_arg) {
+    let choice = match choose_driver(ctx, url, db, driver_arg, for_set) {
         Ok(c) => c,
         Err(msg) => {
             r.checks.push(Check::new("ODBC driver", Status::Fail, msg));
@@ -338,42 +352,30 @@ fn check_db(ctx: &Ctx, r: &mut Report, db: &DbSettings, driver_arg: Option<&str>
     r.connection = Some(tr.display.clone());
     r.notes = tr.notes.clone();
     r.driver = Some(choice);
-    let exe = match std::env::current_exe() {
-        Ok(e) => e,
-        Err(e) => {
-            r.checks.push(Check::new(
-                "probe",
-                Status::Fail,
-                format!("cannot find the travelerUtil executable: {e}"),
-            ));
-            return Exit::Failure;
-        }
-    };
     let req = ProbeRequest {
         connection_string: secrecy::ExposeSecret::expose_secret(&tr.connection_string).to_string(),
         login_timeout_secs: r.timeout_secs,
         query: validation_query(url.kind).to_string(),
     };
     // The Db2 client retries a refused connection once after a 5 s sleep; the probe wants the
-    // answer at once (0.09 s instead of 5.1 s in the lab). An admin's own setting wins.
-    let db2_env: Vec<(&str, &str)> = if std::env::var_os("DB2_MAX_CLIENT_CONNRETRIES").is_none() {
-        vec![("DB2_MAX_CLIENT_CONNRETRIES", "0")]
-    } else {
-        Vec::new()
-    };
+    // answer at once (0.09 s instead of 5.1 s in the lab). An admin's own setting wins. The
+    // driver reads it when it is loaded, at the first connect below.
+    let db2 = r.driver.as_ref().is_some_and(|c| c.family == DriverFamily::Db2Cli);
+    if db2 && std::env::var_os("DB2_MAX_CLIENT_CONNRETRIES").is_none() {
+        // SAFETY: no other thread exists yet that could read the environment concurrently (the
+        // probe thread is spawned below).
+        unsafe { std::env::set_var("DB2_MAX_CLIENT_CONNRETRIES", "0") };
+    }
     // The driver's own timeout and the login timeout come first, so their (more precise)
-    // errors win; the watchdog ends the attempt just after the deadline whatever happens.
+    // errors win; the watchdog stops waiting just after the deadline whatever happens.
     let limit = Duration::from_secs(u64::from(r.timeout_secs)) + Duration::from_millis(200);
-    let (outcome, child_stderr) = match watchdog::run(&exe, &req, limit, &db2_env) {
+    let outcome = match watchdog::run(req, limit) {
         Ok(o) => o,
-        Err(e) => {
-            r.checks.push(Check::new("probe", Status::Fail, format!("{e}")));
-            return Exit::Failure;
+        Err(t) => {
+            r.hung = true;
+            t.outcome()
         }
     };
-    if !child_stderr.is_empty() {
-        ctx.debug(format_args!("probe process stderr: {child_stderr}"));
-    }
     let exit = match &outcome {
         ProbeOutcome::Connected {
             connect_ms,
@@ -444,23 +446,32 @@ fn check_db(ctx: &Ctx, r: &mut Report, db: &DbSettings, driver_arg: Option<&str>
     exit
 }
 
-fn choose_driver(ctx: &Ctx, url: &JdbcUrl, db: &DbSettings, arg: Option<&str>) -> Result<Choice, String> {
-    let installed = drivers::installed().map_err(|e| format!("the ODBC driver manager failed: {e}"))?;
+/// `verify`: check a named driver against the driver manager's list (SQLDrivers). `db check`
+/// skips that for a named driver: unixODBC re-reads odbcinst.ini for every attribute of every
+/// driver during SQLDrivers (16 file opens here), which `isql` never pays, and an unregistered
+/// name is reported by the driver manager itself at connect (`Can't open lib`, classified as
+/// driver-missing). Automatic choice always needs the list.
+fn choose_driver(ctx: &Ctx, url: &JdbcUrl, db: &DbSettings, arg: Option<&str>, verify: bool) -> Result<Choice, String> {
     let env = std::env::var(DRIVER_ENV).ok();
+    let overrides = [
+        (Source::CommandLine, arg),
+        (Source::Stored, db.driver.as_deref()),
+        (Source::Env, env.as_deref()),
+    ];
+    if !verify
+        && let Some((source, Some(name))) = overrides.iter().find(|(_, n)| n.is_some_and(|n| !n.is_empty()))
+        && let Some(first) = DriverFamily::candidates(url).first()
+    {
+        let candidates = DriverFamily::candidates(url);
+        let family = DriverFamily::from_driver(name, None).filter(|f| candidates.contains(f)).unwrap_or(*first);
+        return Ok(Choice { name: name.to_string(), library: None, family, source: *source });
+    }
+    let installed = drivers::installed().map_err(|e| format!("the ODBC driver manager failed: {e}"))?;
     ctx.debug(format_args!(
         "registered ODBC drivers: {}",
         installed.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ")
     ));
-    drivers::choose(
-        url,
-        &installed,
-        &[
-            (Source::CommandLine, arg),
-            (Source::Stored, db.driver.as_deref()),
-            (Source::Env, env.as_deref()),
-        ],
-    )
-    .map_err(|e| {
+    drivers::choose(url, &installed, &overrides).map_err(|e| {
         format!(
             "{e}; install the database's ODBC driver, or register it in {}",
             driver_manager().odbcinst_ini

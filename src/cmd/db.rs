@@ -313,7 +313,7 @@ fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
         ctx.info(format!("password: from {}", source.describe()));
     }
 
-    let new = DbSettings {
+    let mut new = DbSettings {
         url: url_to_store,
         user,
         password,
@@ -339,7 +339,14 @@ fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
         ctx.info("connection test: not possible for embedded Derby (no ODBC path)");
     } else {
         match super::check::probe_before_save(ctx, &new, super::check::DEFAULT_TIMEOUT_SECS) {
-            super::check::SetProbe::Passed(detail) => ctx.info(format!("connection test: PASS ({detail})")),
+            super::check::SetProbe::Passed(detail, driver) => {
+                ctx.info(format!("connection test: PASS ({detail})"));
+                // Keep the driver that proved the settings, so `db check` uses the same one
+                // (and need not ask the driver manager for its whole list).
+                if new.driver.is_none() && !driver.is_empty() {
+                    new.driver = Some(driver);
+                }
+            }
             super::check::SetProbe::NoDriver(why) => {
                 ctx.warn(format!("connection test skipped: {why}"));
             }

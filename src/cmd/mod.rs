@@ -101,7 +101,7 @@ pub fn run(command: Command, ctx: &mut Ctx) -> Result<Exit, Failure> {
         Command::Log(_) => not_implemented("log"),
         Command::Pmr(_) => not_implemented("pmr"),
         Command::Support(_) => not_implemented("support"),
-        Command::Completions { .. } | Command::GenerateMan { .. } | Command::Probe => {
+        Command::Completions { .. } | Command::GenerateMan { .. } => {
             // Handled in main before a Ctx exists (they need no store).
             Ok(Exit::Success)
         }

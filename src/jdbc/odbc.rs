@@ -25,8 +25,7 @@ use std::fmt;
 use std::path::Path;
 
 /// The ODBC drivers `db check` can drive, by the database they reach.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DriverFamily {
     /// IBM Data Server Driver for ODBC and CLI (`libdb2.so`): Db2 and Derby network servers.
     Db2Cli,
@@ -100,6 +99,13 @@ impl DriverFamily {
             DriverFamily::MySqlOdbc => "mysql-odbc",
             DriverFamily::MariaDbOdbc => "mariadb-odbc",
         }
+    }
+}
+
+/// JSON uses the same names as the report (`mariadb-odbc`, `db2-cli`, ...).
+impl serde::Serialize for DriverFamily {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

@@ -18,8 +18,8 @@ use odbc_api::sys::{AttrOdbcVersion, InfoType, Pointer, SqlReturn};
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
 
-/// What the child process is asked to do.
-#[derive(Debug, Serialize, Deserialize)]
+/// What a probe is asked to do.
+#[derive(Debug)]
 pub struct ProbeRequest {
     pub connection_string: String,
     /// SQL_ATTR_LOGIN_TIMEOUT in seconds (0: none).

@@ -1,0 +1,677 @@
+#!/usr/bin/env bash
+# testenv.sh — real database servers + ODBC drivers on 127.0.0.1 for the integration tests of
+# `travelerUtil db check` (Traveler's database families: Db2 via Derby/DRDA, MySQL/MariaDB,
+# SQL Server via FreeTDS failure paths).
+#
+#   scripts/testenv.sh install   apt packages + IBM clidriver (from the ibm_db wheel); idempotent
+#   scripts/testenv.sh start     write odbcinst.ini, init (first time) + start servers, wait for them
+#   scripts/testenv.sh stop      stop what this script started (by PID), verify nothing is left
+#   scripts/testenv.sh status    which components run (exit 0 = all up, 1 = not)
+#   scripts/testenv.sh env       `export` lines for tests:  eval "$(scripts/testenv.sh env)"
+#   scripts/testenv.sh check     isql connect + SELECT 1 through every driver; exit !=0 on failure
+#   scripts/testenv.sh all       install + start + check
+#   scripts/testenv.sh clean     stop + rm -rf "$LAB"
+#
+# Components (all bound to 127.0.0.1 only):
+#   mariadb   MARIA_PORT  (53306)  users app/app (ALL on appdb.*, TRAVELER.*), admin/admin (global)
+#   derby     DERBY_PORT  (51527)  Derby network server, BUILTIN auth app/app, database TRAVELER,
+#                                  DRDAConnThread patched so IBM's Db2 CLI driver is accepted
+#   hang      HANG_PORT   (54999)  silent listener: accepts TCP, never answers
+#   closed    CLOSED_PORT (54998)  nothing may listen there (checked at start)
+#   ODBC drivers in "$LAB/odbc/odbcinst.ini": [DB2] [MariaDB Unicode] [FreeTDS]
+#
+# Rules this script keeps (project requirements):
+#   * Runs as root (CI and the developers' containers). Never touches /etc/odbcinst.ini or
+#     /etc/odbc.ini: drivers are registered in $LAB/odbc and selected with ODBCSYSINI/ODBCINI.
+#   * Everything it creates or downloads lives under $LAB (default <repo>/target/testenv, which
+#     is gitignored). IBM's clidriver is licensed for use, not for redistribution: it is
+#     downloaded at install time and must never be committed.
+#   * Stops only what it started: PIDs from its own pid files, and only if that PID's command
+#     line still mentions $LAB (protects against PID reuse).
+#   * Fails loudly: a component that cannot be installed/started exits non-zero naming it.
+#
+# Facts behind the choices below are from the lab notes (odbc-lab.md), cited as [lab §n].
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+
+# Explicitly requested settings (remembered to warn when a running environment differs).
+REQ_MARIA_PORT=${MARIA_PORT:-${TU_MARIA_PORT:-}}
+REQ_DERBY_PORT=${DERBY_PORT:-${TU_DERBY_PORT:-}}
+REQ_HANG_PORT=${HANG_PORT:-${TU_HANG_PORT:-}}
+REQ_CLOSED_PORT=${CLOSED_PORT:-${TU_CLOSED_PORT:-}}
+
+LAB=${LAB:-${TU_LAB:-$REPO/target/testenv}}
+LAB=$(realpath -m -- "$LAB")
+MARIA_PORT=${REQ_MARIA_PORT:-53306}
+DERBY_PORT=${REQ_DERBY_PORT:-51527}   # not 1527: do not clash with a developer's real Derby
+HANG_PORT=${REQ_HANG_PORT:-54999}
+CLOSED_PORT=${REQ_CLOSED_PORT:-54998}
+# pip requirement spec for the wheel that carries IBM's clidriver (pin in CI if wanted,
+# e.g. IBM_DB_SPEC=ibm_db==3.3.0, the version tested here: clidriver 12.1.4, manylinux_2_34).
+IBM_DB_SPEC=${IBM_DB_SPEC:-ibm_db}
+PYTHON=${PYTHON:-/usr/bin/python3}   # Debian's python3: the pyenv shim on PATH costs ~0.5 s per start
+WAIT_SECS=${TESTENV_WAIT_SECS:-60}      # bound for every "wait until it answers"
+
+RUN=$LAB/run                  # pid files + ports.env of the running environment
+CLIDRIVER=$LAB/ibm/clidriver
+DB2_LIB=$CLIDRIVER/lib/libdb2.so
+DERBY_JARS=/usr/share/java/derby.jar:/usr/share/java/derbynet.jar:/usr/share/java/derbytools.jar:/usr/share/java/derbyclient.jar
+COMPONENTS=(mariadb derby hang)
+
+APT_PACKAGES=(unixodbc unixodbc-dev odbc-mariadb tdsodbc mariadb-server mariadb-client
+              libderby-java derby-tools libderbyclient-java default-jre-headless
+              unzip perl python3 procps coreutils util-linux)
+
+log() { printf '[testenv] %s\n' "$*" >&2; }
+die() { printf '[testenv] ERROR: %s\n' "$*" >&2; exit 1; }
+need_root() { [ "$(id -u)" = 0 ] || die "must run as root (CI / dev container)"; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2fs", b - a }'; }
+
+# Serialise install/start/stop/clean: parallel test binaries may call `start` concurrently.
+take_lock() {
+  mkdir -p "$LAB"
+  # Every server started below gets `9>&-`: a daemon inheriting fd 9 would hold the lock forever
+  # and the next start/stop would block.
+  exec 9>"$LAB/.lock"
+  flock -w 600 9 || die "could not lock $LAB/.lock within 600 s"
+}
+
+# ------------------------------------------------------------------ processes and ports
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# A PID counts as alive if it exists and is not a zombie: our servers are reparented to PID 1,
+# which may reap them late, and `kill -0` succeeds on a zombie.
+proc_alive() {
+  local pid=$1 st
+  [ -r "/proc/$pid/stat" ] || return 1
+  st=$(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) || return 1
+  [ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
+# Ours = alive AND its command line mentions $LAB (every server we start gets a $LAB path as
+# an argument). A recycled PID belonging to something else is never signalled.
+proc_ours() {
+  local pid=$1
+  proc_alive "$pid" || return 1
+  tr '\0' '\n' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$LAB"
+}
+
+pidfile() { printf '%s/%s.pid' "$RUN" "$1"; }
+comp_pid() { local f; f=$(pidfile "$1"); [ -s "$f" ] && head -1 "$f"; }
+comp_running() { local pid; pid=$(comp_pid "$1") && proc_ours "$pid"; }
+comp_port() {
+  case $1 in mariadb) echo "$MARIA_PORT" ;; derby) echo "$DERBY_PORT" ;; hang) echo "$HANG_PORT" ;; esac
+}
+any_running() { local c; for c in "${COMPONENTS[@]}"; do comp_running "$c" && return 0; done; return 1; }
+
+# wait_ready NAME PID SECS CMD... : poll CMD every 0.1 s; fail fast if PID died.
+wait_ready() {
+  local name=$1 pid=$2 secs=$3 i; shift 3
+  for ((i = 0; i < secs * 10; i++)); do
+    "$@" >/dev/null 2>&1 && return 0
+    proc_alive "$pid" || { log "$name: process $pid exited during startup"; return 1; }
+    sleep 0.1
+  done
+  log "$name: not answering after ${secs}s"
+  return 1
+}
+
+# ------------------------------------------------------------------ port configuration
+# `start` records the ports in $RUN/ports.env; while anything runs, that file is the truth for
+# every other command (so `env`, `check`, `stop` never disagree with what is running).
+load_ports() {
+  local mode=$1 f=$RUN/ports.env v req saved
+  [ -f "$f" ] || return 0
+  if [ "$mode" = start ] && ! any_running; then return 0; fi   # stale: start afresh
+  for v in MARIA DERBY HANG CLOSED; do
+    saved=$(grep -m1 "^${v}_PORT=" "$f" | cut -d= -f2)
+    [[ $saved =~ ^[0-9]+$ ]] || die "corrupt $f (no ${v}_PORT); run: $0 stop"
+    req="REQ_${v}_PORT"
+    if [ -n "${!req}" ] && [ "${!req}" != "$saved" ]; then
+      log "warning: ${v}_PORT=${!req} ignored: the running environment uses $saved (stop it first)"
+    fi
+    printf -v "${v}_PORT" '%s' "$saved"
+  done
+}
+
+save_ports() {
+  mkdir -p "$RUN"
+  printf 'MARIA_PORT=%s\nDERBY_PORT=%s\nHANG_PORT=%s\nCLOSED_PORT=%s\n' \
+    "$MARIA_PORT" "$DERBY_PORT" "$HANG_PORT" "$CLOSED_PORT" > "$RUN/ports.env"
+}
+
+validate_ports() {
+  local p seen=" "
+  for p in "$MARIA_PORT" "$DERBY_PORT" "$HANG_PORT" "$CLOSED_PORT"; do
+    [[ $p =~ ^[0-9]+$ ]] && ((p >= 1024 && p <= 65535)) || die "port '$p' is not a number in 1024..65535"
+    [[ $seen == *" $p "* ]] && die "port $p configured twice (MARIA/DERBY/HANG/CLOSED must differ)"
+    seen+="$p "
+  done
+}
+
+# ------------------------------------------------------------------ install
+# Packages of APT_PACKAGES not installed (one dpkg-query call: keeps a warm `install` fast).
+missing_packages() {
+  local p st
+  declare -A ok=()
+  while read -r p st; do [ "$st" = installed ] && ok[${p%%:*}]=1; done \
+    < <(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${APT_PACKAGES[@]}" 2>/dev/null || true)
+  for p in "${APT_PACKAGES[@]}"; do [ -n "${ok[$p]:-}" ] || echo "$p"; done
+}
+
+cmd_install() {
+  need_root
+  take_lock
+  mkdir -p "$LAB/logs"
+  local t0 missing=()
+  t0=$(now)
+  mapfile -t missing < <(missing_packages)
+  if ((${#missing[@]})); then
+    apt_install "${missing[@]}"
+    mapfile -t missing < <(missing_packages)
+    ((${#missing[@]} == 0)) || die "install: still not installed after apt-get: ${missing[*]}"
+  else
+    log "apt packages: all installed"
+  fi
+  verify_tools
+  install_clidriver
+  log "install done in $(elapsed "$t0")"
+}
+
+apt_install() {
+  local lg=$LAB/logs/apt.log own_policy=0
+  export DEBIAN_FRONTEND=noninteractive
+  # Debian's mariadb-server postinst starts the distro service (port 3306, /run/mysqld) when
+  # policy-rc.d allows it. We never use that service and must not leave processes we did not
+  # mean to start, so deny service starts for the duration of the install if no policy exists
+  # (containers usually ship one that exits 101 already).
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\n# temporary, created by %s install\nexit 101\n' "$0" > /usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d; own_policy=1
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
+  log "apt-get update"
+  if ! apt-get update > "$lg" 2>&1; then tail -20 "$lg" >&2; die "install: apt-get update failed (log: $lg)"; fi
+  log "apt-get install $*"
+  if ! apt-get install -y --no-install-recommends "$@" >> "$lg" 2>&1; then
+    tail -30 "$lg" >&2; die "install: apt-get install failed for: $* (log: $lg)"
+  fi
+  if ((own_policy)); then rm -f /usr/sbin/policy-rc.d; trap - EXIT; fi
+}
+
+verify_tools() {
+  local t
+  for t in isql odbcinst mariadbd mariadb-install-db mariadb-admin mariadb java unzip perl "$PYTHON" \
+           flock timeout ldd sha256sum ps; do
+    command -v "$t" >/dev/null || die "install: required tool '$t' not found on PATH"
+  done
+  local j
+  for j in ${DERBY_JARS//:/ }; do [ -f "$j" ] || die "install: Derby jar $j missing (libderby-java/derby-tools/libderbyclient-java)"; done
+  java -version >/dev/null 2>&1 || die "install: 'java -version' fails (default-jre-headless)"
+  driver_path odbc-mariadb libmaodbc.so >/dev/null
+  driver_path tdsodbc libtdsodbc.so >/dev/null
+}
+
+# driver_path PACKAGE LIBNAME: the driver .so as installed by the package (arch-independent).
+driver_path() {
+  local f
+  f=$(dpkg -L "$1" 2>/dev/null | grep -m1 "/$2\$") || die "ODBC driver $2 not found (package $1 not installed? run: $0 install)"
+  [ -f "$f" ] || die "ODBC driver $f (package $1) missing on disk"
+  echo "$f"
+}
+
+pip_cmd() {
+  if python3 -m pip --version >/dev/null 2>&1; then echo "python3 -m pip"; return; fi
+  local p; for p in pip3 pip; do command -v "$p" >/dev/null && { echo "$p"; return; }; done
+  return 1
+}
+
+install_clidriver() {
+  # The ibm_db wheel bundles IBM's Data Server Driver for ODBC and CLI (clidriver). A wheel is
+  # a zip: unzip clidriver/ and ibm_db.libs/ side by side, no `pip install`. [lab §3]
+  # auditwheel rewrote libdb2.so to NEED libxml2-<hash>.so from ibm_db.libs/, found through
+  # RPATH $ORIGIN/../../ibm_db.libs -> both trees must be siblings under $LAB/ibm.
+  # The driver writes to its own tree at runtime (db2dump/, cfgcache/), so it stays writable.
+  if [ -f "$LAB/ibm/.complete" ] && [ -f "$DB2_LIB" ]; then
+    log "clidriver: cached ($(cat "$LAB/ibm/.complete"))"
+    return 0
+  fi
+  local dl=$LAB/downloads part=$LAB/ibm.partial pip whl
+  pip=$(pip_cmd) || {
+    log "clidriver: no pip found; installing python3-pip"
+    apt_install python3-pip
+    pip=$(pip_cmd) || die "clidriver: pip unavailable even after installing python3-pip"
+  }
+  rm -rf "$dl" "$part"; mkdir -p "$dl"
+  log "clidriver: $pip download --no-deps --only-binary=:all: $IBM_DB_SPEC"
+  # --no-cache-dir: keep the download inside $LAB only (nothing of IBM's lands in ~/.cache).
+  if ! $pip download --no-deps --only-binary=:all: --no-cache-dir --dest "$dl" "$IBM_DB_SPEC" \
+       > "$LAB/logs/pip.log" 2>&1; then
+    tail -20 "$LAB/logs/pip.log" >&2; die "clidriver: pip download of $IBM_DB_SPEC failed (log: $LAB/logs/pip.log)"
+  fi
+  whl=$(ls "$dl"/ibm_db-*.whl 2>/dev/null | head -1)
+  [ -n "$whl" ] || die "clidriver: pip download produced no ibm_db wheel in $dl"
+  unzip -l "$whl" 'clidriver/lib/libdb2.so' >/dev/null 2>&1 \
+    || die "clidriver: $(basename "$whl") contains no clidriver/lib/libdb2.so (not a manylinux x86_64 wheel?)"
+  log "clidriver: unpacking $(basename "$whl")"
+  mkdir -p "$part"
+  unzip -q -o "$whl" 'clidriver/*' 'ibm_db.libs/*' -d "$part" || die "clidriver: unzip of $whl failed"
+  local missing
+  missing=$(ldd "$part/clidriver/lib/libdb2.so" | grep 'not found' || true)
+  [ -z "$missing" ] || die "clidriver: libdb2.so has unresolved dependencies:
+$missing"
+  basename "$whl" > "$part/.complete"
+  rm -rf "$LAB/ibm"; mv "$part" "$LAB/ibm"   # atomic: a half-unpacked tree is never "cached"
+  rm -rf "$dl"                                 # the unpacked tree is the cache; drop the 46 MB wheel
+  log "clidriver: installed ($(cat "$LAB/ibm/.complete"))"
+}
+
+# ------------------------------------------------------------------ ODBC registration
+write_odbc_ini() {
+  local maria tds
+  maria=$(driver_path odbc-mariadb libmaodbc.so)
+  tds=$(driver_path tdsodbc libtdsodbc.so)
+  [ -f "$DB2_LIB" ] || die "DB2 driver $DB2_LIB missing (run: $0 install)"
+  mkdir -p "$LAB/odbc"
+  # DontDLClose=1: unixODBC otherwise dlclose()s libdb2.so after the last disconnect; IBM's
+  # driver leaves threads/atexit handlers behind and must stay loaded for the process lifetime.
+  cat > "$LAB/odbc/odbcinst.ini.tmp" <<EOF
+[DB2]
+Description=IBM Data Server Driver for ODBC and CLI (clidriver from the ibm_db wheel)
+Driver=$DB2_LIB
+FileUsage=1
+DontDLClose=1
+
+[MariaDB Unicode]
+Description=MariaDB Connector/ODBC (Unicode)
+Driver=$maria
+
+[FreeTDS]
+Description=FreeTDS (TDS: MS SQL Server / Sybase)
+Driver=$tds
+EOF
+  mv "$LAB/odbc/odbcinst.ini.tmp" "$LAB/odbc/odbcinst.ini"
+  [ -f "$LAB/odbc/odbc.ini" ] || : > "$LAB/odbc/odbc.ini"   # DSN-less only; file must exist
+}
+
+# ------------------------------------------------------------------ MariaDB
+MARIA_DIR=$LAB/maria
+maria_sock() { echo "$MARIA_DIR/mysqld.sock"; }
+maria_client() { mariadb --no-defaults --socket="$(maria_sock)" -uroot "$@"; }
+maria_ping() { mariadb-admin --no-defaults --socket="$(maria_sock)" -uroot ping; }
+
+# Small footprint: the tests need a handful of connections, not a tuned server.
+MARIA_OPTS=(--innodb-buffer-pool-size=32M --innodb-log-file-size=8M --skip-name-resolve
+            --character-set-server=utf8mb4 --performance-schema=OFF)
+
+start_mariadb() {
+  local d=$MARIA_DIR pid sock
+  sock=$(maria_sock)
+  ((${#sock} < 100)) || die "mariadb: socket path $sock is too long for a unix socket (use a shorter LAB)"
+  if comp_running mariadb; then
+    pid=$(comp_pid mariadb)
+    maria_ping >/dev/null 2>&1 || die "mariadb: pid $pid runs but does not answer on $sock"
+    provision_maria
+    log "mariadb: already running (pid $pid)"
+    return 0
+  fi
+  rm -f "$(pidfile mariadb)"
+  port_open "$MARIA_PORT" && die "mariadb: port $MARIA_PORT is busy (another process listens; set MARIA_PORT)"
+  mkdir -p "$d" "$RUN"
+  if [ ! -f "$d/data/.initialised" ]; then
+    rm -rf "$d/data"
+    # --no-defaults: ignore Debian's /etc/mysql/* (socket in /run/mysqld, datadir /var/lib/mysql).
+    # --user=root: we run as root and mariadbd refuses root without it. [lab §6]
+    log "mariadb: initialising $d/data"
+    if ! mariadb-install-db --no-defaults --datadir="$d/data" --user=root \
+         --auth-root-authentication-method=normal --skip-test-db "${MARIA_OPTS[@]}" \
+         > "$d/install.log" 2>&1; then
+      tail -30 "$d/install.log" >&2; die "mariadb: mariadb-install-db failed (log: $d/install.log)"
+    fi
+    touch "$d/data/.initialised"
+  fi
+  rm -f "$sock"
+  nohup mariadbd --no-defaults --user=root --datadir="$d/data" --bind-address=127.0.0.1 \
+    --port="$MARIA_PORT" --socket="$sock" --pid-file="$d/mysqld.pid" \
+    --log-error="$d/error.log" "${MARIA_OPTS[@]}" < /dev/null > "$d/stdout.log" 2>&1 9>&- &
+  pid=$!
+  echo "$pid" > "$(pidfile mariadb)"
+  if ! wait_ready mariadb "$pid" "$WAIT_SECS" maria_ping || ! port_open "$MARIA_PORT"; then
+    tail -20 "$d/error.log" >&2 2>/dev/null || true
+    die "mariadb: did not start on 127.0.0.1:$MARIA_PORT (log: $d/error.log)"
+  fi
+  provision_maria
+}
+
+# Idempotent, run at every start: (re)creates databases/users and resets the passwords, so a
+# test that changed them cannot poison later runs.
+provision_maria() {
+  local out
+  if ! out=$(maria_client 2>&1 <<'SQL'
+CREATE DATABASE IF NOT EXISTS appdb;
+CREATE DATABASE IF NOT EXISTS TRAVELER;
+CREATE USER IF NOT EXISTS 'app'@'127.0.0.1' IDENTIFIED BY 'app';
+CREATE USER IF NOT EXISTS 'app'@'localhost' IDENTIFIED BY 'app';
+ALTER USER 'app'@'127.0.0.1' IDENTIFIED BY 'app';
+ALTER USER 'app'@'localhost' IDENTIFIED BY 'app';
+GRANT ALL ON appdb.* TO 'app'@'127.0.0.1', 'app'@'localhost';
+GRANT ALL ON TRAVELER.* TO 'app'@'127.0.0.1', 'app'@'localhost';
+CREATE USER IF NOT EXISTS 'admin'@'127.0.0.1' IDENTIFIED BY 'admin';
+CREATE USER IF NOT EXISTS 'admin'@'localhost' IDENTIFIED BY 'admin';
+ALTER USER 'admin'@'127.0.0.1' IDENTIFIED BY 'admin';
+ALTER USER 'admin'@'localhost' IDENTIFIED BY 'admin';
+GRANT ALL ON *.* TO 'admin'@'127.0.0.1', 'admin'@'localhost' WITH GRANT OPTION;
+SQL
+  ); then
+    printf '%s\n' "$out" >&2; die "mariadb: provisioning users/databases failed"
+  fi
+}
+
+# ------------------------------------------------------------------ Derby (DRDA)
+DERBY_DIR=$LAB/derby
+
+# Two edits in org/apache/derby/impl/drda/DRDAConnThread.class of Debian's derbynet.jar
+# 10.14.2.0, put in a directory ahead of derbynet.jar (package impl.drda is not sealed).
+# Constant-pool indices are build-specific: each pattern must occur exactly once, else refuse.
+#  1. parseACCRDB: `if (appRequester.getClientType() != DNC) invalidClient(prdid)`: replace
+#     `invokevirtual getClientType` by `pop; iconst_3; nop`. Stock Derby checks the client's
+#     product id and rejects every non-Derby client ("Invalid client product id SQL12014"),
+#     which the Db2 driver reports as SQL30020N 0x124C. [lab §4.2, §4.3]
+#  2. parseACCRDB: `database.sendTRGDFTRT = true` -> false. Otherwise Derby nests PKGDFTCST and
+#     USRID inside TYPDEFOVR of ACCRDBRM and the IBM driver fails with SQL0901N
+#     "DRDA AR: Parser Invalid Value" (sqljrParseTypdefOvr). [lab §4.3]
+patch_derby() {
+  local out=$DERBY_DIR/patch cls=org/apache/derby/impl/drda/DRDAConnThread.class jar=/usr/share/java/derbynet.jar sum
+  [ -f "$jar" ] || die "derby: $jar missing (run: $0 install)"
+  sum=$(sha256sum "$jar" | cut -d' ' -f1)
+  if [ -f "$out/$cls" ] && [ "$(cat "$out/.source-sha256" 2>/dev/null)" = "$sum" ]; then return 0; fi
+  rm -rf "$out"; mkdir -p "$out"
+  unzip -q -o "$jar" "$cls" -d "$out" || die "derby: cannot extract $cls from $jar"
+  if ! perl -0777 -e '
+      local $/; open(my $in, "<:raw", $ARGV[0]) or die "open: $!\n"; my $c = <$in>; close $in;
+      my $a = () = $c =~ /\x2a\xb4\x00\x63\xb6\x01\xa0\x06\x9f\x00\x0e/g;
+      my $b = () = $c =~ /\x2a\xb4\x00\x39\x04\xb5\x01\xa7/g;
+      die "unexpected bytecode (product-id check found $a times, TRGDFTRT store $b times; need 1/1)\n"
+        unless $a == 1 && $b == 1;
+      $c =~ s/\x2a\xb4\x00\x63\xb6\x01\xa0\x06\x9f\x00\x0e/\x2a\xb4\x00\x63\x57\x06\x00\x06\x9f\x00\x0e/;
+      $c =~ s/\x2a\xb4\x00\x39\x04\xb5\x01\xa7/\x2a\xb4\x00\x39\x03\xb5\x01\xa7/;
+      open(my $o, ">:raw", "$ARGV[0].new") or die "write: $!\n"; print $o $c; close $o or die "close: $!\n";
+    ' "$out/$cls" 2> "$DERBY_DIR/patch.err"; then
+    cat "$DERBY_DIR/patch.err" >&2; rm -rf "$out"
+    die "derby: refusing to patch $jar (not Debian's Derby 10.14.2.0?)"
+  fi
+  mv "$out/$cls.new" "$out/$cls"
+  echo "$sum" > "$out/.source-sha256"
+  log "derby: patched DRDAConnThread (product-id check, TRGDFTRT)"
+}
+
+derby_ready() { port_open "$DERBY_PORT" && grep -q 'ready to accept connections' "$DERBY_DIR/server.log"; }
+
+start_derby() {
+  local d=$DERBY_DIR pid
+  if comp_running derby; then
+    pid=$(comp_pid derby)
+    port_open "$DERBY_PORT" || die "derby: pid $pid runs but port $DERBY_PORT is closed"
+    log "derby: already running (pid $pid)"
+    return 0
+  fi
+  rm -f "$(pidfile derby)"
+  port_open "$DERBY_PORT" && die "derby: port $DERBY_PORT is busy (another process listens; set DERBY_PORT)"
+  mkdir -p "$d/home" "$RUN"
+  patch_derby
+  # BUILTIN auth with user app/app: the Db2 driver needs Authentication=SERVER and a server
+  # that checks passwords (wrong password -> SQL30082N rc 24 like a real Db2). [lab §4.2]
+  # -noSecurityManager always: JDK 17 only warns without it, JDK 24+ exits silently. [lab §4.1]
+  nohup java -Xmx256m -Dderby.system.home="$d/home" \
+    -Dderby.connection.requireAuthentication=true -Dderby.authentication.provider=BUILTIN \
+    -Dderby.user.app=app \
+    -cp "$d/patch:$DERBY_JARS" org.apache.derby.drda.NetworkServerControl start \
+    -h 127.0.0.1 -p "$DERBY_PORT" -noSecurityManager < /dev/null > "$d/server.log" 2>&1 9>&- &
+  pid=$!
+  echo "$pid" > "$(pidfile derby)"
+  if ! wait_ready derby "$pid" "$WAIT_SECS" derby_ready; then
+    tail -20 "$d/server.log" >&2 || true
+    die "derby: network server did not start on 127.0.0.1:$DERBY_PORT (log: $d/server.log)"
+  fi
+  create_derby_db
+}
+
+create_derby_db() {
+  local d=$DERBY_DIR
+  [ -f "$d/home/.traveler-created" ] && return 0
+  # Upper-case name on purpose: the Db2 driver upper-cases Database=, and Derby database names
+  # are case-sensitive directory names. [lab §4.1]
+  log "derby: creating database TRAVELER"
+  cat > "$d/create.sql" <<EOF
+connect 'jdbc:derby://127.0.0.1:$DERBY_PORT/TRAVELER;create=true;user=app;password=app';
+create table app.t1 (id int primary key, name varchar(40));
+insert into app.t1 values (1,'one'),(2,'two');
+exit;
+EOF
+  if ! (cd "$d" && timeout 120 java -Dderby.stream.error.file=/dev/null -cp "$DERBY_JARS" \
+        org.apache.derby.tools.ij create.sql > "$d/create.log" 2>&1); then
+    cat "$d/create.log" >&2; die "derby: ij failed creating database TRAVELER"
+  fi
+  # ij exits 0 on SQL errors; X0Y32 (table exists) is fine after an interrupted first run.
+  if grep -E 'ERROR' "$d/create.log" | grep -vq 'X0Y32'; then
+    cat "$d/create.log" >&2; die "derby: creating database TRAVELER failed"
+  fi
+  touch "$d/home/.traveler-created"
+}
+
+# ------------------------------------------------------------------ silent listener
+start_hang() {
+  local d=$LAB/hang pid
+  if comp_running hang; then
+    pid=$(comp_pid hang)
+    port_open "$HANG_PORT" || die "hang: pid $pid runs but port $HANG_PORT is closed"
+    log "hang: already running (pid $pid)"
+    return 0
+  fi
+  rm -f "$(pidfile hang)"
+  port_open "$HANG_PORT" && die "hang: port $HANG_PORT is busy (another process listens; set HANG_PORT)"
+  mkdir -p "$d" "$RUN"
+  # Accepts TCP and never sends a byte: models "TCP up, server mute", where every network
+  # driver waits > 90 s without a login timeout. [lab §9]
+  cat > "$d/silent_listener.py" <<'EOF'
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(128); held = []
+while True:
+    c, _ = s.accept(); held.append(c)
+EOF
+  nohup "$PYTHON" "$d/silent_listener.py" "$HANG_PORT" < /dev/null > "$d/listener.log" 2>&1 9>&- &
+  pid=$!
+  echo "$pid" > "$(pidfile hang)"
+  wait_ready hang "$pid" 10 port_open "$HANG_PORT" \
+    || { cat "$d/listener.log" >&2; die "hang: silent listener did not start on 127.0.0.1:$HANG_PORT"; }
+}
+
+# ------------------------------------------------------------------ start / stop / status
+summary_line() { # NAME: one line with state + PID
+  local c=$1 pid
+  if comp_running "$c"; then
+    pid=$(comp_pid "$c")
+    printf '%-8s up    pid %-7s 127.0.0.1:%s\n' "$c" "$pid" "$(comp_port "$c")"
+  else
+    printf '%-8s DOWN\n' "$c"
+  fi
+}
+
+cmd_start() {
+  need_root
+  take_lock
+  load_ports start
+  validate_ports
+  local t0; t0=$(now)
+  [ -f "$LAB/ibm/.complete" ] && [ -f "$DB2_LIB" ] || die "clidriver not installed under $LAB/ibm (run: $0 install)"
+  write_odbc_ini
+  if port_open "$CLOSED_PORT"; then
+    die "closed: something listens on 127.0.0.1:$CLOSED_PORT, which must stay closed (set CLOSED_PORT)"
+  fi
+  save_ports   # before starting anything: a partial start is still described correctly
+  local c t
+  for c in "${COMPONENTS[@]}"; do
+    t=$(now)
+    "start_$c"
+    log "$c: ready after $(elapsed "$t")"
+  done
+  for c in "${COMPONENTS[@]}"; do summary_line "$c"; done
+  printf '%-8s ok    127.0.0.1:%s refuses connections\n' closed "$CLOSED_PORT"
+  printf '%-8s ok    %s\n' odbc "$LAB/odbc/odbcinst.ini: [DB2] [MariaDB Unicode] [FreeTDS]"
+  log "start done in $(elapsed "$t0")"
+}
+
+cmd_stop() {
+  need_root
+  take_lock
+  load_ports stop
+  local t0 c pid f pids=() names=() i
+  t0=$(now)
+  # SIGTERM everything first, then wait for all together (MariaDB/Derby shut down in parallel).
+  for c in hang derby mariadb; do
+    f=$(pidfile "$c")
+    [ -f "$f" ] || continue
+    pid=$(head -1 "$f")
+    if proc_ours "$pid"; then
+      log "$c: stopping (pid $pid)"
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid"); names+=("$c")
+    else
+      log "$c: pid file $f is stale (pid $pid not ours/not running); removing"
+      rm -f "$f"
+    fi
+  done
+  local deadline=$((WAIT_SECS * 10)) left
+  for ((i = 0; i < deadline; i++)); do
+    left=0
+    for pid in "${pids[@]}"; do proc_alive "$pid" && left=1; done
+    ((left)) || break
+    sleep 0.1
+  done
+  for i in "${!pids[@]}"; do
+    pid=${pids[$i]}
+    if proc_alive "$pid"; then
+      log "${names[$i]}: did not exit within ${WAIT_SECS}s, SIGKILL $pid"
+      kill -KILL "$pid" 2>/dev/null || true
+      sleep 0.2
+    fi
+    proc_alive "$pid" && die "${names[$i]}: pid $pid survived SIGKILL"
+    rm -f "$(pidfile "${names[$i]}")"
+  done
+  # Verify with ps: no server of ours (mariadbd/java/listener mentioning $LAB) may remain.
+  local left_over
+  local pslist
+  pslist=$(ps -eo pid=,stat=,args=)   # captured first so the filters below are not listed
+  left_over=$(grep -F -- "$LAB" <<<"$pslist" | grep -E 'mariadbd|java|silent_listener' | awk '$2 !~ /^Z/' || true)
+  [ -z "$left_over" ] || die "stop: processes still running under $LAB:
+$left_over"
+  rm -f "$RUN/ports.env" "$MARIA_DIR/mysqld.sock" "$MARIA_DIR/mysqld.pid"
+  for c in "${COMPONENTS[@]}"; do
+    port_open "$(comp_port "$c")" && log "warning: port $(comp_port "$c") ($c) is still open (someone else's process?)"
+  done
+  log "stopped in $(elapsed "$t0")"
+}
+
+cmd_status() {
+  load_ports status
+  local c rc=0
+  for c in "${COMPONENTS[@]}"; do
+    if comp_running "$c" && port_open "$(comp_port "$c")"; then summary_line "$c"
+    else printf '%-8s DOWN  (127.0.0.1:%s)\n' "$c" "$(comp_port "$c")"; rc=1; fi
+  done
+  if port_open "$CLOSED_PORT"; then printf '%-8s BUSY  127.0.0.1:%s accepts connections\n' closed "$CLOSED_PORT"; rc=1
+  else printf '%-8s ok    127.0.0.1:%s refuses connections\n' closed "$CLOSED_PORT"; fi
+  if [ -f "$DB2_LIB" ] && [ -f "$LAB/odbc/odbcinst.ini" ]; then printf '%-8s ok    %s\n' odbc "$LAB/odbc/odbcinst.ini"
+  else printf '%-8s MISSING (clidriver or odbcinst.ini; run install + start)\n' odbc; rc=1; fi
+  return $rc
+}
+
+sq() { printf "'%s'" "${1//\'/\'\\\'\'}"; }   # single-quote for eval
+
+cmd_env() {
+  load_ports env
+  local kv
+  for kv in "ODBCSYSINI=$LAB/odbc" "ODBCINI=$LAB/odbc/odbc.ini" "TU_TESTENV=1" "TU_LAB=$LAB" \
+            "TU_MARIA_PORT=$MARIA_PORT" "TU_DERBY_PORT=$DERBY_PORT" "TU_HANG_PORT=$HANG_PORT" \
+            "TU_CLOSED_PORT=$CLOSED_PORT" "TU_DB2_DRIVER=DB2" "TU_MARIA_DRIVER=MariaDB Unicode" \
+            "TU_TDS_DRIVER=FreeTDS" "TU_CLIDRIVER_LIB=$DB2_LIB"; do
+    printf 'export %s=%s\n' "${kv%%=*}" "$(sq "${kv#*=}")"
+  done
+  # DB2_MAX_CLIENT_CONNRETRIES is deliberately not exported: the product sets it itself.
+}
+
+# ------------------------------------------------------------------ check
+# run_isql NAME SQL CONNSTR: expects success and a row containing 1.
+run_isql() {
+  local name=$1 sql=$2 cs=$3 out t0
+  t0=$(now)
+  # Success = isql rc 0 and exactly one row fetched whose value is 1 (the column is named "1"
+  # too, so the header alone must not count: require isql's "1 rows fetched" as well).
+  if out=$(printf '%s\n' "$sql" | timeout 30 isql -b -v -k "$cs" 2>&1) \
+     && grep -qE '^\| *1 *\|' <<<"$out" && grep -qx '1 rows fetched' <<<"$out"; then
+    printf 'check %-26s OK      (%s)\n' "$name" "$(elapsed "$t0")"
+    return 0
+  fi
+  printf 'check %-26s FAILED  (%s)\n  connection string: %s\n' "$name" "$(elapsed "$t0")" "$cs"
+  printf '%s\n' "$out" | sed 's/^/  isql: /'
+  return 1
+}
+
+cmd_check() {
+  load_ports check
+  export ODBCSYSINI=$LAB/odbc ODBCINI=$LAB/odbc/odbc.ini
+  [ -f "$ODBCSYSINI/odbcinst.ini" ] || die "check: $ODBCSYSINI/odbcinst.ini missing (run: $0 start)"
+  local fail=0 d
+  for d in DB2 'MariaDB Unicode' FreeTDS; do
+    odbcinst -q -d -n "$d" >/dev/null 2>&1 || { echo "check driver [$d] NOT registered in $ODBCSYSINI/odbcinst.ini"; fail=1; }
+  done
+  run_isql "MariaDB appdb (app)" "SELECT 1" \
+    "Driver={MariaDB Unicode};Server=127.0.0.1;Port=$MARIA_PORT;Database=appdb;Uid=app;Pwd=app" || fail=1
+  run_isql "MariaDB TRAVELER (app)" "SELECT 1" \
+    "Driver={MariaDB Unicode};Server=127.0.0.1;Port=$MARIA_PORT;Database=TRAVELER;Uid=app;Pwd=app" || fail=1
+  run_isql "MariaDB (admin)" "SELECT 1" \
+    "Driver={MariaDB Unicode};Server=127.0.0.1;Port=$MARIA_PORT;Uid=admin;Pwd=admin" || fail=1
+  run_isql "DB2 -> Derby TRAVELER" "SELECT 1 FROM SYSIBM.SYSDUMMY1" \
+    "Driver=DB2;Hostname=127.0.0.1;Port=$DERBY_PORT;Protocol=TCPIP;Database=TRAVELER;Uid=app;Pwd=app;Authentication=SERVER" || fail=1
+
+  # FreeTDS has no server here: it must fail, fast, and for the right reason (a driver that
+  # cannot even be loaded also "fails" — that must not count as a pass).
+  local cs="Driver=FreeTDS;Server=127.0.0.1;Port=$CLOSED_PORT;Database=master;Uid=sa;Pwd=x;TDS_Version=7.4"
+  local out rc t0 ms
+  if port_open "$CLOSED_PORT"; then
+    echo "check FreeTDS closed port         FAILED  (something listens on $CLOSED_PORT)"; fail=1
+  else
+    t0=$(date +%s%N)
+    rc=0; out=$(echo "SELECT 1" | timeout 30 isql -b -v -k "$cs" 2>&1) || rc=$?
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    if ((rc != 0)) && grep -qE '08S01|08001' <<<"$out" && ! grep -qiE "can't open lib|file not found|not found in" <<<"$out" \
+       && ((ms < 5000)); then
+      printf 'check %-26s OK      (fails as expected in %d ms)\n' "FreeTDS closed port" "$ms"
+    else
+      printf 'check %-26s FAILED  (rc=%s, %d ms; expected a quick 08S01/08001 connect failure)\n  connection string: %s\n' \
+        "FreeTDS closed port" "$rc" "$ms" "$cs"
+      printf '%s\n' "$out" | sed 's/^/  isql: /'; fail=1
+    fi
+  fi
+  ((fail == 0)) || { log "check FAILED"; return 1; }
+  log "check: all OK"
+}
+
+# ------------------------------------------------------------------ main
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; }
+
+case "${1:-}" in
+  install) cmd_install ;;
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  env) cmd_env ;;
+  check) cmd_check ;;
+  all) cmd_install; cmd_start; cmd_check ;;
+  clean) cmd_stop; rm -rf "$LAB"; log "removed $LAB" ;;
+  -h|--help|help) usage ;;
+  *) usage; exit 2 ;;
+esac

@@ -1,0 +1,229 @@
+//! `db check` and `db set`'s connection test against real servers and real ODBC drivers, started
+//! by `scripts/testenv.sh` (MariaDB + MariaDB Connector/ODBC, Apache Derby's DRDA server + the
+//! IBM Db2 CLI driver, FreeTDS, a silent listener). `scripts/test.sh` starts them and exports
+//! their coordinates; without them these tests fail loudly, never skip.
+
+mod common;
+
+use common::{Home, Out};
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+/// The test environment's coordinates, or a panic that says how to get them.
+struct Env {
+    odbcsysini: String,
+    maria: u16,
+    derby: u16,
+    hang: u16,
+    closed: u16,
+}
+
+fn env() -> Env {
+    let var = |k: &str| {
+        std::env::var(k).unwrap_or_else(|_| {
+            panic!(
+                "{k} is not set: these tests need the real servers. Run them with `bash scripts/test.sh`, \
+                 or start them with `bash scripts/testenv.sh all` and `eval \"$(bash scripts/testenv.sh env)\"`"
+            )
+        })
+    };
+    let port = |k: &str| var(k).parse::<u16>().unwrap_or_else(|_| panic!("{k} is not a port"));
+    assert_eq!(var("TU_TESTENV"), "1");
+    Env {
+        odbcsysini: var("ODBCSYSINI"),
+        maria: port("TU_MARIA_PORT"),
+        derby: port("TU_DERBY_PORT"),
+        hang: port("TU_HANG_PORT"),
+        closed: port("TU_CLOSED_PORT"),
+    }
+}
+
+/// Runs travelerUtil with the test environment's driver registry.
+fn run(home: &Home, e: &Env, args: &[&str], stdin: Option<&str>) -> Out {
+    let mut c = home.cmd(args);
+    c.env("ODBCSYSINI", &e.odbcsysini);
+    common::run_cmd(c, stdin)
+}
+
+/// Stores settings without a connection test (`force`), so a check can then fail on purpose.
+fn set_forced(home: &Home, e: &Env, url: &str, user: &str, pw: &str) {
+    let out = run(home, e, &["db", "set", &format!("url={url}"), &format!("user={user}"), "pw=-", "force", "--no-input"], Some(&format!("{pw}\n")));
+    out.assert_code(0, "db set force");
+}
+
+fn check_json(home: &Home, e: &Env, extra: &[&str]) -> (Out, Value, Duration) {
+    let mut args = vec!["db", "check", "--json"];
+    args.extend_from_slice(extra);
+    let t = Instant::now();
+    let out = run(home, e, &args, None);
+    let took = t.elapsed();
+    let v: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|err| panic!("db check --json: {err}\n{}\n{}", out.stdout, out.stderr));
+    (out, v, took)
+}
+
+/// Asserts a failed check: exit code, class, and that some diagnostic record names the cause.
+#[track_caller]
+fn assert_failure(home: &Home, e: &Env, extra: &[&str], code: i32, class: &str, needle: &str) -> Duration {
+    let (out, v, took) = check_json(home, e, extra);
+    out.assert_code(code, &format!("db check ({class})"));
+    assert_eq!(v["result"], "fail");
+    assert_eq!(v["class"], class, "{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    let records = v["probe"]["records"].to_string();
+    assert!(
+        records.to_lowercase().contains(&needle.to_lowercase()) || needle.is_empty(),
+        "no record names `{needle}`: {records}"
+    );
+    assert!(v["verdict"]["hint"].as_str().is_some_and(|h| !h.is_empty()), "a hint is always given");
+    // The human report shows every record too.
+    let human = run(home, e, &["db", "check"], None);
+    assert_eq!(human.code, Some(code));
+    assert!(human.stdout.contains("hint:"), "{}", human.stdout);
+    took
+}
+
+// --- PASS --------------------------------------------------------------------------------
+
+#[test]
+fn mysql_url_passes_through_mariadb_odbc() {
+    let e = env();
+    let home = Home::new();
+    let url = format!("jdbc:mysql://127.0.0.1:{}/appdb", e.maria);
+    // db set probes before saving (no force): the test passes, the settings are saved.
+    let out = run(&home, &e, &["db", "set", &format!("url={url}"), "user=app", "pw=-", "--no-input"], Some("app\n"));
+    out.assert_code(0, "db set with a passing connection test");
+    assert!(out.stderr.contains("connection test: PASS"), "{}", out.stderr);
+    let (out, v, _) = check_json(&home, &e, &[]);
+    out.assert_code(0, "db check");
+    assert_eq!(v["result"], "pass");
+    assert_eq!(v["driver"]["family"], "mariadb-odbc");
+    let info = &v["probe"]["info"];
+    assert_eq!(info["dbms_name"], "MariaDB");
+    assert!(info["dbms_version"].as_str().is_some_and(|s| s.starts_with("10.")), "{info}");
+    assert_eq!(info["driver_name"], "libmaodbc.so");
+    assert!(info["driver_version"].as_str().is_some(), "{info}");
+    assert_eq!(v["probe"]["row"], true);
+    assert!(v["connection"].as_str().is_some_and(|c| c.contains("PWD=*****") && c.contains("CONN_TIMEOUT=10")));
+    assert!(!out.stdout.contains("PWD=app"), "the password must not be shown");
+}
+
+#[test]
+fn db2_url_passes_through_the_ibm_driver_to_derby() {
+    let e = env();
+    let home = Home::new();
+    let url = format!("jdbc:db2://127.0.0.1:{}/TRAVELER", e.derby);
+    let out = run(&home, &e, &["db", "set", &format!("url={url}"), "user=app", "pw=-", "--no-input"], Some("app\n"));
+    out.assert_code(0, "db set db2 with a passing connection test");
+    let (out, v, _) = check_json(&home, &e, &[]);
+    out.assert_code(0, "db check db2");
+    assert_eq!(v["driver"]["family"], "db2-cli");
+    let info = &v["probe"]["info"];
+    // Derby answers with its own version; the driver is IBM's libdb2.
+    assert!(info["dbms_version"].as_str().is_some_and(|s| s.starts_with("10.")), "{info}");
+    assert_eq!(info["driver_name"], "libdb2.a");
+    assert_eq!(v["probe"]["row"], true);
+}
+
+// --- MariaDB failures ----------------------------------------------------------------------
+
+#[test]
+fn mariadb_failures_are_classified() {
+    let e = env();
+    let home = Home::new();
+    let m = e.maria;
+    set_forced(&home, &e, &format!("jdbc:mysql://127.0.0.1:{m}/appdb"), "app", "wrong");
+    assert_failure(&home, &e, &[], 13, "authentication", "Access denied");
+    // `admin` has global privileges, so an unknown database is reported as such (1049).
+    set_forced(&home, &e, &format!("jdbc:mysql://127.0.0.1:{m}/nosuchdb"), "admin", "admin");
+    assert_failure(&home, &e, &[], 14, "database-not-found", "Unknown database");
+    set_forced(&home, &e, &format!("jdbc:mysql://127.0.0.1:{}/appdb", e.closed), "app", "app");
+    assert_failure(&home, &e, &[], 11, "refused", "Can't connect");
+    set_forced(&home, &e, "jdbc:mysql://nosuchhost.invalid:3306/appdb", "app", "app");
+    assert_failure(&home, &e, &[], 11, "dns", "Unknown server host");
+    set_forced(&home, &e, &format!("jdbc:mysql://127.0.0.1:{}/appdb", e.hang), "app", "app");
+    let took = assert_failure(&home, &e, &["timeout=3"], 12, "timeout", "");
+    assert!(took < Duration::from_millis(3300 + 700), "silent server: verdict after {took:?}");
+}
+
+// --- Db2 driver failures (against Derby's DRDA server) -------------------------------------
+
+#[test]
+fn db2_failures_are_classified() {
+    let e = env();
+    let home = Home::new();
+    set_forced(&home, &e, &format!("jdbc:db2://127.0.0.1:{}/TRAVELER", e.derby), "app", "wrong");
+    assert_failure(&home, &e, &[], 13, "authentication", "SQL30082N");
+    set_forced(&home, &e, &format!("jdbc:db2://127.0.0.1:{}/NOSUCHDB", e.derby), "app", "app");
+    assert_failure(&home, &e, &[], 14, "database-not-found", "SQL30061N");
+    set_forced(&home, &e, &format!("jdbc:db2://127.0.0.1:{}/TRAVELER", e.closed), "app", "app");
+    // DB2_MAX_CLIENT_CONNRETRIES=0: a refused port answers at once, not after the driver's 5 s retry.
+    let took = assert_failure(&home, &e, &[], 11, "refused", "SQL30081N");
+    assert!(took < Duration::from_secs(2), "refused Db2 port took {took:?}");
+    set_forced(&home, &e, "jdbc:db2://nosuchhost.invalid:50000/TRAVELER", "app", "app");
+    assert_failure(&home, &e, &[], 11, "dns", "SQL1336N");
+    set_forced(&home, &e, &format!("jdbc:db2://127.0.0.1:{}/TRAVELER", e.hang), "app", "app");
+    let took = assert_failure(&home, &e, &["timeout=3"], 12, "timeout", "");
+    assert!(took < Duration::from_millis(3300 + 700), "silent server: verdict after {took:?}");
+}
+
+// --- SQL Server URLs through FreeTDS (no SQL Server here: failure paths) -------------------
+
+#[test]
+fn sqlserver_failures_through_freetds() {
+    let e = env();
+    let home = Home::new();
+    set_forced(&home, &e, &format!("jdbc:sqlserver://127.0.0.1:{};databaseName=TRAVELER", e.closed), "sa", "x");
+    assert_failure(&home, &e, &[], 11, "refused", "Unable to connect");
+    set_forced(&home, &e, "jdbc:sqlserver://nosuchhost.invalid:1433;databaseName=TRAVELER", "sa", "x");
+    assert_failure(&home, &e, &[], 11, "dns", "Unknown host");
+    set_forced(&home, &e, &format!("jdbc:sqlserver://127.0.0.1:{};databaseName=TRAVELER", e.hang), "sa", "x");
+    let took = assert_failure(&home, &e, &["timeout=3"], 12, "timeout", "");
+    assert!(took < Duration::from_millis(3300 + 700), "silent server: verdict after {took:?}");
+    // A port that answers, but not with TDS (MariaDB's).
+    set_forced(&home, &e, &format!("jdbc:sqlserver://127.0.0.1:{};databaseName=TRAVELER", e.maria), "sa", "x");
+    let (out, v, _) = check_json(&home, &e, &[]);
+    assert!(out.code != Some(0), "a MariaDB port is not a SQL Server");
+    assert_eq!(v["result"], "fail");
+}
+
+// --- driver selection --------------------------------------------------------------------
+
+#[test]
+fn a_missing_driver_is_its_own_class() {
+    let e = env();
+    let home = Home::new();
+    // No IBM i Access driver can be installed here: jdbc:as400 has no driver.
+    set_forced(&home, &e, "jdbc:as400://ibmi.example.com;database name=IASP1", "LNT", "x");
+    let (out, v, _) = check_json(&home, &e, &[]);
+    out.assert_code(15, "no driver");
+    assert_eq!(v["class"], "driver-missing");
+    // A named driver that is not registered.
+    set_forced(&home, &e, &format!("jdbc:mysql://127.0.0.1:{}/appdb", e.maria), "app", "app");
+    let (out, _, _) = check_json(&home, &e, &["driver=MySQL ODBC 9.9 Unicode Driver"]);
+    out.assert_code(15, "unregistered driver=");
+    let mut c = home.cmd(["db", "check"]);
+    c.env("ODBCSYSINI", &e.odbcsysini).env("TRAVELERUTIL_ODBC_DRIVER", "NoSuchDriver");
+    let out = common::run_cmd(c, None);
+    out.assert_code(15, "unregistered TRAVELERUTIL_ODBC_DRIVER");
+    assert!(out.stdout.contains("TRAVELERUTIL_ODBC_DRIVER"), "{}", out.stdout);
+}
+
+// --- db set: the connection test guards the store ------------------------------------------
+
+#[test]
+fn db_set_refuses_to_save_when_the_probe_fails_and_force_saves_anyway() {
+    let e = env();
+    let home = Home::new();
+    let good = format!("jdbc:mysql://127.0.0.1:{}/appdb", e.maria);
+    let out = run(&home, &e, &["db", "set", &format!("url={good}"), "user=app", "pw=-", "--no-input"], Some("app\n"));
+    out.assert_code(0, "first save");
+    let before = std::fs::read(home.store()).unwrap();
+    let out = run(&home, &e, &["db", "set", "user=app", "pw=-", "--no-input"], Some("wrong\n"));
+    out.assert_code(13, "db set with a wrong password");
+    assert!(out.stderr.contains("nothing was saved"), "{}", out.stderr);
+    assert!(out.stderr.contains("Access denied"), "the records are shown: {}", out.stderr);
+    assert_eq!(std::fs::read(home.store()).unwrap(), before, "the store must stay byte-identical");
+    let out = run(&home, &e, &["db", "set", "user=app", "pw=-", "force", "--no-input"], Some("wrong\n"));
+    out.assert_code(0, "db set force");
+    assert!(out.stderr.contains("skipped (force)"), "{}", out.stderr);
+    assert_ne!(std::fs::read(home.store()).unwrap(), before);
+}
