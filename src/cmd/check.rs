@@ -141,7 +141,10 @@ pub fn run(ctx: &Ctx, a: &CheckArgs) -> Result<Exit, Failure> {
         ctx.out(&render(&report))?;
     }
     if report.hung {
-        eprintln!("travelerUtil: error: db check failed: {}", FailureClass::Timeout.describe());
+        eprintln!(
+            "travelerUtil: error: db check failed: {}",
+            FailureClass::Timeout.describe()
+        );
         watchdog::exit_now(exit.code());
     }
     if exit == Exit::Success {
@@ -463,8 +466,15 @@ fn choose_driver(ctx: &Ctx, url: &JdbcUrl, db: &DbSettings, arg: Option<&str>, v
         && let Some(first) = DriverFamily::candidates(url).first()
     {
         let candidates = DriverFamily::candidates(url);
-        let family = DriverFamily::from_driver(name, None).filter(|f| candidates.contains(f)).unwrap_or(*first);
-        return Ok(Choice { name: name.to_string(), library: None, family, source: *source });
+        let family = DriverFamily::from_driver(name, None)
+            .filter(|f| candidates.contains(f))
+            .unwrap_or(*first);
+        return Ok(Choice {
+            name: name.to_string(),
+            library: None,
+            family,
+            source: *source,
+        });
     }
     let installed = drivers::installed().map_err(|e| format!("the ODBC driver manager failed: {e}"))?;
     ctx.debug(format_args!(

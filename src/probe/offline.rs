@@ -184,6 +184,39 @@ mod tests {
         assert_eq!(check_jt400_link(&d.path().join("missing.jar")).status, Status::Fail);
     }
 
+    fn jar_with(dir: &Path, entries: &[&str]) -> std::path::PathBuf {
+        use std::io::Write;
+        let path = dir.join("driver.jar");
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        for e in entries {
+            w.start_file(*e, opts).unwrap();
+            w.write_all(b"\xca\xfe\xba\xbe").unwrap();
+        }
+        w.finish().unwrap();
+        path
+    }
+
+    #[test]
+    fn jar_holding_the_driver_class() {
+        let d = tempfile::tempdir().unwrap();
+        let jar = jar_with(d.path(), &["META-INF/MANIFEST.MF", "com/ibm/db2/jcc/DB2Driver.class"]);
+        let c = check_jar(Some(&jar), Kind::Db2);
+        assert_eq!(c.status, Status::Pass, "{}", c.detail);
+        assert!(c.detail.contains("com.ibm.db2.jcc.DB2Driver"));
+        // The same jar is the wrong one for IBM i.
+        let c = check_jar(Some(&jar), Kind::As400);
+        assert_eq!(c.status, Status::Fail);
+        assert!(
+            c.detail.contains("com.ibm.as400.access.AS400JDBCDriver"),
+            "{}",
+            c.detail
+        );
+        // Connector/J 5.1's class name is accepted too.
+        let jar = jar_with(d.path(), &["com/mysql/jdbc/Driver.class"]);
+        assert_eq!(check_jar(Some(&jar), Kind::MySql).status, Status::Pass);
+    }
+
     #[test]
     fn jar_not_a_zip_or_missing() {
         let d = tempfile::tempdir().unwrap();

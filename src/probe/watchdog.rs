@@ -12,8 +12,8 @@
 //! and one driver-manager initialisation less, which is what `db check` needs to be as fast
 //! as `isql` (bench/check.sh).
 
-use super::odbc::{ProbeOutcome, ProbeRequest};
 use super::Stage;
+use super::odbc::{ProbeOutcome, ProbeRequest};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -30,12 +30,18 @@ pub fn run(req: ProbeRequest, limit: Duration) -> Result<ProbeOutcome, TimedOut>
         return Ok(ProbeOutcome::Failed {
             stage: Stage::Environment,
             elapsed_ms: 0.0,
-            records: vec![super::DiagRecord { state: "HY001".into(), native: 0, message: "cannot start the probe thread".into() }],
+            records: vec![super::DiagRecord {
+                state: "HY001".into(),
+                native: 0,
+                message: "cannot start the probe thread".into(),
+            }],
         });
     }
     match rx.recv_timeout(limit) {
         Ok(o) => Ok(o),
-        Err(_) => Err(TimedOut { elapsed_ms: (start.elapsed().as_secs_f64() * 1e6).round() / 1e3 }),
+        Err(_) => Err(TimedOut {
+            elapsed_ms: (start.elapsed().as_secs_f64() * 1e6).round() / 1e3,
+        }),
     }
 }
 
@@ -47,7 +53,11 @@ pub struct TimedOut {
 
 impl TimedOut {
     pub fn outcome(self) -> ProbeOutcome {
-        ProbeOutcome::Failed { stage: Stage::Watchdog, elapsed_ms: self.elapsed_ms, records: Vec::new() }
+        ProbeOutcome::Failed {
+            stage: Stage::Watchdog,
+            elapsed_ms: self.elapsed_ms,
+            records: Vec::new(),
+        }
     }
 }
 
