@@ -47,7 +47,20 @@ fn run(home: &Home, e: &Env, args: &[&str], stdin: Option<&str>) -> Out {
 
 /// Stores settings without a connection test (`force`), so a check can then fail on purpose.
 fn set_forced(home: &Home, e: &Env, url: &str, user: &str, pw: &str) {
-    let out = run(home, e, &["db", "set", &format!("url={url}"), &format!("user={user}"), "pw=-", "force", "--no-input"], Some(&format!("{pw}\n")));
+    let out = run(
+        home,
+        e,
+        &[
+            "db",
+            "set",
+            &format!("url={url}"),
+            &format!("user={user}"),
+            "pw=-",
+            "force",
+            "--no-input",
+        ],
+        Some(&format!("{pw}\n")),
+    );
     out.assert_code(0, "db set force");
 }
 
@@ -57,7 +70,8 @@ fn check_json(home: &Home, e: &Env, extra: &[&str]) -> (Out, Value, Duration) {
     let t = Instant::now();
     let out = run(home, e, &args, None);
     let took = t.elapsed();
-    let v: Value = serde_json::from_str(&out.stdout).unwrap_or_else(|err| panic!("db check --json: {err}\n{}\n{}", out.stdout, out.stderr));
+    let v: Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|err| panic!("db check --json: {err}\n{}\n{}", out.stdout, out.stderr));
     (out, v, took)
 }
 
@@ -67,13 +81,21 @@ fn assert_failure(home: &Home, e: &Env, extra: &[&str], code: i32, class: &str, 
     let (out, v, took) = check_json(home, e, extra);
     out.assert_code(code, &format!("db check ({class})"));
     assert_eq!(v["result"], "fail");
-    assert_eq!(v["class"], class, "{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    assert_eq!(
+        v["class"],
+        class,
+        "{}",
+        serde_json::to_string_pretty(&v).unwrap_or_default()
+    );
     let records = v["probe"]["records"].to_string();
     assert!(
         records.to_lowercase().contains(&needle.to_lowercase()) || needle.is_empty(),
         "no record names `{needle}`: {records}"
     );
-    assert!(v["verdict"]["hint"].as_str().is_some_and(|h| !h.is_empty()), "a hint is always given");
+    assert!(
+        v["verdict"]["hint"].as_str().is_some_and(|h| !h.is_empty()),
+        "a hint is always given"
+    );
     // The human report shows every record too.
     let human = run(home, e, &["db", "check"], None);
     assert_eq!(human.code, Some(code));
@@ -89,7 +111,12 @@ fn mysql_url_passes_through_mariadb_odbc() {
     let home = Home::new();
     let url = format!("jdbc:mysql://127.0.0.1:{}/appdb", e.maria);
     // db set probes before saving (no force): the test passes, the settings are saved.
-    let out = run(&home, &e, &["db", "set", &format!("url={url}"), "user=app", "pw=-", "--no-input"], Some("app\n"));
+    let out = run(
+        &home,
+        &e,
+        &["db", "set", &format!("url={url}"), "user=app", "pw=-", "--no-input"],
+        Some("app\n"),
+    );
     out.assert_code(0, "db set with a passing connection test");
     assert!(out.stderr.contains("connection test: PASS"), "{}", out.stderr);
     let (out, v, _) = check_json(&home, &e, &[]);
@@ -98,11 +125,18 @@ fn mysql_url_passes_through_mariadb_odbc() {
     assert_eq!(v["driver"]["family"], "mariadb-odbc");
     let info = &v["probe"]["info"];
     assert_eq!(info["dbms_name"], "MariaDB");
-    assert!(info["dbms_version"].as_str().is_some_and(|s| s.starts_with("10.")), "{info}");
+    assert!(
+        info["dbms_version"].as_str().is_some_and(|s| s.starts_with("10.")),
+        "{info}"
+    );
     assert_eq!(info["driver_name"], "libmaodbc.so");
     assert!(info["driver_version"].as_str().is_some(), "{info}");
     assert_eq!(v["probe"]["row"], true);
-    assert!(v["connection"].as_str().is_some_and(|c| c.contains("PWD=*****") && c.contains("CONN_TIMEOUT=10")));
+    assert!(
+        v["connection"]
+            .as_str()
+            .is_some_and(|c| c.contains("PWD=*****") && c.contains("CONN_TIMEOUT=10"))
+    );
     assert!(!out.stdout.contains("PWD=app"), "the password must not be shown");
 }
 
@@ -111,14 +145,22 @@ fn db2_url_passes_through_the_ibm_driver_to_derby() {
     let e = env();
     let home = Home::new();
     let url = format!("jdbc:db2://127.0.0.1:{}/TRAVELER", e.derby);
-    let out = run(&home, &e, &["db", "set", &format!("url={url}"), "user=app", "pw=-", "--no-input"], Some("app\n"));
+    let out = run(
+        &home,
+        &e,
+        &["db", "set", &format!("url={url}"), "user=app", "pw=-", "--no-input"],
+        Some("app\n"),
+    );
     out.assert_code(0, "db set db2 with a passing connection test");
     let (out, v, _) = check_json(&home, &e, &[]);
     out.assert_code(0, "db check db2");
     assert_eq!(v["driver"]["family"], "db2-cli");
     let info = &v["probe"]["info"];
     // Derby answers with its own version; the driver is IBM's libdb2.
-    assert!(info["dbms_version"].as_str().is_some_and(|s| s.starts_with("10.")), "{info}");
+    assert!(
+        info["dbms_version"].as_str().is_some_and(|s| s.starts_with("10.")),
+        "{info}"
+    );
     assert_eq!(info["driver_name"], "libdb2.a");
     assert_eq!(v["probe"]["row"], true);
 }
@@ -133,15 +175,36 @@ fn mariadb_failures_are_classified() {
     set_forced(&home, &e, &format!("jdbc:mysql://127.0.0.1:{m}/appdb"), "app", "wrong");
     assert_failure(&home, &e, &[], 13, "authentication", "Access denied");
     // `admin` has global privileges, so an unknown database is reported as such (1049).
-    set_forced(&home, &e, &format!("jdbc:mysql://127.0.0.1:{m}/nosuchdb"), "admin", "admin");
+    set_forced(
+        &home,
+        &e,
+        &format!("jdbc:mysql://127.0.0.1:{m}/nosuchdb"),
+        "admin",
+        "admin",
+    );
     assert_failure(&home, &e, &[], 14, "database-not-found", "Unknown database");
-    set_forced(&home, &e, &format!("jdbc:mysql://127.0.0.1:{}/appdb", e.closed), "app", "app");
+    set_forced(
+        &home,
+        &e,
+        &format!("jdbc:mysql://127.0.0.1:{}/appdb", e.closed),
+        "app",
+        "app",
+    );
     assert_failure(&home, &e, &[], 11, "refused", "Can't connect");
     set_forced(&home, &e, "jdbc:mysql://nosuchhost.invalid:3306/appdb", "app", "app");
     assert_failure(&home, &e, &[], 11, "dns", "Unknown server host");
-    set_forced(&home, &e, &format!("jdbc:mysql://127.0.0.1:{}/appdb", e.hang), "app", "app");
+    set_forced(
+        &home,
+        &e,
+        &format!("jdbc:mysql://127.0.0.1:{}/appdb", e.hang),
+        "app",
+        "app",
+    );
     let took = assert_failure(&home, &e, &["timeout=3"], 12, "timeout", "");
-    assert!(took < Duration::from_millis(3300 + 700), "silent server: verdict after {took:?}");
+    assert!(
+        took < Duration::from_millis(3300 + 700),
+        "silent server: verdict after {took:?}"
+    );
 }
 
 // --- Db2 driver failures (against Derby's DRDA server) -------------------------------------
@@ -150,19 +213,46 @@ fn mariadb_failures_are_classified() {
 fn db2_failures_are_classified() {
     let e = env();
     let home = Home::new();
-    set_forced(&home, &e, &format!("jdbc:db2://127.0.0.1:{}/TRAVELER", e.derby), "app", "wrong");
+    set_forced(
+        &home,
+        &e,
+        &format!("jdbc:db2://127.0.0.1:{}/TRAVELER", e.derby),
+        "app",
+        "wrong",
+    );
     assert_failure(&home, &e, &[], 13, "authentication", "SQL30082N");
-    set_forced(&home, &e, &format!("jdbc:db2://127.0.0.1:{}/NOSUCHDB", e.derby), "app", "app");
+    set_forced(
+        &home,
+        &e,
+        &format!("jdbc:db2://127.0.0.1:{}/NOSUCHDB", e.derby),
+        "app",
+        "app",
+    );
     assert_failure(&home, &e, &[], 14, "database-not-found", "SQL30061N");
-    set_forced(&home, &e, &format!("jdbc:db2://127.0.0.1:{}/TRAVELER", e.closed), "app", "app");
+    set_forced(
+        &home,
+        &e,
+        &format!("jdbc:db2://127.0.0.1:{}/TRAVELER", e.closed),
+        "app",
+        "app",
+    );
     // DB2_MAX_CLIENT_CONNRETRIES=0: a refused port answers at once, not after the driver's 5 s retry.
     let took = assert_failure(&home, &e, &[], 11, "refused", "SQL30081N");
     assert!(took < Duration::from_secs(2), "refused Db2 port took {took:?}");
     set_forced(&home, &e, "jdbc:db2://nosuchhost.invalid:50000/TRAVELER", "app", "app");
     assert_failure(&home, &e, &[], 11, "dns", "SQL1336N");
-    set_forced(&home, &e, &format!("jdbc:db2://127.0.0.1:{}/TRAVELER", e.hang), "app", "app");
+    set_forced(
+        &home,
+        &e,
+        &format!("jdbc:db2://127.0.0.1:{}/TRAVELER", e.hang),
+        "app",
+        "app",
+    );
     let took = assert_failure(&home, &e, &["timeout=3"], 12, "timeout", "");
-    assert!(took < Duration::from_millis(3300 + 700), "silent server: verdict after {took:?}");
+    assert!(
+        took < Duration::from_millis(3300 + 700),
+        "silent server: verdict after {took:?}"
+    );
 }
 
 // --- SQL Server URLs through FreeTDS (no SQL Server here: failure paths) -------------------
@@ -171,15 +261,42 @@ fn db2_failures_are_classified() {
 fn sqlserver_failures_through_freetds() {
     let e = env();
     let home = Home::new();
-    set_forced(&home, &e, &format!("jdbc:sqlserver://127.0.0.1:{};databaseName=TRAVELER", e.closed), "sa", "x");
+    set_forced(
+        &home,
+        &e,
+        &format!("jdbc:sqlserver://127.0.0.1:{};databaseName=TRAVELER", e.closed),
+        "sa",
+        "x",
+    );
     assert_failure(&home, &e, &[], 11, "refused", "Unable to connect");
-    set_forced(&home, &e, "jdbc:sqlserver://nosuchhost.invalid:1433;databaseName=TRAVELER", "sa", "x");
+    set_forced(
+        &home,
+        &e,
+        "jdbc:sqlserver://nosuchhost.invalid:1433;databaseName=TRAVELER",
+        "sa",
+        "x",
+    );
     assert_failure(&home, &e, &[], 11, "dns", "Unknown host");
-    set_forced(&home, &e, &format!("jdbc:sqlserver://127.0.0.1:{};databaseName=TRAVELER", e.hang), "sa", "x");
+    set_forced(
+        &home,
+        &e,
+        &format!("jdbc:sqlserver://127.0.0.1:{};databaseName=TRAVELER", e.hang),
+        "sa",
+        "x",
+    );
     let took = assert_failure(&home, &e, &["timeout=3"], 12, "timeout", "");
-    assert!(took < Duration::from_millis(3300 + 700), "silent server: verdict after {took:?}");
+    assert!(
+        took < Duration::from_millis(3300 + 700),
+        "silent server: verdict after {took:?}"
+    );
     // A port that answers, but not with TDS (MariaDB's).
-    set_forced(&home, &e, &format!("jdbc:sqlserver://127.0.0.1:{};databaseName=TRAVELER", e.maria), "sa", "x");
+    set_forced(
+        &home,
+        &e,
+        &format!("jdbc:sqlserver://127.0.0.1:{};databaseName=TRAVELER", e.maria),
+        "sa",
+        "x",
+    );
     let (out, v, _) = check_json(&home, &e, &[]);
     assert!(out.code != Some(0), "a MariaDB port is not a SQL Server");
     assert_eq!(v["result"], "fail");
@@ -192,16 +309,29 @@ fn a_missing_driver_is_its_own_class() {
     let e = env();
     let home = Home::new();
     // No IBM i Access driver can be installed here: jdbc:as400 has no driver.
-    set_forced(&home, &e, "jdbc:as400://ibmi.example.com;database name=IASP1", "LNT", "x");
+    set_forced(
+        &home,
+        &e,
+        "jdbc:as400://ibmi.example.com;database name=IASP1",
+        "LNT",
+        "x",
+    );
     let (out, v, _) = check_json(&home, &e, &[]);
     out.assert_code(15, "no driver");
     assert_eq!(v["class"], "driver-missing");
     // A named driver that is not registered.
-    set_forced(&home, &e, &format!("jdbc:mysql://127.0.0.1:{}/appdb", e.maria), "app", "app");
+    set_forced(
+        &home,
+        &e,
+        &format!("jdbc:mysql://127.0.0.1:{}/appdb", e.maria),
+        "app",
+        "app",
+    );
     let (out, _, _) = check_json(&home, &e, &["driver=MySQL ODBC 9.9 Unicode Driver"]);
     out.assert_code(15, "unregistered driver=");
     let mut c = home.cmd(["db", "check"]);
-    c.env("ODBCSYSINI", &e.odbcsysini).env("TRAVELERUTIL_ODBC_DRIVER", "NoSuchDriver");
+    c.env("ODBCSYSINI", &e.odbcsysini)
+        .env("TRAVELERUTIL_ODBC_DRIVER", "NoSuchDriver");
     let out = common::run_cmd(c, None);
     out.assert_code(15, "unregistered TRAVELERUTIL_ODBC_DRIVER");
     assert!(out.stdout.contains("TRAVELERUTIL_ODBC_DRIVER"), "{}", out.stdout);
@@ -214,16 +344,103 @@ fn db_set_refuses_to_save_when_the_probe_fails_and_force_saves_anyway() {
     let e = env();
     let home = Home::new();
     let good = format!("jdbc:mysql://127.0.0.1:{}/appdb", e.maria);
-    let out = run(&home, &e, &["db", "set", &format!("url={good}"), "user=app", "pw=-", "--no-input"], Some("app\n"));
+    let out = run(
+        &home,
+        &e,
+        &["db", "set", &format!("url={good}"), "user=app", "pw=-", "--no-input"],
+        Some("app\n"),
+    );
     out.assert_code(0, "first save");
     let before = std::fs::read(home.store()).unwrap();
-    let out = run(&home, &e, &["db", "set", "user=app", "pw=-", "--no-input"], Some("wrong\n"));
+    let out = run(
+        &home,
+        &e,
+        &["db", "set", "user=app", "pw=-", "--no-input"],
+        Some("wrong\n"),
+    );
     out.assert_code(13, "db set with a wrong password");
     assert!(out.stderr.contains("nothing was saved"), "{}", out.stderr);
-    assert!(out.stderr.contains("Access denied"), "the records are shown: {}", out.stderr);
-    assert_eq!(std::fs::read(home.store()).unwrap(), before, "the store must stay byte-identical");
-    let out = run(&home, &e, &["db", "set", "user=app", "pw=-", "force", "--no-input"], Some("wrong\n"));
+    assert!(
+        out.stderr.contains("Access denied"),
+        "the records are shown: {}",
+        out.stderr
+    );
+    assert_eq!(
+        std::fs::read(home.store()).unwrap(),
+        before,
+        "the store must stay byte-identical"
+    );
+    let out = run(
+        &home,
+        &e,
+        &["db", "set", "user=app", "pw=-", "force", "--no-input"],
+        Some("wrong\n"),
+    );
     out.assert_code(0, "db set force");
     assert!(out.stderr.contains("skipped (force)"), "{}", out.stderr);
     assert_ne!(std::fs::read(home.store()).unwrap(), before);
+}
+
+// --- the watchdog ---------------------------------------------------------------------------
+
+/// MariaDB Connector/ODBC registered under a name that does not say what it is: travelerUtil
+/// then uses the MySQL keyword mapping, which has no CONN_TIMEOUT, and the driver ignores the
+/// login timeout attribute against a server that never answers. Only the watchdog can end the
+/// attempt; it must, at the deadline (timeout + 0.2 s), with the timeout class.
+#[test]
+fn the_watchdog_ends_a_driver_that_ignores_every_timeout() {
+    let e = env();
+    let home = Home::new();
+    let registry = home.outside().join("custom-odbc");
+    std::fs::create_dir_all(&registry).unwrap();
+    let lib = std::fs::read_to_string(std::path::Path::new(&e.odbcsysini).join("odbcinst.ini"))
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("Driver=") && l.contains("libmaodbc"))
+        .map(|l| l.trim_start_matches("Driver=").to_string())
+        .expect("the test environment registers MariaDB Connector/ODBC");
+    std::fs::write(registry.join("odbcinst.ini"), format!("[Custom Maria]\nDriver={lib}\n")).unwrap();
+    let custom = Env {
+        odbcsysini: registry.display().to_string(),
+        ..env()
+    };
+    set_forced(
+        &home,
+        &custom,
+        &format!("jdbc:mysql://127.0.0.1:{}/appdb", e.hang),
+        "app",
+        "app",
+    );
+    let (out, v, took) = check_json(&home, &custom, &["timeout=2", "driver=Custom Maria"]);
+    out.assert_code(12, "watchdog");
+    assert_eq!(v["probe"]["stage"], "watchdog", "{v}");
+    assert_eq!(v["class"], "timeout");
+    assert!(
+        !v["connection"].as_str().unwrap_or_default().contains("CONN_TIMEOUT"),
+        "{v}"
+    );
+    assert!(
+        took >= Duration::from_secs(2) && took < Duration::from_millis(2200 + 800),
+        "watchdog after {took:?}"
+    );
+    // db set's connection test is bounded the same way, and saves nothing.
+    let home2 = Home::new();
+    let url = format!("url=jdbc:mysql://127.0.0.1:{}/appdb", e.hang);
+    let out = run(
+        &home2,
+        &custom,
+        &[
+            "db",
+            "set",
+            &url,
+            "user=app",
+            "pw=-",
+            "driver=Custom Maria",
+            "--no-input",
+        ],
+        Some("app\n"),
+    );
+    out.assert_code(12, "db set watchdog");
+    assert!(out.stderr.contains("nothing was saved"), "{}", out.stderr);
+    assert!(!home2.store().exists(), "nothing may be saved");
 }

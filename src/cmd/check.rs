@@ -39,14 +39,14 @@ pub fn exit_for(class: FailureClass) -> Exit {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct DriverManagerJson {
     odbcsysini: Option<String>,
     odbcinst_ini: String,
     odbcini: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct Report {
     result: &'static str,
     class: Option<FailureClass>,
@@ -62,10 +62,6 @@ struct Report {
     probe: Option<ProbeOutcome>,
     verdict: Option<Verdict>,
     notes: Vec<String>,
-    /// The watchdog fired: a thread is still inside the driver, so the process must end with
-    /// `_exit` once the report is out.
-    #[serde(skip)]
-    hung: bool,
 }
 
 /// The validation query of each family (`SELECT 1` needs a FROM clause on Db2 and IBM i).
@@ -130,7 +126,6 @@ pub fn run(ctx: &Ctx, a: &CheckArgs) -> Result<Exit, Failure> {
         probe: None,
         verdict: None,
         notes: Vec::new(),
-        hung: false,
     };
     let exit = check(ctx, &mut report, words.take("driver"));
     report.exit_code = exit.code();
@@ -139,13 +134,6 @@ pub fn run(ctx: &Ctx, a: &CheckArgs) -> Result<Exit, Failure> {
         ctx.json(&report)?;
     } else {
         ctx.out(&render(&report))?;
-    }
-    if report.hung {
-        eprintln!(
-            "travelerUtil: error: db check failed: {}",
-            FailureClass::Timeout.describe()
-        );
-        watchdog::exit_now(exit.code());
     }
     if exit == Exit::Success {
         Ok(exit)
@@ -227,7 +215,6 @@ pub fn probe_before_save(ctx: &Ctx, db: &DbSettings, timeout_secs: u32) -> SetPr
         probe: None,
         verdict: None,
         notes: Vec::new(),
-        hung: false,
     };
     let exit = check_db(ctx, &mut r, db, None, true);
     r.exit_code = exit.code();
@@ -372,13 +359,11 @@ fn check_db(ctx: &Ctx, r: &mut Report, db: &DbSettings, driver_arg: Option<&str>
     // The driver's own timeout and the login timeout come first, so their (more precise)
     // errors win; the watchdog stops waiting just after the deadline whatever happens.
     let limit = Duration::from_secs(u64::from(r.timeout_secs)) + Duration::from_millis(200);
-    let outcome = match watchdog::run(req, limit) {
-        Ok(o) => o,
-        Err(t) => {
-            r.hung = true;
-            t.outcome()
-        }
-    };
+    let armed = watchdog::arm(limit, timeout_output(ctx, r, limit, for_set));
+    let outcome = crate::probe::odbc::probe(&req);
+    if let Some(a) = armed {
+        a.disarm();
+    }
     let exit = match &outcome {
         ProbeOutcome::Connected {
             connect_ms,
@@ -454,6 +439,52 @@ fn check_db(ctx: &Ctx, r: &mut Report, db: &DbSettings, driver_arg: Option<&str>
 /// driver during SQLDrivers (16 file opens here), which `isql` never pays, and an unregistered
 /// name is reported by the driver manager itself at connect (`Can't open lib`, classified as
 /// driver-missing). Automatic choice always needs the list.
+/// What the watchdog prints if the deadline passes: this report as it would end on a timeout,
+/// rendered now, because at that moment the main thread is stuck inside the driver.
+fn timeout_output(ctx: &Ctx, r: &Report, limit: Duration, for_set: bool) -> watchdog::OnTimeout {
+    let mut t = r.clone();
+    let elapsed_ms = limit.as_secs_f64() * 1e3;
+    let v = classify::classify(Stage::Watchdog, &[]);
+    t.checks.push(Check::new(
+        "connect",
+        Status::Fail,
+        format!("{} after {elapsed_ms:.0} ms", v.class.describe()),
+    ));
+    t.probe = Some(ProbeOutcome::Failed {
+        stage: Stage::Watchdog,
+        elapsed_ms,
+        records: Vec::new(),
+    });
+    t.class = Some(v.class);
+    t.verdict = Some(v);
+    let code = exit_for(FailureClass::Timeout).code();
+    t.exit_code = code;
+    t.result = "fail";
+    let what = FailureClass::Timeout.describe();
+    if for_set {
+        let stderr = format!(
+            "{}travelerUtil: error: db set: {what}; nothing was saved (add `force` to save without the test)\n",
+            render(&t)
+        );
+        return watchdog::OnTimeout {
+            stdout: Vec::new(),
+            stderr: stderr.into_bytes(),
+            code,
+        };
+    }
+    let stdout = if ctx.global.json {
+        serde_json::to_string_pretty(&t).map(|s| s + "\n").unwrap_or_default()
+    } else {
+        render(&t)
+    };
+    let stderr = format!("travelerUtil: error: db check failed: {what}\n");
+    watchdog::OnTimeout {
+        stdout: stdout.into_bytes(),
+        stderr: stderr.into_bytes(),
+        code,
+    }
+}
+
 fn choose_driver(ctx: &Ctx, url: &JdbcUrl, db: &DbSettings, arg: Option<&str>, verify: bool) -> Result<Choice, String> {
     let env = std::env::var(DRIVER_ENV).ok();
     let overrides = [

@@ -1,72 +1,128 @@
-//! The hard bound on a probe: the attempt runs on its own thread, and the caller stops waiting
-//! at the deadline, whatever the driver is doing.
+//! The hard bound on a probe: a POSIX timer that ends the process at the deadline, whatever the
+//! driver is doing.
 //!
-//! A thread blocked inside a driver cannot be interrupted, so after a timeout the command
-//! prints its verdict and ends the process with `_exit` ([`exit_now`]): no destructors, no
-//! `atexit` handlers, which a driver stuck on a dead connection could hang in. MariaDB
-//! Connector/ODBC 3.1 ignores SQL_ATTR_LOGIN_TIMEOUT against a server that accepts TCP and
-//! never answers (it waited over 195 s in the lab), so this bound is the one that holds for
-//! every driver.
+//! The probe runs on the calling thread. Before it starts, the caller hands over the report it
+//! would print on a timeout, already rendered. A `CLOCK_MONOTONIC` timer (`timer_create`) raises
+//! a real-time signal at the deadline; the handler writes that report with `write(2)` and ends
+//! the process with `_exit(2)`, both async-signal-safe (POSIX.1-2017 §2.4.3): no destructors and
+//! no `atexit` handlers, which a driver stuck on a dead connection could hang in. If the driver
+//! runs threads of its own, whichever thread takes the signal ends the process all the same.
+//! MariaDB Connector/ODBC 3.1 ignores SQL_ATTR_LOGIN_TIMEOUT against a server that accepts TCP
+//! and never answers (over 195 s in the lab), so this bound is the one that holds for every
+//! driver.
 //!
-//! An earlier design ran the probe in a child process; in-process it costs one process start
-//! and one driver-manager initialisation less, which is what `db check` needs to be as fast
-//! as `isql` (bench/check.sh).
+//! Why this shape, measured with bench/check.sh against `isql`: a child process per probe cost
+//! a second process start and driver-manager initialisation; any extra thread cost ~0.2 ms
+//! (each thread gets TLS for every loaded library, and the drivers load OpenSSL among others).
+//! A timer and a signal cost a few microseconds. A real-time signal, not SIGALRM, so that no
+//! driver's own use of SIGALRM can interfere.
 
-use super::Stage;
-use super::odbc::{ProbeOutcome, ProbeRequest};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicPtr, AtomicU8, AtomicUsize, Ordering};
+use std::time::Duration;
 
-/// The outcome, or `None` when the deadline passed first (the probe thread is then still
-/// inside the driver: finish the report and call [`exit_now`]).
-pub fn run(req: ProbeRequest, limit: Duration) -> Result<ProbeOutcome, TimedOut> {
-    let start = Instant::now();
-    let (tx, rx) = mpsc::channel();
-    let spawned = std::thread::Builder::new().name("odbc-probe".into()).spawn(move || {
-        let outcome = super::odbc::probe(&req);
-        let _ = tx.send(outcome);
-    });
-    if spawned.is_err() {
-        return Ok(ProbeOutcome::Failed {
-            stage: Stage::Environment,
-            elapsed_ms: 0.0,
-            records: vec![super::DiagRecord {
-                state: "HY001".into(),
-                native: 0,
-                message: "cannot start the probe thread".into(),
-            }],
-        });
-    }
-    match rx.recv_timeout(limit) {
-        Ok(o) => Ok(o),
-        Err(_) => Err(TimedOut {
-            elapsed_ms: (start.elapsed().as_secs_f64() * 1e6).round() / 1e3,
-        }),
-    }
+static OUT_PTR: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
+static OUT_LEN: AtomicUsize = AtomicUsize::new(0);
+static ERR_PTR: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
+static ERR_LEN: AtomicUsize = AtomicUsize::new(0);
+static CODE: AtomicU8 = AtomicU8::new(1);
+
+/// What to print, and the exit code, if the deadline passes.
+pub struct OnTimeout {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub code: u8,
 }
 
-/// The deadline passed while the driver was still working.
-#[derive(Debug, Clone, Copy)]
-pub struct TimedOut {
-    pub elapsed_ms: f64,
+/// An armed watchdog; [`Armed::disarm`] it when the probe returns.
+pub struct Armed {
+    timer: libc::timer_t,
+    signal: libc::c_int,
+    previous: libc::sigaction,
+    // Kept alive while the handler may read them through the statics above.
+    _stdout: Box<[u8]>,
+    _stderr: Box<[u8]>,
 }
 
-impl TimedOut {
-    pub fn outcome(self) -> ProbeOutcome {
-        ProbeOutcome::Failed {
-            stage: Stage::Watchdog,
-            elapsed_ms: self.elapsed_ms,
-            records: Vec::new(),
+extern "C" fn on_deadline(_sig: libc::c_int) {
+    // Only loads, write(2) and _exit(2): async-signal-safe.
+    write_all(1, OUT_PTR.load(Ordering::SeqCst), OUT_LEN.load(Ordering::SeqCst));
+    write_all(2, ERR_PTR.load(Ordering::SeqCst), ERR_LEN.load(Ordering::SeqCst));
+    // SAFETY: _exit ends the process at once.
+    unsafe { libc::_exit(i32::from(CODE.load(Ordering::SeqCst))) }
+}
+
+fn write_all(fd: i32, mut p: *const u8, mut len: usize) {
+    while len > 0 && !p.is_null() {
+        // SAFETY: (p, len) describe a live boxed buffer owned by the armed watchdog.
+        let n = unsafe { libc::write(fd, p.cast(), len) };
+        if n <= 0 {
+            return;
         }
+        let n = usize::try_from(n).unwrap_or(len).min(len);
+        // SAFETY: n <= len, so the pointer stays within (or one past) the buffer.
+        p = unsafe { p.add(n) };
+        len -= n;
     }
 }
 
-/// Ends the process now with `code`, after flushing stdout and stderr: used after a watchdog
-/// timeout, when a thread is stuck inside the driver.
-pub fn exit_now(code: u8) -> ! {
-    use std::io::Write;
-    let _ = std::io::stdout().flush();
-    let _ = std::io::stderr().flush();
-    // SAFETY: _exit ends the process immediately; nothing after it runs.
-    unsafe { libc::_exit(i32::from(code)) }
+/// Starts the watchdog. Returns `None` if the timer cannot be created (the probe then runs with
+/// only the driver's own timeouts and the login timeout).
+pub fn arm(limit: Duration, on_timeout: OnTimeout) -> Option<Armed> {
+    let stdout = on_timeout.stdout.into_boxed_slice();
+    let stderr = on_timeout.stderr.into_boxed_slice();
+    OUT_PTR.store(stdout.as_ptr().cast_mut(), Ordering::SeqCst);
+    OUT_LEN.store(stdout.len(), Ordering::SeqCst);
+    ERR_PTR.store(stderr.as_ptr().cast_mut(), Ordering::SeqCst);
+    ERR_LEN.store(stderr.len(), Ordering::SeqCst);
+    CODE.store(on_timeout.code, Ordering::SeqCst);
+    let signal = libc::SIGRTMIN() + 3;
+    // SAFETY: plain libc calls with fully initialised arguments; the handler only touches the
+    // statics set above.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = on_deadline as *const () as libc::sighandler_t;
+        libc::sigemptyset(&mut action.sa_mask);
+        let mut previous: libc::sigaction = std::mem::zeroed();
+        if libc::sigaction(signal, &action, &mut previous) != 0 {
+            return None;
+        }
+        let mut sev: libc::sigevent = std::mem::zeroed();
+        sev.sigev_notify = libc::SIGEV_SIGNAL;
+        sev.sigev_signo = signal;
+        let mut timer: libc::timer_t = std::mem::zeroed();
+        if libc::timer_create(libc::CLOCK_MONOTONIC, &mut sev, &mut timer) != 0 {
+            libc::sigaction(signal, &previous, std::ptr::null_mut());
+            return None;
+        }
+        let mut spec: libc::itimerspec = std::mem::zeroed();
+        spec.it_value.tv_sec = libc::time_t::try_from(limit.as_secs()).unwrap_or(libc::time_t::MAX);
+        spec.it_value.tv_nsec = libc::c_long::from(limit.subsec_nanos());
+        if libc::timer_settime(timer, 0, &spec, std::ptr::null_mut()) != 0 {
+            libc::timer_delete(timer);
+            libc::sigaction(signal, &previous, std::ptr::null_mut());
+            return None;
+        }
+        Some(Armed {
+            timer,
+            signal,
+            previous,
+            _stdout: stdout,
+            _stderr: stderr,
+        })
+    }
+}
+
+impl Armed {
+    /// The probe is over: stop the timer and put the signal's previous disposition back.
+    pub fn disarm(self) {
+        // SAFETY: the timer and the saved action come from `arm`.
+        unsafe {
+            libc::timer_delete(self.timer);
+            libc::sigaction(self.signal, &self.previous, std::ptr::null_mut());
+        }
+        OUT_PTR.store(std::ptr::null_mut(), Ordering::SeqCst);
+        OUT_LEN.store(0, Ordering::SeqCst);
+        ERR_PTR.store(std::ptr::null_mut(), Ordering::SeqCst);
+        ERR_LEN.store(0, Ordering::SeqCst);
+    }
 }
