@@ -36,7 +36,7 @@ pub fn run(file: &str, ctx: &mut Ctx) -> Result<Exit, Failure> {
     let mut ran = 0;
     for BatchLine { number: n, words } in lines {
         let argv = cli::normalize_argv(std::iter::once("travelerUtil".into()).chain(words.into_iter().map(Into::into)));
-        let matches = cli::command()
+        let matches = cli::parser()
             .try_get_matches_from(argv)
             .map_err(|e| Failure::usage(format!("batch line {n}: {}", first_line(&e.to_string()))))?;
         let line = Cli::from_arg_matches(&matches).map_err(|e| Failure::usage(format!("batch line {n}: {e}")))?;
