@@ -165,46 +165,93 @@ fn db2_url_passes_through_the_ibm_driver_to_derby() {
     assert_eq!(v["probe"]["row"], true);
 }
 
+/// One failure case: the stored URL, user and password, extra `db check` words, and what the
+/// check must say (exit code, class, a word some diagnostic record must contain).
+struct Case<'a> {
+    url: String,
+    user: &'a str,
+    pw: &'a str,
+    extra: &'a [&'a str],
+    code: i32,
+    class: &'a str,
+    needle: &'a str,
+    /// The verdict must come before this.
+    within: Duration,
+}
+
+fn run_cases(cases: &[Case<'_>]) {
+    let e = env();
+    let home = Home::new();
+    for c in cases {
+        set_forced(&home, &e, &c.url, c.user, c.pw);
+        let took = assert_failure(&home, &e, c.extra, c.code, c.class, c.needle);
+        assert!(took < c.within, "{}: verdict after {took:?}", c.url);
+    }
+}
+
+/// A silent server with timeout=3: the verdict comes within 3.3 s (plus process overhead).
+const SILENT: Duration = Duration::from_millis(3300 + 700);
+const SOON: Duration = Duration::from_secs(2);
+
 // --- MariaDB failures ----------------------------------------------------------------------
 
 #[test]
 fn mariadb_failures_are_classified() {
     let e = env();
-    let home = Home::new();
     let m = e.maria;
-    set_forced(&home, &e, &format!("jdbc:mysql://127.0.0.1:{m}/appdb"), "app", "wrong");
-    assert_failure(&home, &e, &[], 13, "authentication", "Access denied");
-    // `admin` has global privileges, so an unknown database is reported as such (1049).
-    set_forced(
-        &home,
-        &e,
-        &format!("jdbc:mysql://127.0.0.1:{m}/nosuchdb"),
-        "admin",
-        "admin",
-    );
-    assert_failure(&home, &e, &[], 14, "database-not-found", "Unknown database");
-    set_forced(
-        &home,
-        &e,
-        &format!("jdbc:mysql://127.0.0.1:{}/appdb", e.closed),
-        "app",
-        "app",
-    );
-    assert_failure(&home, &e, &[], 11, "refused", "Can't connect");
-    set_forced(&home, &e, "jdbc:mysql://nosuchhost.invalid:3306/appdb", "app", "app");
-    assert_failure(&home, &e, &[], 11, "dns", "Unknown server host");
-    set_forced(
-        &home,
-        &e,
-        &format!("jdbc:mysql://127.0.0.1:{}/appdb", e.hang),
-        "app",
-        "app",
-    );
-    let took = assert_failure(&home, &e, &["timeout=3"], 12, "timeout", "");
-    assert!(
-        took < Duration::from_millis(3300 + 700),
-        "silent server: verdict after {took:?}"
-    );
+    run_cases(&[
+        Case {
+            url: format!("jdbc:mysql://127.0.0.1:{m}/appdb"),
+            user: "app",
+            pw: "wrong",
+            extra: &[],
+            code: 13,
+            class: "authentication",
+            needle: "Access denied",
+            within: SOON,
+        },
+        // `admin` has global privileges, so an unknown database is reported as such (1049).
+        Case {
+            url: format!("jdbc:mysql://127.0.0.1:{m}/nosuchdb"),
+            user: "admin",
+            pw: "admin",
+            extra: &[],
+            code: 14,
+            class: "database-not-found",
+            needle: "Unknown database",
+            within: SOON,
+        },
+        Case {
+            url: format!("jdbc:mysql://127.0.0.1:{}/appdb", e.closed),
+            user: "app",
+            pw: "app",
+            extra: &[],
+            code: 11,
+            class: "refused",
+            needle: "Can't connect",
+            within: SOON,
+        },
+        Case {
+            url: "jdbc:mysql://nosuchhost.invalid:3306/appdb".into(),
+            user: "app",
+            pw: "app",
+            extra: &[],
+            code: 11,
+            class: "dns",
+            needle: "Unknown server host",
+            within: SOON,
+        },
+        Case {
+            url: format!("jdbc:mysql://127.0.0.1:{}/appdb", e.hang),
+            user: "app",
+            pw: "app",
+            extra: &["timeout=3"],
+            code: 12,
+            class: "timeout",
+            needle: "",
+            within: SILENT,
+        },
+    ]);
 }
 
 // --- Db2 driver failures (against Derby's DRDA server) -------------------------------------
@@ -212,47 +259,60 @@ fn mariadb_failures_are_classified() {
 #[test]
 fn db2_failures_are_classified() {
     let e = env();
-    let home = Home::new();
-    set_forced(
-        &home,
-        &e,
-        &format!("jdbc:db2://127.0.0.1:{}/TRAVELER", e.derby),
-        "app",
-        "wrong",
-    );
-    assert_failure(&home, &e, &[], 13, "authentication", "SQL30082N");
-    set_forced(
-        &home,
-        &e,
-        &format!("jdbc:db2://127.0.0.1:{}/NOSUCHDB", e.derby),
-        "app",
-        "app",
-    );
-    assert_failure(&home, &e, &[], 14, "database-not-found", "SQL30061N");
-    set_forced(
-        &home,
-        &e,
-        &format!("jdbc:db2://127.0.0.1:{}/TRAVELER", e.closed),
-        "app",
-        "app",
-    );
-    // DB2_MAX_CLIENT_CONNRETRIES=0: a refused port answers at once, not after the driver's 5 s retry.
-    let took = assert_failure(&home, &e, &[], 11, "refused", "SQL30081N");
-    assert!(took < Duration::from_secs(2), "refused Db2 port took {took:?}");
-    set_forced(&home, &e, "jdbc:db2://nosuchhost.invalid:50000/TRAVELER", "app", "app");
-    assert_failure(&home, &e, &[], 11, "dns", "SQL1336N");
-    set_forced(
-        &home,
-        &e,
-        &format!("jdbc:db2://127.0.0.1:{}/TRAVELER", e.hang),
-        "app",
-        "app",
-    );
-    let took = assert_failure(&home, &e, &["timeout=3"], 12, "timeout", "");
-    assert!(
-        took < Duration::from_millis(3300 + 700),
-        "silent server: verdict after {took:?}"
-    );
+    let d = e.derby;
+    run_cases(&[
+        Case {
+            url: format!("jdbc:db2://127.0.0.1:{d}/TRAVELER"),
+            user: "app",
+            pw: "wrong",
+            extra: &[],
+            code: 13,
+            class: "authentication",
+            needle: "SQL30082N",
+            within: SOON,
+        },
+        Case {
+            url: format!("jdbc:db2://127.0.0.1:{d}/NOSUCHDB"),
+            user: "app",
+            pw: "app",
+            extra: &[],
+            code: 14,
+            class: "database-not-found",
+            needle: "SQL30061N",
+            within: SOON,
+        },
+        // DB2_MAX_CLIENT_CONNRETRIES=0: a refused port answers at once, not after the driver's 5 s retry.
+        Case {
+            url: format!("jdbc:db2://127.0.0.1:{}/TRAVELER", e.closed),
+            user: "app",
+            pw: "app",
+            extra: &[],
+            code: 11,
+            class: "refused",
+            needle: "SQL30081N",
+            within: SOON,
+        },
+        Case {
+            url: "jdbc:db2://nosuchhost.invalid:50000/TRAVELER".into(),
+            user: "app",
+            pw: "app",
+            extra: &[],
+            code: 11,
+            class: "dns",
+            needle: "SQL1336N",
+            within: SOON,
+        },
+        Case {
+            url: format!("jdbc:db2://127.0.0.1:{}/TRAVELER", e.hang),
+            user: "app",
+            pw: "app",
+            extra: &["timeout=3"],
+            code: 12,
+            class: "timeout",
+            needle: "",
+            within: SILENT,
+        },
+    ]);
 }
 
 // --- SQL Server URLs through FreeTDS (no SQL Server here: failure paths) -------------------
@@ -261,34 +321,39 @@ fn db2_failures_are_classified() {
 fn sqlserver_failures_through_freetds() {
     let e = env();
     let home = Home::new();
-    set_forced(
-        &home,
-        &e,
-        &format!("jdbc:sqlserver://127.0.0.1:{};databaseName=TRAVELER", e.closed),
-        "sa",
-        "x",
-    );
-    assert_failure(&home, &e, &[], 11, "refused", "Unable to connect");
-    set_forced(
-        &home,
-        &e,
-        "jdbc:sqlserver://nosuchhost.invalid:1433;databaseName=TRAVELER",
-        "sa",
-        "x",
-    );
-    assert_failure(&home, &e, &[], 11, "dns", "Unknown host");
-    set_forced(
-        &home,
-        &e,
-        &format!("jdbc:sqlserver://127.0.0.1:{};databaseName=TRAVELER", e.hang),
-        "sa",
-        "x",
-    );
-    let took = assert_failure(&home, &e, &["timeout=3"], 12, "timeout", "");
-    assert!(
-        took < Duration::from_millis(3300 + 700),
-        "silent server: verdict after {took:?}"
-    );
+    let url = |h: &str| format!("jdbc:sqlserver://{h};databaseName=TRAVELER");
+    run_cases(&[
+        Case {
+            url: url(&format!("127.0.0.1:{}", e.closed)),
+            user: "sa",
+            pw: "x",
+            extra: &[],
+            code: 11,
+            class: "refused",
+            needle: "Unable to connect",
+            within: SOON,
+        },
+        Case {
+            url: url("nosuchhost.invalid:1433"),
+            user: "sa",
+            pw: "x",
+            extra: &[],
+            code: 11,
+            class: "dns",
+            needle: "Unknown host",
+            within: SOON,
+        },
+        Case {
+            url: url(&format!("127.0.0.1:{}", e.hang)),
+            user: "sa",
+            pw: "x",
+            extra: &["timeout=3"],
+            code: 12,
+            class: "timeout",
+            needle: "",
+            within: SILENT,
+        },
+    ]);
     // A port that answers, but not with TDS (MariaDB's).
     set_forced(
         &home,

@@ -64,6 +64,28 @@ struct Report {
     notes: Vec<String>,
 }
 
+impl Report {
+    /// An enterprise-mode report with nothing checked yet.
+    fn new(ctx: &Ctx, timeout_secs: u32) -> Report {
+        Report {
+            result: "fail",
+            class: None,
+            exit_code: 0,
+            mode: "enterprise",
+            store: ctx.store.store_path(),
+            url: None,
+            driver_manager: driver_manager(),
+            driver: None,
+            connection: None,
+            timeout_secs,
+            checks: Vec::new(),
+            probe: None,
+            verdict: None,
+            notes: Vec::new(),
+        }
+    }
+}
+
 /// The validation query of each family (`SELECT 1` needs a FROM clause on Db2 and IBM i).
 fn validation_query(kind: Kind) -> &'static str {
     match kind {
@@ -111,22 +133,7 @@ pub fn run(ctx: &Ctx, a: &CheckArgs) -> Result<Exit, Failure> {
             }
         },
     };
-    let mut report = Report {
-        result: "fail",
-        class: None,
-        exit_code: 0,
-        mode: "enterprise",
-        store: ctx.store.store_path(),
-        url: None,
-        driver_manager: driver_manager(),
-        driver: None,
-        connection: None,
-        timeout_secs,
-        checks: Vec::new(),
-        probe: None,
-        verdict: None,
-        notes: Vec::new(),
-    };
+    let mut report = Report::new(ctx, timeout_secs);
     let exit = check(ctx, &mut report, words.take("driver"));
     report.exit_code = exit.code();
     report.result = if exit == Exit::Success { "pass" } else { "fail" };
@@ -200,22 +207,7 @@ pub enum SetProbe {
 /// Probes settings that are about to be saved (`db set` without `force`). The report goes to
 /// stderr: it is a diagnostic of the command, not its data.
 pub fn probe_before_save(ctx: &Ctx, db: &DbSettings, timeout_secs: u32) -> SetProbe {
-    let mut r = Report {
-        result: "fail",
-        class: None,
-        exit_code: 0,
-        mode: "enterprise",
-        store: ctx.store.store_path(),
-        url: None,
-        driver_manager: driver_manager(),
-        driver: None,
-        connection: None,
-        timeout_secs,
-        checks: Vec::new(),
-        probe: None,
-        verdict: None,
-        notes: Vec::new(),
-    };
+    let mut r = Report::new(ctx, timeout_secs);
     let exit = check_db(ctx, &mut r, db, None, true);
     r.exit_code = exit.code();
     if exit == Exit::Success {
