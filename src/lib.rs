@@ -13,6 +13,7 @@ pub mod cmd;
 pub mod error;
 pub mod exit;
 pub mod jdbc;
+pub mod keystore;
 pub mod location;
 pub mod manpages;
 pub mod probe;
