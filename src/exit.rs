@@ -109,7 +109,7 @@ impl Exit {
         }
     }
 
-    /// The table as Markdown rows (README) and as plain lines (man page, --help).
+    /// The table as plain lines, for `--help` and the man page (the README's copy is tested).
     pub fn table_plain() -> String {
         Exit::ALL
             .iter()

@@ -32,7 +32,8 @@ mod imp {
     }
 
     pub struct Guard {
-        file: std::fs::File,
+        /// Kept open: the handler restores the terminal through this descriptor.
+        _file: std::fs::File,
         previous: libc::sigaction,
     }
 
@@ -63,7 +64,7 @@ mod imp {
                     TTY_FD.store(-1, Ordering::SeqCst);
                     return None;
                 }
-                Some(Guard { file, previous })
+                Some(Guard { _file: file, previous })
             }
         }
     }
@@ -75,7 +76,6 @@ mod imp {
             unsafe {
                 libc::sigaction(libc::SIGINT, &self.previous, std::ptr::null_mut());
             }
-            let _ = &self.file;
         }
     }
 }

@@ -53,19 +53,7 @@ fn concurrent_writers_leave_exactly_one_whole_value() {
                     let n = t * PER_THREAD + i;
                     let url = format!("jdbc:db2://h:50000/DB{n}");
                     let user = format!("u{t}_{i}");
-                    // --no-input: on a first configuration `db set` would otherwise prompt for
-                    // the optional path= on stdin, which pw=- has already consumed.
-                    let out = home.run_stdin(
-                        [
-                            "db",
-                            "set",
-                            &format!("url={url}"),
-                            &format!("user={user}"),
-                            "pw=-",
-                            "--no-input",
-                        ],
-                        &format!("pw-{t}-{i}\n"),
-                    );
+                    let out = home.set(&url, &user, &format!("pw-{t}-{i}"));
                     results.push((url, user, out));
                 }
                 results
@@ -308,17 +296,7 @@ fn every_single_byte_corruption_is_refused() {
                 "byte {pos}: --json printed on error:\n{}",
                 out.stdout
             );
-            let out = home.run_stdin(
-                [
-                    "db",
-                    "set",
-                    "url=jdbc:db2://h:50000/OTHER",
-                    "user=x",
-                    "pw=-",
-                    "--no-input",
-                ],
-                "x\n",
-            );
+            let out = home.set("jdbc:db2://h:50000/OTHER", "x", "x");
             assert_store_error(&out, &format!("byte {pos} ^ 0x01, db set"));
             assert_eq!(
                 fs::read(&store).expect("store"),
@@ -382,10 +360,7 @@ fn every_key_file_corruption_is_refused() {
     let mut bad = good.clone();
     bad[40] ^= 0x01;
     overwrite(&key, &bad);
-    let out = home.run_stdin(
-        ["db", "set", "url=jdbc:db2://h:50000/X", "user=x", "pw=-", "--no-input"],
-        "x\n",
-    );
+    let out = home.set("jdbc:db2://h:50000/X", "x", "x");
     assert_store_error(&out, "db set with a damaged key");
     assert_eq!(fs::read(&key).expect("key"), bad);
     overwrite(&key, &good);
@@ -516,17 +491,7 @@ fn failing_commands_leave_the_store_byte_identical() {
     );
     out.assert_code(0, "dry run");
     assert_untouched(&home, &before, "db set --dry-run");
-    let out = home.run_stdin(
-        [
-            "db",
-            "set",
-            "url=jdbc:db2://db.example.com:50000/TRAVELER",
-            "user=db2inst1",
-            "pw=-",
-            "--no-input",
-        ],
-        "keep-me-pw\n",
-    );
+    let out = home.set("jdbc:db2://db.example.com:50000/TRAVELER", "db2inst1", "keep-me-pw");
     out.assert_code(0, "unchanged db set");
     assert_untouched(&home, &before, "db set with identical values");
     assert_eq!(home.show_json(), original);

@@ -426,11 +426,6 @@ fn check_db(ctx: &Ctx, r: &mut Report, db: &DbSettings, driver_arg: Option<&str>
     exit
 }
 
-/// `verify`: check a named driver against the driver manager's list (SQLDrivers). `db check`
-/// skips that for a named driver: unixODBC re-reads odbcinst.ini for every attribute of every
-/// driver during SQLDrivers (16 file opens here), which `isql` never pays, and an unregistered
-/// name is reported by the driver manager itself at connect (`Can't open lib`, classified as
-/// driver-missing). Automatic choice always needs the list.
 /// What the watchdog prints if the deadline passes: this report as it would end on a timeout,
 /// rendered now, because at that moment the main thread is stuck inside the driver.
 fn timeout_output(ctx: &Ctx, r: &Report, limit: Duration, for_set: bool) -> watchdog::OnTimeout {
@@ -477,6 +472,11 @@ fn timeout_output(ctx: &Ctx, r: &Report, limit: Duration, for_set: bool) -> watc
     }
 }
 
+/// `verify`: check a named driver against the driver manager's list (SQLDrivers). Without it,
+/// a named driver takes the fast path (`drivers::named`): unixODBC re-reads odbcinst.ini for
+/// every attribute of every driver during SQLDrivers (16 file opens here), which `isql` never
+/// pays, and an unregistered name is reported by the driver manager itself at connect (`Can't
+/// open lib`, classified as driver-missing). Automatic choice always needs the list.
 fn choose_driver(ctx: &Ctx, url: &JdbcUrl, db: &DbSettings, arg: Option<&str>, verify: bool) -> Result<Choice, String> {
     let env = std::env::var(DRIVER_ENV).ok();
     let overrides = [
@@ -484,20 +484,8 @@ fn choose_driver(ctx: &Ctx, url: &JdbcUrl, db: &DbSettings, arg: Option<&str>, v
         (Source::Stored, db.driver.as_deref()),
         (Source::Env, env.as_deref()),
     ];
-    if !verify
-        && let Some((source, Some(name))) = overrides.iter().find(|(_, n)| n.is_some_and(|n| !n.is_empty()))
-        && let Some(first) = DriverFamily::candidates(url).first()
-    {
-        let candidates = DriverFamily::candidates(url);
-        let family = DriverFamily::from_driver(name, None)
-            .filter(|f| candidates.contains(f))
-            .unwrap_or(*first);
-        return Ok(Choice {
-            name: name.to_string(),
-            library: None,
-            family,
-            source: *source,
-        });
+    if !verify && let Some(c) = drivers::named(url, &overrides) {
+        return Ok(c);
     }
     let installed = drivers::installed().map_err(|e| format!("the ODBC driver manager failed: {e}"))?;
     ctx.debug(format_args!(
@@ -537,7 +525,7 @@ fn render(r: &Report) -> String {
         line(
             &mut t,
             "driver:",
-            &format!("{} [{}] (chosen: {})", d.name, d.family, source_name(d.source)),
+            &format!("{} [{}] (chosen: {})", d.name, d.family, d.source.describe()),
         );
     }
     if let Some(c) = &r.connection {
@@ -587,15 +575,6 @@ fn render(r: &Report) -> String {
         _ => t.push_str(&format!("FAIL (exit {})\n", r.exit_code)),
     }
     t
-}
-
-fn source_name(s: Source) -> &'static str {
-    match s {
-        Source::CommandLine => "driver= on the command line",
-        Source::Stored => "driver= stored by db set",
-        Source::Env => DRIVER_ENV,
-        Source::Auto => "first installed driver for the database",
-    }
 }
 
 /// Driver messages are shown verbatim except control characters, which could drive the

@@ -24,7 +24,7 @@ pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
         ));
         return url;
     };
-    let (db_start, props_colon) = if let Some(auth_rest) = after_colon.strip_prefix("//") {
+    let db_start = if let Some(auth_rest) = after_colon.strip_prefix("//") {
         let auth_start = pos + 3;
         let auth_len = auth_rest.find('/').unwrap_or(auth_rest.len());
         let (ep, port_written) = endpoint(
@@ -58,7 +58,7 @@ pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
             ));
             return url;
         }
-        (auth_start + auth_len + 1, true)
+        auth_start + auth_len + 1
     } else {
         // Type 2: `jdbc:db2:ALIAS` goes through a local Db2 client catalog.
         url.variant = Variant::Db2 { type2: true };
@@ -68,9 +68,8 @@ pub fn parse(s: &str, pos: usize, d: &mut Vec<Diagnostic>) -> JdbcUrl {
             "type-2 URL: the database is a local Db2 client catalog alias, not a host",
             "HA pool members normally use the type-4 form `jdbc:db2://host:50000/TRAVELER`",
         ));
-        (pos + 1, true)
+        pos + 1
     };
-    let _ = props_colon;
     let tail = &s[db_start..];
     let db_len = tail.find(':').unwrap_or(tail.len());
     let db = &tail[..db_len];

@@ -71,7 +71,7 @@ pub fn parse(src: &str) -> Analysis {
     let url = parse_inner(src, &mut diags);
     if let Some(u) = &url {
         props::check_names(u.kind, &u.properties, &mut diags);
-        check_password_in_url(src, u, &mut diags);
+        check_password_in_url(u, &mut diags);
     }
     // Errors first, then by position, so the first line an admin reads is the blocking one.
     diags.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.span.start.cmp(&b.span.start)));
@@ -155,7 +155,7 @@ fn parse_inner(src: &str, d: &mut Vec<Diagnostic>) -> Option<JdbcUrl> {
     let sub = &after_jdbc[..sub_len];
     let sub_span = sub_start..sub_start + sub_len;
     let Some(&(_, kind)) = KNOWN.iter().find(|(k, _)| k.eq_ignore_ascii_case(sub)) else {
-        d.push(unsupported_scheme(sub, sub_span, s));
+        d.push(unsupported_scheme(sub, sub_span));
         return None;
     };
     let rest = sub_span.end;
@@ -197,7 +197,7 @@ const KNOWN: &[(&str, Kind)] = &[
     ("derby", Kind::Derby),
 ];
 
-fn unsupported_scheme(sub: &str, span: Span, s: &str) -> Diagnostic {
+fn unsupported_scheme(sub: &str, span: Span) -> Diagnostic {
     let lower = sub.to_ascii_lowercase();
     let fix = match lower.as_str() {
         "mariadb" => {
@@ -229,7 +229,6 @@ fn unsupported_scheme(sub: &str, span: Span, s: &str) -> Diagnostic {
             }
         }
     };
-    let _ = s;
     Diagnostic::error(
         Code::UnsupportedScheme,
         span,
@@ -251,8 +250,7 @@ pub(crate) fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 /// A password written into the URL ends up in shell history, `ps` output and log files, and
 /// Traveler stores the URL and the password separately. `db set` lifts it into the encrypted
 /// password field; the warning says so.
-fn check_password_in_url(src: &str, u: &JdbcUrl, d: &mut Vec<Diagnostic>) {
-    let _ = src;
+fn check_password_in_url(u: &JdbcUrl, d: &mut Vec<Diagnostic>) {
     for p in u.properties.iter().filter(|p| p.is_password()) {
         d.push(
             Diagnostic::warning(

@@ -263,11 +263,11 @@ pub fn translate(url: &JdbcUrl, req: &OdbcRequest<'_>) -> Result<Translation, Tr
         ca: req.ca_file,
     };
     match req.family {
-        DriverFamily::Db2Cli => db2(&i, &mut cs, &mut notes),
-        DriverFamily::IbmiAccess => ibmi(&i, &mut cs, &mut notes),
-        DriverFamily::MsOdbc17 | DriverFamily::MsOdbc18 => mssql(&i, &mut cs, &mut notes),
-        DriverFamily::FreeTds => freetds(&i, &mut cs, &mut notes),
-        DriverFamily::MySqlOdbc | DriverFamily::MariaDbOdbc => mysql(&i, &mut cs, &mut notes),
+        DriverFamily::Db2Cli => db2(i, &mut cs, &mut notes),
+        DriverFamily::IbmiAccess => ibmi(i, &mut cs, &mut notes),
+        DriverFamily::MsOdbc17 | DriverFamily::MsOdbc18 => mssql(i, &mut cs, &mut notes),
+        DriverFamily::FreeTds => freetds(i, &mut cs, &mut notes),
+        DriverFamily::MySqlOdbc | DriverFamily::MariaDbOdbc => mysql(i, &mut cs, &mut notes),
     }
     Ok(Translation {
         connection_string: cs.expose(),
@@ -301,13 +301,16 @@ fn is_true(url: &JdbcUrl, name: &str) -> bool {
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
 }
 
-fn db2(i: &Inputs<'_>, cs: &mut ConnString, notes: &mut Vec<String>) {
-    let url = i.url;
-    let host = i.host.clone();
-    let user = i.user.clone();
-    let pw = i.password;
-    let t = i.timeout;
-    let ca = i.ca;
+fn db2(i: Inputs<'_>, cs: &mut ConnString, notes: &mut Vec<String>) {
+    let Inputs {
+        url,
+        host,
+        user,
+        password: pw,
+        timeout: t,
+        ca,
+        ..
+    } = i;
     if let Some(db) = &url.database {
         cs.set("Database", db.clone());
         if url.kind == Kind::Derby && db.chars().any(|c| c.is_lowercase()) {
@@ -351,11 +354,14 @@ fn db2(i: &Inputs<'_>, cs: &mut ConnString, notes: &mut Vec<String>) {
     }
 }
 
-fn ibmi(i: &Inputs<'_>, cs: &mut ConnString, notes: &mut Vec<String>) {
-    let url = i.url;
-    let host = i.host.clone();
-    let user = i.user.clone();
-    let pw = i.password;
+fn ibmi(i: Inputs<'_>, cs: &mut ConnString, notes: &mut Vec<String>) {
+    let Inputs {
+        url,
+        host,
+        user,
+        password: pw,
+        ..
+    } = i;
     // An empty system in a JTOpen URL means the local IBM i.
     cs.set("System", host.unwrap_or_else(|| "localhost".into()));
     credentials(cs, "UID", "PWD", user, pw);
@@ -421,13 +427,16 @@ fn ibmi(i: &Inputs<'_>, cs: &mut ConnString, notes: &mut Vec<String>) {
     );
 }
 
-fn mssql(i: &Inputs<'_>, cs: &mut ConnString, notes: &mut Vec<String>) {
-    let url = i.url;
-    let family = i.family;
-    let host = i.host.clone();
-    let user = i.user.clone();
-    let pw = i.password;
-    let t = i.timeout;
+fn mssql(i: Inputs<'_>, cs: &mut ConnString, notes: &mut Vec<String>) {
+    let Inputs {
+        url,
+        family,
+        host,
+        user,
+        password: pw,
+        timeout: t,
+        ..
+    } = i;
     let host = host.unwrap_or_else(|| "localhost".into());
     // "If you use both a portNumber and instanceName, the portNumber takes precedence".
     let server = match (url.explicit_port(), &url.instance) {
@@ -489,12 +498,15 @@ fn mssql(i: &Inputs<'_>, cs: &mut ConnString, notes: &mut Vec<String>) {
     }
 }
 
-fn freetds(i: &Inputs<'_>, cs: &mut ConnString, notes: &mut Vec<String>) {
-    let url = i.url;
-    let host = i.host.clone();
-    let user = i.user.clone();
-    let pw = i.password;
-    let t = i.timeout;
+fn freetds(i: Inputs<'_>, cs: &mut ConnString, notes: &mut Vec<String>) {
+    let Inputs {
+        url,
+        host,
+        user,
+        password: pw,
+        timeout: t,
+        ..
+    } = i;
     let host = host.unwrap_or_else(|| "localhost".into());
     // FreeTDS's parse_server() handles `host\instance` or `host,port` and has no `tcp:`
     // prefix; with a `\` it does not parse a port, so a port goes in Port= instead.
@@ -530,14 +542,16 @@ fn freetds(i: &Inputs<'_>, cs: &mut ConnString, notes: &mut Vec<String>) {
     }
 }
 
-fn mysql(i: &Inputs<'_>, cs: &mut ConnString, notes: &mut Vec<String>) {
-    let url = i.url;
-    let family = i.family;
-    let host = i.host.clone();
-    let user = i.user.clone();
-    let pw = i.password;
-    let t = i.timeout;
-    let ca = i.ca;
+fn mysql(i: Inputs<'_>, cs: &mut ConnString, notes: &mut Vec<String>) {
+    let Inputs {
+        url,
+        family,
+        host,
+        user,
+        password: pw,
+        timeout: t,
+        ca,
+    } = i;
     let maria = family == DriverFamily::MariaDbOdbc;
     if url.endpoints.len() > 1 && !maria {
         let list: Vec<String> = url

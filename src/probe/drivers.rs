@@ -28,6 +28,18 @@ pub enum Source {
     Auto,
 }
 
+impl Source {
+    /// Where the choice came from, for reports and errors.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Source::CommandLine => "driver= on the command line",
+            Source::Stored => "driver= stored by db set",
+            Source::Env => "TRAVELERUTIL_ODBC_DRIVER",
+            Source::Auto => "first installed driver for the database",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Choice {
     pub name: String,
@@ -76,6 +88,38 @@ pub fn installed() -> Result<Vec<Installed>, odbc_api::Error> {
         .collect())
 }
 
+/// The keyword mapping for a named driver: its own family when it reaches the database, else
+/// the preferred one (an unrecognised driver is taken at the admin's word). `candidates` is
+/// never empty here.
+fn family_for(candidates: &[DriverFamily], recognised: Option<DriverFamily>) -> DriverFamily {
+    recognised
+        .filter(|f| candidates.contains(f))
+        .or_else(|| candidates.first().copied())
+        .unwrap_or(DriverFamily::Db2Cli)
+}
+
+/// The first override that names a driver, taken without asking the driver manager for its list
+/// (the family is told from the name alone). `db check` uses this: unixODBC re-reads
+/// odbcinst.ini for every attribute of every driver during SQLDrivers (16 file opens here),
+/// which `isql` never pays, and an unregistered name is reported by the driver manager itself
+/// at connect (`Can't open lib`, classified as driver-missing). `None` when no override names
+/// a driver or the URL has no ODBC path.
+pub fn named(url: &JdbcUrl, overrides: &[(Source, Option<&str>)]) -> Option<Choice> {
+    let candidates = DriverFamily::candidates(url);
+    if candidates.is_empty() {
+        return None;
+    }
+    let (source, name) = overrides
+        .iter()
+        .find_map(|(s, n)| n.filter(|n| !n.is_empty()).map(|n| (*s, n)))?;
+    Some(Choice {
+        name: name.to_string(),
+        library: None,
+        family: family_for(candidates, DriverFamily::from_driver(name, None)),
+        source,
+    })
+}
+
 /// Picks the driver for `url`. `overrides` are tried in order (command line, stored, env); the
 /// first present wins. Without one, the first installed driver of the families that can reach
 /// the database, in their order of preference.
@@ -102,22 +146,14 @@ pub fn choose(
         let Some(found) = installed.iter().find(|i| i.name.eq_ignore_ascii_case(name)) else {
             return Err(ChoiceError::NotRegistered {
                 name: name.to_string(),
-                source_name: match source {
-                    Source::CommandLine => "driver= on the command line",
-                    Source::Stored => "driver= stored by db set",
-                    Source::Env => "TRAVELERUTIL_ODBC_DRIVER",
-                    Source::Auto => "auto",
-                },
+                source_name: source.describe(),
                 registered: registered(),
             });
         };
-        // An unrecognised driver is taken at the admin's word, with the preferred family's
-        // keyword mapping.
-        let family = found.family.filter(|f| candidates.contains(f)).unwrap_or(candidates[0]);
         return Ok(Choice {
             name: found.name.clone(),
             library: found.library.clone(),
-            family,
+            family: family_for(candidates, found.family),
             source: *source,
         });
     }

@@ -12,10 +12,10 @@ pub mod odbc;
 pub mod offline;
 pub mod watchdog;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// One ODBC diagnostic record, as the driver reported it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DiagRecord {
     /// The five-character SQLSTATE, e.g. `08001`.
     pub state: String,
@@ -25,7 +25,7 @@ pub struct DiagRecord {
 }
 
 /// Where an attempt stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Stage {
     /// Allocating the ODBC environment (the driver manager itself).
@@ -39,7 +39,7 @@ pub enum Stage {
 }
 
 /// Why a check failed, in the terms an admin acts on. Each class has its own exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum FailureClass {
     /// No ODBC driver for the database, or the driver library cannot be loaded.

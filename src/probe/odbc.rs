@@ -15,7 +15,7 @@
 use super::{DiagRecord, Stage};
 use odbc_api::handles::{self, Diagnostics, SqlResult, SqlText, Statement};
 use odbc_api::sys::{AttrOdbcVersion, InfoType, Pointer, SqlReturn};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::time::Instant;
 
 /// What a probe is asked to do.
@@ -35,7 +35,7 @@ impl Drop for ProbeRequest {
 }
 
 /// Facts read with SQLGetInfo after connecting.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct ServerInfo {
     pub dbms_name: Option<String>,
     pub dbms_version: Option<String>,
@@ -45,7 +45,7 @@ pub struct ServerInfo {
 }
 
 /// The result of one attempt.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum ProbeOutcome {
     Connected {

@@ -105,9 +105,11 @@ impl Home {
         run_cmd(self.cmd(args), Some(input))
     }
 
-    /// `db set` with the given words, `--no-input`, and `pw` on stdin (`pw=-`); asserts exit 0.
-    pub fn set_ok(&self, url: &str, user: &str, pw: &str) -> Out {
-        let out = self.run_stdin(
+    /// `db set url=<url> user=<user> pw=- --no-input` with `pw` on stdin. `--no-input`: on a
+    /// first configuration `db set` would otherwise prompt for the optional path= on stdin,
+    /// which pw=- has already consumed.
+    pub fn set(&self, url: &str, user: &str, pw: &str) -> Out {
+        self.run_stdin(
             [
                 "db",
                 "set",
@@ -117,7 +119,12 @@ impl Home {
                 "--no-input",
             ],
             &format!("{pw}\n"),
-        );
+        )
+    }
+
+    /// [`Home::set`], asserting exit 0.
+    pub fn set_ok(&self, url: &str, user: &str, pw: &str) -> Out {
+        let out = self.set(url, user, pw);
         out.assert_code(0, "db set");
         out
     }
