@@ -20,7 +20,7 @@ pub enum Exit {
     Declined,
     /// A check failed for a reason outside the classes below.
     CheckFailed,
-    /// The server could not be reached: DNS failure or connection refused.
+    /// The server could not be reached: connection refused or network unreachable.
     Unreachable,
     /// No answer within the time limit.
     Timeout,
@@ -28,12 +28,16 @@ pub enum Exit {
     Authentication,
     /// Something named does not exist (database, file, keystore).
     NotFound,
-    /// No ODBC driver for the database, or the driver manager itself failed.
+    /// No ODBC driver for the database, or its library cannot be loaded.
     DriverMissing,
     /// TLS failed (certificate, handshake, trust store).
     Tls,
     /// The server refused access to an object (permission denied).
     Permission,
+    /// The server's host name does not resolve.
+    Dns,
+    /// The ODBC driver manager (unixODBC) itself failed or is too old.
+    DriverManager,
     /// Invalid input: a URL with errors, a value out of range, a shell-split command.
     InvalidInput,
     /// An I/O error outside the store (reading stdin or a batch file, writing output).
@@ -59,6 +63,8 @@ impl Exit {
         Exit::DriverMissing,
         Exit::Tls,
         Exit::Permission,
+        Exit::Dns,
+        Exit::DriverManager,
         Exit::InvalidInput,
         Exit::Io,
         Exit::Store,
@@ -80,6 +86,8 @@ impl Exit {
             Exit::DriverMissing => 15,
             Exit::Tls => 16,
             Exit::Permission => 17,
+            Exit::Dns => 18,
+            Exit::DriverManager => 19,
             Exit::InvalidInput => 65,
             Exit::Io => 74,
             Exit::Store => 78,
@@ -95,13 +103,15 @@ impl Exit {
             Exit::NotImplemented => "command group not implemented yet",
             Exit::Declined => "declined at a confirmation prompt",
             Exit::CheckFailed => "check failed (other cause)",
-            Exit::Unreachable => "unreachable: DNS failure or connection refused",
+            Exit::Unreachable => "unreachable: connection refused or network unreachable",
             Exit::Timeout => "timeout: no answer within the time limit",
             Exit::Authentication => "authentication failed",
             Exit::NotFound => "not found: database, file or keystore",
-            Exit::DriverMissing => "ODBC driver missing, or driver manager failure",
+            Exit::DriverMissing => "ODBC driver missing, or its library cannot be loaded",
             Exit::Tls => "TLS failure: certificate, handshake or trust store",
             Exit::Permission => "permission denied by the server",
+            Exit::Dns => "DNS: the host name does not resolve",
+            Exit::DriverManager => "ODBC driver manager (unixODBC) failure",
             Exit::InvalidInput => "invalid input: URL errors, bad values, a command split by the shell",
             Exit::Io => "I/O error outside the store (stdin, batch file, output)",
             Exit::Store => "store or key problem: insecure permissions, missing or wrong key, damaged file",

@@ -28,8 +28,10 @@ pub const DEFAULT_TIMEOUT_SECS: u32 = 10;
 /// The exit code of each failure class (README table).
 pub fn exit_for(class: FailureClass) -> Exit {
     match class {
-        FailureClass::DriverMissing | FailureClass::DriverManager => Exit::DriverMissing,
-        FailureClass::Dns | FailureClass::Refused => Exit::Unreachable,
+        FailureClass::DriverMissing => Exit::DriverMissing,
+        FailureClass::DriverManager => Exit::DriverManager,
+        FailureClass::Dns => Exit::Dns,
+        FailureClass::Refused => Exit::Unreachable,
         FailureClass::Timeout => Exit::Timeout,
         FailureClass::Tls => Exit::Tls,
         FailureClass::Authentication => Exit::Authentication,
@@ -288,18 +290,27 @@ fn check_db(ctx: &Ctx, r: &mut Report, db: &DbSettings, driver_arg: Option<&str>
     }
     let choice = match choose_driver(ctx, url, db, driver_arg, for_set) {
         Ok(c) => c,
-        Err(msg) => {
+        Err((class, msg)) => {
             r.checks.push(Check::new("ODBC driver", Status::Fail, msg));
-            r.verdict = Some(classify::classify(
-                Stage::Connect,
-                &[DiagRecord {
-                    state: "IM002".into(),
-                    native: 0,
-                    message: "no suitable ODBC driver is registered".into(),
-                }],
-            ));
-            r.class = Some(FailureClass::DriverMissing);
-            return Exit::DriverMissing;
+            let v = if class == FailureClass::DriverManager {
+                // SQLDrivers itself failed: nothing was connected to, as at environment allocation.
+                classify::classify(Stage::Environment, &[])
+            } else {
+                // IM002 is the driver manager's "data source name not found and no default driver
+                // specified" (SQLDriverConnect), what connecting without a driver would report.
+                classify::classify(
+                    Stage::Connect,
+                    &[DiagRecord {
+                        state: "IM002".into(),
+                        native: 0,
+                        message: "no suitable ODBC driver is registered".into(),
+                    }],
+                )
+            };
+            let exit = exit_for(v.class);
+            r.class = Some(v.class);
+            r.verdict = Some(v);
+            return exit;
         }
     };
     r.checks.push(Check::new(
@@ -477,7 +488,13 @@ fn timeout_output(ctx: &Ctx, r: &Report, limit: Duration, for_set: bool) -> watc
 /// every attribute of every driver during SQLDrivers (16 file opens here), which `isql` never
 /// pays, and an unregistered name is reported by the driver manager itself at connect (`Can't
 /// open lib`, classified as driver-missing). Automatic choice always needs the list.
-fn choose_driver(ctx: &Ctx, url: &JdbcUrl, db: &DbSettings, arg: Option<&str>, verify: bool) -> Result<Choice, String> {
+fn choose_driver(
+    ctx: &Ctx,
+    url: &JdbcUrl,
+    db: &DbSettings,
+    arg: Option<&str>,
+    verify: bool,
+) -> Result<Choice, (FailureClass, String)> {
     let env = std::env::var(DRIVER_ENV).ok();
     let overrides = [
         (Source::CommandLine, arg),
@@ -487,16 +504,22 @@ fn choose_driver(ctx: &Ctx, url: &JdbcUrl, db: &DbSettings, arg: Option<&str>, v
     if !verify && let Some(c) = drivers::named(url, &overrides) {
         return Ok(c);
     }
-    let installed = drivers::installed().map_err(|e| format!("the ODBC driver manager failed: {e}"))?;
+    let installed = drivers::installed().map_err(|e| {
+        (
+            FailureClass::DriverManager,
+            format!("the ODBC driver manager failed: {e}"),
+        )
+    })?;
     ctx.debug(format_args!(
         "registered ODBC drivers: {}",
         installed.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(", ")
     ));
     drivers::choose(url, &installed, &overrides).map_err(|e| {
-        format!(
+        let msg = format!(
             "{e}; install the database's ODBC driver, or register it in {}",
             driver_manager().odbcinst_ini
-        )
+        );
+        (FailureClass::DriverMissing, msg)
     })
 }
 
@@ -583,4 +606,22 @@ fn sanitize(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() && c != '\t' { ' ' } else { c })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    /// Issue 4: "each class has its own exit code". DNS and refused once shared 11, and driver
+    /// missing and driver manager 15, so a script could not tell them apart.
+    #[test]
+    fn every_failure_class_has_its_own_exit_code() {
+        let codes: HashSet<u8> = FailureClass::ALL.iter().map(|c| exit_for(*c).code()).collect();
+        assert_eq!(codes.len(), FailureClass::ALL.len(), "{codes:?}");
+        assert!(
+            !codes.contains(&0) && !codes.contains(&1) && !codes.contains(&2),
+            "{codes:?}"
+        );
+    }
 }

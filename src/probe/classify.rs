@@ -27,6 +27,20 @@ use super::{DiagRecord, FailureClass, Stage, Verdict};
 use std::ops::Range;
 
 impl FailureClass {
+    /// Every class, in the order of the README's description.
+    pub const ALL: [FailureClass; 10] = [
+        FailureClass::DriverMissing,
+        FailureClass::DriverManager,
+        FailureClass::Dns,
+        FailureClass::Refused,
+        FailureClass::Timeout,
+        FailureClass::Tls,
+        FailureClass::Authentication,
+        FailureClass::DatabaseNotFound,
+        FailureClass::Permission,
+        FailureClass::Other,
+    ];
+
     /// The class's report name (as serialised) and a one-line description.
     pub fn describe(self) -> &'static str {
         match self {
@@ -2063,19 +2077,7 @@ mod tests {
             assert!(!l.contains("password="), "{h}");
             assert!(!h.contains("  "), "double blank in {h:?}");
         }
-        let all = [
-            DriverMissing,
-            DriverManager,
-            Dns,
-            Refused,
-            Timeout,
-            Tls,
-            Authentication,
-            DatabaseNotFound,
-            Permission,
-            Other,
-        ];
-        for c in all {
+        for c in FailureClass::ALL {
             let name = serde_json::to_value(c).unwrap();
             let d = c.describe();
             assert!(d.starts_with(&format!("{}: ", name.as_str().unwrap())), "{d}");
