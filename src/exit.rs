@@ -18,6 +18,8 @@ pub enum Exit {
     NotImplemented,
     /// The admin answered "no" at a confirmation.
     Declined,
+    /// Refused because the Traveler or Domino server is running (`log clear`; `force` overrides).
+    ServerRunning,
     /// A check failed for a reason outside the classes below.
     CheckFailed,
     /// The server could not be reached: connection refused or network unreachable.
@@ -38,6 +40,10 @@ pub enum Exit {
     Dns,
     /// The ODBC driver manager (unixODBC) itself failed or is too old.
     DriverManager,
+    /// The SSH server's host key is unknown and was not accepted, or differs from the pinned key.
+    HostKey,
+    /// The remote server has no space left (SFTP upload).
+    RemoteFull,
     /// Invalid input: a URL with errors, a value out of range, a shell-split command.
     InvalidInput,
     /// An I/O error outside the store (reading stdin or a batch file, writing output).
@@ -55,6 +61,7 @@ impl Exit {
         Exit::Usage,
         Exit::NotImplemented,
         Exit::Declined,
+        Exit::ServerRunning,
         Exit::CheckFailed,
         Exit::Unreachable,
         Exit::Timeout,
@@ -65,6 +72,8 @@ impl Exit {
         Exit::Permission,
         Exit::Dns,
         Exit::DriverManager,
+        Exit::HostKey,
+        Exit::RemoteFull,
         Exit::InvalidInput,
         Exit::Io,
         Exit::Store,
@@ -78,6 +87,7 @@ impl Exit {
             Exit::Usage => 2,
             Exit::NotImplemented => 3,
             Exit::Declined => 4,
+            Exit::ServerRunning => 5,
             Exit::CheckFailed => 10,
             Exit::Unreachable => 11,
             Exit::Timeout => 12,
@@ -88,6 +98,8 @@ impl Exit {
             Exit::Permission => 17,
             Exit::Dns => 18,
             Exit::DriverManager => 19,
+            Exit::HostKey => 20,
+            Exit::RemoteFull => 21,
             Exit::InvalidInput => 65,
             Exit::Io => 74,
             Exit::Store => 78,
@@ -102,6 +114,7 @@ impl Exit {
             Exit::Usage => "usage error: unknown command, key or option; a required value missing under --no-input",
             Exit::NotImplemented => "command group not implemented yet",
             Exit::Declined => "declined at a confirmation prompt",
+            Exit::ServerRunning => "refused: the Traveler or Domino server is running (use force)",
             Exit::CheckFailed => "check failed (other cause)",
             Exit::Unreachable => "unreachable: connection refused or network unreachable",
             Exit::Timeout => "timeout: no answer within the time limit",
@@ -112,6 +125,8 @@ impl Exit {
             Exit::Permission => "permission denied by the server",
             Exit::Dns => "DNS: the host name does not resolve",
             Exit::DriverManager => "ODBC driver manager (unixODBC) failure",
+            Exit::HostKey => "SSH host key unknown and not accepted, or changed since it was pinned",
+            Exit::RemoteFull => "the remote server has no space left",
             Exit::InvalidInput => "invalid input: URL errors, bad values, a command split by the shell",
             Exit::Io => "I/O error outside the store (stdin, batch file, output)",
             Exit::Store => "store or key problem: insecure permissions, missing or wrong key, damaged file",

@@ -23,6 +23,7 @@ fn settings(url: &str) -> Settings {
             path: Some(PathBuf::from("/opt/db2/java/db2jcc4.jar")),
             driver: Some("IBM DB2 ODBC DRIVER".into()),
         }),
+        ..Settings::default()
     }
 }
 

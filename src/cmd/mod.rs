@@ -6,6 +6,9 @@
 pub mod batch;
 pub mod check;
 pub mod db;
+pub mod log;
+pub mod ssl;
+pub mod support;
 
 use crate::cli::{Command, GlobalOpts};
 use crate::error::Failure;
@@ -97,10 +100,10 @@ pub fn run(command: Command, ctx: &mut Ctx) -> Result<Exit, Failure> {
     match command {
         Command::Db { action } => db::run(action, ctx),
         Command::Batch { file } => batch::run(&file, ctx),
-        Command::Ssl(_) => not_implemented("ssl"),
-        Command::Log(_) => not_implemented("log"),
-        Command::Pmr(_) => not_implemented("pmr"),
-        Command::Support(_) => not_implemented("support"),
+        Command::Ssl(a) => ssl::run(a, ctx),
+        Command::Log(a) => log::run(a, ctx),
+        Command::Pmr(a) => support::run(a, ctx, "pmr"),
+        Command::Support(a) => support::run(a, ctx, "support"),
         Command::Completions { .. } | Command::GenerateMan { .. } => {
             // Handled in main before a Ctx exists (they need no store).
             Ok(Exit::Success)

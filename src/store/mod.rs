@@ -26,7 +26,7 @@ use zeroize::Zeroizing;
 
 pub use error::{FormatError, StoreError};
 pub use format::Key;
-pub use settings::{DbSettings, Settings};
+pub use settings::{DbSettings, Settings, SslSettings, StoreFile, SupportSettings};
 
 /// File name of the encrypted settings inside the store directory.
 pub const STORE_FILE: &str = "travelerutil.store";

@@ -1,10 +1,11 @@
 //! The settings kept in the store: the plaintext JSON document inside the encryption.
 //!
-//! Each feature owns one optional section (`db` today; `ssl` and `support` are meant to be
-//! added the same way: a new `Option<...>` field with its own struct). `#[serde(default)]`
+//! Each feature owns one optional section (`db`, `ssl`, `support`): an `Option<...>` field with
+//! its own struct. `#[serde(default)]`
 //! everywhere and no `deny_unknown_fields`, so a store written by a newer release that has
 //! more sections or fields still loads (the unknown parts are dropped on the next write).
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,12 @@ pub struct Settings {
     /// The enterprise database (`db set`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub db: Option<DbSettings>,
+    /// The TLS keystore and truststore (`ssl set`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ssl: Option<SslSettings>,
+    /// The support case and the vendor's SFTP endpoint (`pmr set` / `support set`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub support: Option<SupportSettings>,
 }
 
 impl Default for Settings {
@@ -30,6 +37,8 @@ impl Default for Settings {
         Settings {
             version: SETTINGS_VERSION,
             db: None,
+            ssl: None,
+            support: None,
         }
     }
 }
@@ -53,7 +62,78 @@ pub struct DbSettings {
     pub driver: Option<String>,
 }
 
+/// The TLS stores. Either may be set alone.
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SslSettings {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keystore: Option<StoreFile>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truststore: Option<StoreFile>,
+}
+
+/// One keystore file, as it was when its password was verified.
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StoreFile {
+    /// Absolute path.
+    pub path: PathBuf,
+    pub password: Option<Secret>,
+    /// Key passwords that differ from the store password, by alias (`keypw=`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub key_passwords: BTreeMap<String, Secret>,
+    /// `JKS`, `JCEKS` or `PKCS12`, as detected at `ssl set`.
+    pub store_type: String,
+    /// Size, modification time (seconds since the epoch) and SHA-256 (hex) at `ssl set`, so
+    /// `ssl show` can say when the file changed or vanished since.
+    pub size: u64,
+    pub mtime: i64,
+    pub sha256: String,
+}
+
+/// Support uploads. Every field is optional: `pmr set` may store only some of them.
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SupportSettings {
+    /// The normalised case number (`CS1234567`, `TS012345678`, `12345,678,000`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<Secret>,
+    /// Remote directory for uploads.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dir: Option<String>,
+    /// The pinned host key fingerprint (`SHA256:...`, as OpenSSH prints it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hostkey: Option<String>,
+}
+
 impl Settings {
+    /// Every secret the store holds (db, keystore, truststore and key passwords, SFTP
+    /// password), for redaction in support bundles.
+    pub fn secrets(&self) -> Vec<&Secret> {
+        let mut out = Vec::new();
+        if let Some(p) = self.db.as_ref().and_then(|d| d.password.as_ref()) {
+            out.push(p);
+        }
+        if let Some(ssl) = &self.ssl {
+            for f in [&ssl.keystore, &ssl.truststore].into_iter().flatten() {
+                out.extend(f.password.iter());
+                out.extend(f.key_passwords.values());
+            }
+        }
+        if let Some(p) = self.support.as_ref().and_then(|s| s.password.as_ref()) {
+            out.push(p);
+        }
+        out
+    }
+
     /// The JSON plaintext, built directly in a zeroizing buffer (it contains passwords).
     ///
     /// # Errors
@@ -101,6 +181,8 @@ mod tests {
                 path: Some(PathBuf::from("/opt/ibm/db2/java/db2jcc4.jar")),
                 driver: Some("IBM DB2 ODBC DRIVER".into()),
             }),
+            ssl: None,
+            support: None,
         }
     }
 
@@ -127,10 +209,34 @@ mod tests {
 
     #[test]
     fn missing_fields_default_and_unknown_fields_are_ignored() {
-        let s = Settings::from_plaintext(br#"{"db":{"url":"u","future":1},"ssl":{"x":2}}"#).unwrap();
+        let s = Settings::from_plaintext(br#"{"db":{"url":"u","future":1},"later":{"x":2}}"#).unwrap();
         assert_eq!(s.version, 1);
         assert_eq!(s.db.unwrap().url, "u");
         assert_eq!(Settings::from_plaintext(b"{}").unwrap(), Settings::default());
+    }
+
+    #[test]
+    fn secrets_lists_every_password() {
+        let mut s = sample();
+        s.ssl = Some(SslSettings {
+            keystore: Some(StoreFile {
+                password: Some(Secret::from("ks")),
+                key_passwords: [("a".to_owned(), Secret::from("kp"))].into(),
+                ..StoreFile::default()
+            }),
+            truststore: Some(StoreFile {
+                password: Some(Secret::from("ts")),
+                ..StoreFile::default()
+            }),
+        });
+        s.support = Some(SupportSettings {
+            password: Some(Secret::from("sftp")),
+            ..SupportSettings::default()
+        });
+        let got: Vec<String> = s.secrets().iter().map(|p| p.expose().to_owned()).collect();
+        assert_eq!(got, ["s3cr3t-pw", "ks", "kp", "ts", "sftp"]);
+        let pt = s.to_plaintext().unwrap();
+        assert_eq!(Settings::from_plaintext(&pt).unwrap(), s);
     }
 
     #[test]

@@ -10,6 +10,10 @@ use clap::builder::styling;
 use clap::{ArgAction, Args, Parser, Subcommand};
 use std::path::PathBuf;
 
+pub mod log;
+pub mod ssl;
+pub mod support;
+
 const STYLES: styling::Styles = styling::Styles::styled()
     .header(styling::AnsiColor::Yellow.on_default().bold())
     .usage(styling::AnsiColor::Yellow.on_default().bold())
@@ -86,14 +90,14 @@ pub enum Command {
         #[command(subcommand)]
         action: DbAction,
     },
-    /// TLS keystore and truststore passwords (not implemented yet).
-    Ssl(Unimplemented),
-    /// Collect or clear the Traveler logs (not implemented yet).
-    Log(Unimplemented),
-    /// Support cases and uploads, IBM naming (not implemented yet).
-    Pmr(Unimplemented),
-    /// Support cases and uploads, HCL naming (not implemented yet).
-    Support(Unimplemented),
+    /// TLS keystore and truststore passwords, verified against the files.
+    Ssl(ssl::SslCli),
+    /// Collect the Traveler logs into a support bundle, or clear them.
+    Log(log::LogCli),
+    /// Support cases and uploads to the vendor's SFTP (IBM's name; same as `support`).
+    Pmr(support::SupportCli),
+    /// Support cases and uploads to the vendor's SFTP (HCL's name; same as `pmr`).
+    Support(support::SupportCli),
     /// Run commands from a file (or `-` for stdin), one per line, POSIX quoting, `#` comments.
     ///
     /// Stops at the first failing line and names it; exits with that line's code. Secrets on a
