@@ -19,5 +19,6 @@ pub mod manpages;
 pub mod probe;
 pub mod prompt;
 pub mod secret;
+pub mod stamp;
 pub mod store;
 pub mod tty;

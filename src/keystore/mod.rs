@@ -12,8 +12,10 @@
 pub mod der;
 pub mod error;
 pub mod jks;
+pub mod pem;
 pub mod pkcs12;
 pub mod sniff;
+pub mod x509;
 
 pub use error::KeystoreError;
 pub use sniff::sniff;

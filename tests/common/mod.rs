@@ -25,6 +25,10 @@ pub const PRODUCT_ENV: &[&str] = &[
     "TRAVELERUTIL_DATA_DIR",
     "TRAVELERUTIL_NO_INPUT",
     "TRAVELERUTIL_DB_PW",
+    "TRAVELERUTIL_KEYSTORE_PW",
+    "TRAVELERUTIL_TRUSTSTORE_PW",
+    "TRAVELERUTIL_KEY_PW",
+    "TRAVELERUTIL_NOW",
 ];
 
 pub const STORE_FILE: &str = "travelerutil.store";
