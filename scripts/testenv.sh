@@ -13,7 +13,9 @@
 #   scripts/testenv.sh clean     stop + rm -rf "$LAB"
 #
 # Components (all bound to 127.0.0.1 only):
-#   mariadb   MARIA_PORT  (53306)  users app/app (ALL on appdb.*, TRAVELER.*), admin/admin (global)
+#   mariadb   MARIA_PORT  (53306)  users app/app (ALL on appdb.*, TRAVELER.*), admin/admin (global);
+#                                  TLS with a CA and server certificate made at first start
+#                                  ($LAB/maria/tls/ca.pem, exported as TU_TLS_CA)
 #   derby     DERBY_PORT  (51527)  Derby network server, BUILTIN auth app/app, database TRAVELER,
 #                                  DRDAConnThread patched so IBM's Db2 CLI driver is accepted
 #   hang      HANG_PORT   (54999)  silent listener: accepts TCP, never answers
@@ -61,7 +63,7 @@ COMPONENTS=(mariadb derby hang)
 
 APT_PACKAGES=(unixodbc unixodbc-dev odbc-mariadb tdsodbc mariadb-server mariadb-client
               libderby-java derby-tools libderbyclient-java default-jre-headless
-              unzip perl python3 procps coreutils util-linux)
+              unzip perl python3 procps coreutils util-linux openssl)
 
 log() { printf '[testenv] %s\n' "$*" >&2; }
 die() { printf '[testenv] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -203,7 +205,7 @@ apt_install() {
 
 verify_tools() {
   local t
-  for t in isql odbcinst mariadbd mariadb-install-db mariadb-admin mariadb java unzip perl "$PYTHON" \
+  for t in openssl isql odbcinst mariadbd mariadb-install-db mariadb-admin mariadb java unzip perl "$PYTHON" \
            flock timeout ldd sha256sum ps; do
     command -v "$t" >/dev/null || die "install: required tool '$t' not found on PATH"
   done
@@ -306,13 +308,36 @@ maria_ping() { mariadb-admin --no-defaults --socket="$(maria_sock)" -uroot ping;
 MARIA_OPTS=(--innodb-buffer-pool-size=32M --innodb-log-file-size=8M --skip-name-resolve
             --character-set-server=utf8mb4 --performance-schema=OFF)
 
+# A throwaway CA and a server certificate for 127.0.0.1 (SAN IP and DNS), made once per lab:
+# `db check` hands the CA, exported from a truststore, to MariaDB Connector/ODBC (SSLCA +
+# SSLVERIFY) and must see the server verified, or refused with an unrelated CA.
+maria_tls() {
+  local t=$MARIA_DIR/tls
+  [ -s "$t/server.pem" ] && [ -s "$t/ca.pem" ] && return 0
+  mkdir -p "$t"
+  log "mariadb: making a test CA and server certificate in $t"
+  (
+    cd "$t"
+    openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -keyout ca.key -out ca.pem \
+      -subj "/CN=travelerutil testenv CA" -addext basicConstraints=critical,CA:TRUE \
+      -addext keyUsage=critical,keyCertSign,cRLSign
+    openssl req -newkey rsa:2048 -nodes -sha256 -keyout server.key -out server.csr -subj "/CN=127.0.0.1"
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > server.ext
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 -sha256 \
+      -extfile server.ext -out server.pem
+  ) > "$t/openssl.log" 2>&1 || { cat "$t/openssl.log" >&2; die "mariadb: making the TLS certificates failed"; }
+}
+
 start_mariadb() {
   local d=$MARIA_DIR pid sock
   sock=$(maria_sock)
+  maria_tls
   ((${#sock} < 100)) || die "mariadb: socket path $sock is too long for a unix socket (use a shorter LAB)"
   if comp_running mariadb; then
     pid=$(comp_pid mariadb)
     maria_ping >/dev/null 2>&1 || die "mariadb: pid $pid runs but does not answer on $sock"
+    tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- '--ssl-cert' \
+      || die "mariadb: pid $pid runs without TLS (started by an older testenv.sh); run: $0 stop, then start"
     provision_maria
     log "mariadb: already running (pid $pid)"
     return 0
@@ -335,7 +360,8 @@ start_mariadb() {
   rm -f "$sock"
   nohup mariadbd --no-defaults --user=root --datadir="$d/data" --bind-address=127.0.0.1 \
     --port="$MARIA_PORT" --socket="$sock" --pid-file="$d/mysqld.pid" \
-    --log-error="$d/error.log" "${MARIA_OPTS[@]}" < /dev/null > "$d/stdout.log" 2>&1 9>&- &
+    --log-error="$d/error.log" "${MARIA_OPTS[@]}" \
+    --ssl-ca="$d/tls/ca.pem" --ssl-cert="$d/tls/server.pem" --ssl-key="$d/tls/server.key" < /dev/null > "$d/stdout.log" 2>&1 9>&- &
   pid=$!
   echo "$pid" > "$(pidfile mariadb)"
   if ! wait_ready mariadb "$pid" "$WAIT_SECS" maria_ping || ! port_open "$MARIA_PORT"; then
@@ -597,7 +623,7 @@ cmd_env() {
   for kv in "ODBCSYSINI=$LAB/odbc" "ODBCINI=$LAB/odbc/odbc.ini" "TU_TESTENV=1" "TU_LAB=$LAB" \
             "TU_MARIA_PORT=$MARIA_PORT" "TU_DERBY_PORT=$DERBY_PORT" "TU_HANG_PORT=$HANG_PORT" \
             "TU_CLOSED_PORT=$CLOSED_PORT" "TU_DB2_DRIVER=DB2" "TU_MARIA_DRIVER=MariaDB Unicode" \
-            "TU_TDS_DRIVER=FreeTDS" "TU_CLIDRIVER_LIB=$DB2_LIB"; do
+            "TU_TDS_DRIVER=FreeTDS" "TU_CLIDRIVER_LIB=$DB2_LIB" "TU_TLS_CA=$MARIA_DIR/tls/ca.pem"; do
     printf 'export %s=%s\n' "${kv%%=*}" "$(sq "${kv#*=}")"
   done
   # DB2_MAX_CLIENT_CONNRETRIES is deliberately not exported: the product sets it itself.

@@ -11,6 +11,10 @@ fn cli_cases() {
     unsafe {
         for k in [
             "TRAVELERUTIL_DB_PW",
+            "TRAVELERUTIL_KEYSTORE_PW",
+            "TRAVELERUTIL_TRUSTSTORE_PW",
+            "TRAVELERUTIL_KEY_PW",
+            "TRAVELERUTIL_NOW",
             "TRAVELERUTIL_NO_INPUT",
             "TRAVELERUTIL_DATA_DIR",
             "XDG_CONFIG_HOME",

@@ -11,14 +11,17 @@ use crate::error::Failure;
 use crate::exit::Exit;
 use crate::jdbc::odbc::{DriverFamily, OdbcRequest, translate};
 use crate::jdbc::{self, JdbcUrl, Kind};
+use crate::keystore;
 use crate::probe::drivers::{self, Choice, Source};
 use crate::probe::odbc::{ProbeOutcome, ProbeRequest};
 use crate::probe::offline::{self, Check, Status};
 use crate::probe::{DiagRecord, FailureClass, Stage, Verdict, classify, watchdog};
 use crate::store::DbSettings;
+use crate::store::StoreFile;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Duration;
+use tempfile::NamedTempFile;
 
 pub const CHECK_KEYS: &[Key] = &[Key::value("timeout"), Key::value("driver")];
 /// Overrides the driver choice (after `driver=` on the command line and the stored one).
@@ -186,14 +189,18 @@ fn check(ctx: &Ctx, r: &mut Report, driver_arg: Option<String>) -> Exit {
             return Exit::Store;
         }
     };
-    let Some(db) = settings.and_then(|s| s.db) else {
+    let Some(db) = settings.as_ref().and_then(|s| s.db.clone()) else {
         r.mode = "standalone";
         let c = offline::check_derby(ctx.global.data_dir.as_deref());
         let fail = c.status == Status::Fail;
         r.checks.push(c);
         return if fail { Exit::NotFound } else { Exit::Success };
     };
-    check_db(ctx, r, &db, driver_arg.as_deref(), false)
+    let truststore = settings
+        .as_ref()
+        .and_then(|s| s.ssl.as_ref())
+        .and_then(|s| s.truststore.clone());
+    check_db(ctx, r, &db, truststore.as_ref(), driver_arg.as_deref(), false)
 }
 
 /// What `db set` learns from probing new settings before it saves them.
@@ -210,7 +217,15 @@ pub enum SetProbe {
 /// stderr: it is a diagnostic of the command, not its data.
 pub fn probe_before_save(ctx: &Ctx, db: &DbSettings, timeout_secs: u32) -> SetProbe {
     let mut r = Report::new(ctx, timeout_secs);
-    let exit = check_db(ctx, &mut r, db, None, true);
+    // The truststore already configured (`ssl set`) verifies the server, as `db check` will.
+    let truststore = ctx
+        .store
+        .load()
+        .ok()
+        .flatten()
+        .and_then(|s| s.ssl)
+        .and_then(|s| s.truststore);
+    let exit = check_db(ctx, &mut r, db, truststore.as_ref(), None, true);
     r.exit_code = exit.code();
     if exit == Exit::Success {
         r.result = "pass";
@@ -249,7 +264,14 @@ pub fn probe_before_save(ctx: &Ctx, db: &DbSettings, timeout_secs: u32) -> SetPr
 /// The checks of an enterprise configuration, from the URL on.
 /// `for_set`: probing settings `db set` is about to save (no jar checks; the driver must be
 /// verified as registered, since an unregistered one means "no test", not "failure").
-fn check_db(ctx: &Ctx, r: &mut Report, db: &DbSettings, driver_arg: Option<&str>, for_set: bool) -> Exit {
+fn check_db(
+    ctx: &Ctx,
+    r: &mut Report,
+    db: &DbSettings,
+    truststore: Option<&StoreFile>,
+    driver_arg: Option<&str>,
+    for_set: bool,
+) -> Exit {
     let jar_checks = !for_set;
     let analysis = jdbc::parse(&db.url);
     r.url = Some(
@@ -323,6 +345,11 @@ fn check_db(ctx: &Ctx, r: &mut Report, db: &DbSettings, driver_arg: Option<&str>
             choice.library.as_ref().map(|l| format!(" {l}")).unwrap_or_default()
         ),
     ));
+    // Kept alive until the probe is over: dropping it removes the file.
+    let ca = match export_ca(r, url, truststore) {
+        Ok(ca) => ca,
+        Err(exit) => return exit,
+    };
     let password = db.password.as_ref().map(|p| secrecy::SecretString::from(p.expose()));
     let tr = match translate(
         url,
@@ -332,7 +359,7 @@ fn check_db(ctx: &Ctx, r: &mut Report, db: &DbSettings, driver_arg: Option<&str>
             user: db.user.as_deref(),
             password: password.as_ref(),
             timeout_secs: r.timeout_secs,
-            ca_file: None,
+            ca_file: ca.as_ref().map(tempfile::NamedTempFile::path),
         },
     ) {
         Ok(t) => t,
@@ -362,7 +389,10 @@ fn check_db(ctx: &Ctx, r: &mut Report, db: &DbSettings, driver_arg: Option<&str>
     // The driver's own timeout and the login timeout come first, so their (more precise)
     // errors win; the watchdog stops waiting just after the deadline whatever happens.
     let limit = Duration::from_secs(u64::from(r.timeout_secs)) + Duration::from_millis(200);
-    let armed = watchdog::arm(limit, timeout_output(ctx, r, limit, for_set));
+    let unlink = ca
+        .as_ref()
+        .and_then(|f| std::ffi::CString::new(f.path().as_os_str().as_encoded_bytes()).ok());
+    let armed = watchdog::arm(limit, timeout_output(ctx, r, limit, for_set, unlink));
     let outcome = crate::probe::odbc::probe(&req);
     if let Some(a) = armed {
         a.disarm();
@@ -439,7 +469,13 @@ fn check_db(ctx: &Ctx, r: &mut Report, db: &DbSettings, driver_arg: Option<&str>
 
 /// What the watchdog prints if the deadline passes: this report as it would end on a timeout,
 /// rendered now, because at that moment the main thread is stuck inside the driver.
-fn timeout_output(ctx: &Ctx, r: &Report, limit: Duration, for_set: bool) -> watchdog::OnTimeout {
+fn timeout_output(
+    ctx: &Ctx,
+    r: &Report,
+    limit: Duration,
+    for_set: bool,
+    unlink: Option<std::ffi::CString>,
+) -> watchdog::OnTimeout {
     let mut t = r.clone();
     let elapsed_ms = limit.as_secs_f64() * 1e3;
     let v = classify::classify(Stage::Watchdog, &[]);
@@ -468,6 +504,7 @@ fn timeout_output(ctx: &Ctx, r: &Report, limit: Duration, for_set: bool) -> watc
             stdout: Vec::new(),
             stderr: stderr.into_bytes(),
             code,
+            unlink,
         };
     }
     let stdout = if ctx.global.json {
@@ -480,6 +517,79 @@ fn timeout_output(ctx: &Ctx, r: &Report, limit: Duration, for_set: bool) -> watc
         stdout: stdout.into_bytes(),
         stderr: stderr.into_bytes(),
         code,
+        unlink,
+    }
+}
+
+/// When the URL asks for TLS and a truststore is configured: its trusted certificates, verified
+/// with the stored password, exported to a private temporary PEM file (0600, removed when the
+/// returned file is dropped, or by the watchdog) for the driver's CA option (MariaDB `SSLCA`,
+/// Db2 `SSLServerCertificate`). The ODBC drivers read PEM files, not Java keystores.
+fn export_ca(r: &mut Report, url: &JdbcUrl, truststore: Option<&StoreFile>) -> Result<Option<NamedTempFile>, Exit> {
+    if !crate::jdbc::odbc::wants_tls(url) {
+        return Ok(None);
+    }
+    let Some(ts) = truststore else {
+        r.checks.push(Check::new(
+            "truststore",
+            Status::Skip,
+            "the URL asks for TLS, but no truststore is configured (`ssl set truststore=...`): the driver's own CA settings decide",
+        ));
+        return Ok(None);
+    };
+    let mut fail = |msg: String| {
+        r.checks.push(Check::new("truststore", Status::Fail, msg));
+        r.class = Some(FailureClass::Tls);
+        Err(Exit::Tls)
+    };
+    let where_ = ts.path.display();
+    let bytes = match std::fs::read(&ts.path) {
+        Ok(b) => b,
+        Err(e) => {
+            return fail(format!(
+                "cannot read the truststore {where_}: {e}; run `travelerUtil ssl check`"
+            ));
+        }
+    };
+    let pw = ts.password.as_ref().map_or("", |p| p.expose());
+    let verified = match keystore::verify(&bytes, pw, &keystore::Limits::default()) {
+        Ok(v) => v,
+        Err(e) => return fail(format!("the truststore {where_} cannot be used: {e}")),
+    };
+    let certs: Vec<Vec<u8>> = super::ssl::trusted_certificates(&verified)
+        .into_iter()
+        .map(<[u8]>::to_vec)
+        .collect();
+    if certs.is_empty() {
+        return fail(format!(
+            "the truststore {where_} holds no trusted certificate; import the CA with keytool -importcert"
+        ));
+    }
+    let pem = keystore::pem::certs_to_pem(&certs);
+    let file = tempfile::Builder::new()
+        .prefix(".travelerutil-ca-")
+        .suffix(".pem")
+        .tempfile()
+        .and_then(|mut f| {
+            std::io::Write::write_all(&mut f, pem.as_bytes())?;
+            std::io::Write::flush(&mut f)?;
+            Ok(f)
+        });
+    match file {
+        Ok(f) => {
+            r.checks.push(Check::new(
+                "truststore",
+                Status::Pass,
+                format!(
+                    "{} trusted certificate{} from {where_} ({}) handed to the driver",
+                    certs.len(),
+                    if certs.len() == 1 { "" } else { "s" },
+                    verified.store_type.name()
+                ),
+            ));
+            Ok(Some(f))
+        }
+        Err(e) => fail(format!("cannot write the temporary CA file: {e}")),
     }
 }
 

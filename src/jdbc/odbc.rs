@@ -296,6 +296,32 @@ fn credentials(cs: &mut ConnString, user_key: &str, pw_key: &str, user: Option<S
     }
 }
 
+/// Does the URL ask its JDBC driver for TLS? Then `db check` hands the configured truststore's
+/// CA certificates to the ODBC driver ([`OdbcRequest::ca_file`]).
+/// - Db2 JCC: `sslConnection=true`; JTOpen: `secure=true`;
+/// - mssql-jdbc: `encrypt` other than `false`/`optional` (10.2+ encrypts by default);
+/// - Connector/J 8: `sslMode` REQUIRED/VERIFY_CA/VERIFY_IDENTITY, or `useSSL=true`.
+///   PREFERRED (the default) falls back to plaintext, so it does not count.
+pub fn wants_tls(url: &JdbcUrl) -> bool {
+    match url.kind {
+        Kind::Db2 => is_true(url, "sslConnection"),
+        Kind::As400 => is_true(url, "secure"),
+        Kind::SqlServer => !url
+            .property_value("encrypt")
+            .is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "false" | "no" | "optional")),
+        Kind::MySql => match url.property_value("sslMode") {
+            Some(m) => matches!(
+                m.trim().to_ascii_uppercase().as_str(),
+                "REQUIRED" | "VERIFY_CA" | "VERIFY_IDENTITY"
+            ),
+            None => url
+                .property_value("useSSL")
+                .is_some_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "true" | "yes")),
+        },
+        Kind::Derby => false,
+    }
+}
+
 fn is_true(url: &JdbcUrl, name: &str) -> bool {
     url.property_value(name)
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
@@ -672,6 +698,22 @@ mod tests {
             t.display,
             "Driver={DB2};Database=TRAVELER;Hostname=db2.example.com;Port=50000;Protocol=TCPIP;Uid=LNTUSER;Pwd=*****;Authentication=SERVER;ConnectTimeout=10;"
         );
+    }
+
+    #[test]
+    fn wants_tls_follows_each_driver() {
+        let w = |u: &str| wants_tls(parse(u).url.as_ref().unwrap());
+        assert!(w("jdbc:db2://h:50001/T:sslConnection=true;"));
+        assert!(!w("jdbc:db2://h:50000/T"));
+        assert!(w("jdbc:as400://h;secure=true"));
+        assert!(!w("jdbc:as400://h"));
+        assert!(w("jdbc:sqlserver://h;databaseName=T"));
+        assert!(!w("jdbc:sqlserver://h;databaseName=T;encrypt=false"));
+        assert!(w("jdbc:mysql://h/T?sslMode=VERIFY_CA"));
+        assert!(w("jdbc:mysql://h/T?useSSL=true"));
+        assert!(!w("jdbc:mysql://h/T?sslMode=PREFERRED"));
+        assert!(!w("jdbc:mysql://h/T"));
+        assert!(!w("jdbc:derby://h:1527/T"));
     }
 
     #[test]

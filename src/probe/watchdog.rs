@@ -25,12 +25,16 @@ static OUT_LEN: AtomicUsize = AtomicUsize::new(0);
 static ERR_PTR: AtomicPtr<u8> = AtomicPtr::new(std::ptr::null_mut());
 static ERR_LEN: AtomicUsize = AtomicUsize::new(0);
 static CODE: AtomicU8 = AtomicU8::new(1);
+static UNLINK_PTR: AtomicPtr<libc::c_char> = AtomicPtr::new(std::ptr::null_mut());
 
 /// What to print, and the exit code, if the deadline passes.
 pub struct OnTimeout {
     pub stdout: Vec<u8>,
     pub stderr: Vec<u8>,
     pub code: u8,
+    /// A private temporary file to remove before exiting (the CA certificates exported for the
+    /// driver): `_exit` skips the destructor that would otherwise remove it.
+    pub unlink: Option<std::ffi::CString>,
 }
 
 /// An armed watchdog; [`Armed::disarm`] it when the probe returns.
@@ -41,10 +45,16 @@ pub struct Armed {
     // Kept alive while the handler may read them through the statics above.
     _stdout: Box<[u8]>,
     _stderr: Box<[u8]>,
+    _unlink: Option<std::ffi::CString>,
 }
 
 extern "C" fn on_deadline(_sig: libc::c_int) {
-    // Only loads, write(2) and _exit(2): async-signal-safe.
+    // Only loads, unlink(2), write(2) and _exit(2): async-signal-safe.
+    let path = UNLINK_PTR.load(Ordering::SeqCst);
+    if !path.is_null() {
+        // SAFETY: a NUL-terminated path owned by the armed watchdog.
+        unsafe { libc::unlink(path) };
+    }
     write_all(1, OUT_PTR.load(Ordering::SeqCst), OUT_LEN.load(Ordering::SeqCst));
     write_all(2, ERR_PTR.load(Ordering::SeqCst), ERR_LEN.load(Ordering::SeqCst));
     // SAFETY: _exit ends the process at once.
@@ -75,6 +85,11 @@ pub fn arm(limit: Duration, on_timeout: OnTimeout) -> Option<Armed> {
     ERR_PTR.store(stderr.as_ptr().cast_mut(), Ordering::SeqCst);
     ERR_LEN.store(stderr.len(), Ordering::SeqCst);
     CODE.store(on_timeout.code, Ordering::SeqCst);
+    let unlink = on_timeout.unlink;
+    UNLINK_PTR.store(
+        unlink.as_ref().map_or(std::ptr::null_mut(), |c| c.as_ptr().cast_mut()),
+        Ordering::SeqCst,
+    );
     let signal = libc::SIGRTMIN() + 3;
     // SAFETY: plain libc calls with fully initialised arguments; the handler only touches the
     // statics set above.
@@ -108,6 +123,7 @@ pub fn arm(limit: Duration, on_timeout: OnTimeout) -> Option<Armed> {
             previous,
             _stdout: stdout,
             _stderr: stderr,
+            _unlink: unlink,
         })
     }
 }
@@ -124,5 +140,6 @@ impl Armed {
         OUT_LEN.store(0, Ordering::SeqCst);
         ERR_PTR.store(std::ptr::null_mut(), Ordering::SeqCst);
         ERR_LEN.store(0, Ordering::SeqCst);
+        UNLINK_PTR.store(std::ptr::null_mut(), Ordering::SeqCst);
     }
 }
