@@ -236,6 +236,9 @@ ENVIRONMENT:\n\
   TRAVELERUTIL_DATA_DIR   Domino data directory (like --data-dir)\n\
   TRAVELERUTIL_NO_INPUT   set to 1 to never prompt (like --no-input)\n\
   TRAVELERUTIL_DB_PW      database password for `db set` (after pw= on the command line)\n\
+  TRAVELERUTIL_KEYSTORE_PW, TRAVELERUTIL_TRUSTSTORE_PW, TRAVELERUTIL_KEY_PW\n\
+                          keystore, truststore and key passwords for `ssl set|check`\n\
+  TRAVELERUTIL_NOW        the time `ssl check` judges expiry against (unix seconds, RFC 3339)\n\
   NO_COLOR                no colour in diagnostics\n\n\
 EXAMPLES:\n\
   travelerUtil db set 'url=jdbc:as400://ibmi.example.com;database name=IASP1' user=LNTUSER\n\

@@ -59,6 +59,7 @@ pub struct Integrity {
 
 /// What an entry holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum EntryKind {
     /// A private key (with its certificate chain where it is readable).
     PrivateKey,
