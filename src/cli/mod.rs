@@ -91,13 +91,13 @@ pub enum Command {
         action: DbAction,
     },
     /// TLS keystore and truststore passwords, verified against the files.
-    Ssl(ssl::SslCli),
+    Ssl(Deferred<ssl::SslCli>),
     /// Collect the Traveler logs into a support bundle, or clear them.
-    Log(log::LogCli),
+    Log(Deferred<log::LogCli>),
     /// Support cases and uploads to the vendor's SFTP (IBM's name; same as `support`).
-    Pmr(support::SupportCli),
+    Pmr(Deferred<support::SupportCli>),
     /// Support cases and uploads to the vendor's SFTP (HCL's name; same as `pmr`).
-    Support(support::SupportCli),
+    Support(Deferred<support::SupportCli>),
     /// Run commands from a file (or `-` for stdin), one per line, POSIX quoting, `#` comments.
     ///
     /// Stops at the first failing line and names it; exits with that line's code. Secrets on a
@@ -176,6 +176,40 @@ pub struct CheckArgs {
     /// timeout=, driver=.
     #[arg(value_name = "KEY=VALUE")]
     pub words: Vec<String>,
+}
+
+/// A command group whose arguments clap builds only when it enters that group (or renders help,
+/// man pages or completions): `Command::defer`. `db check` competes with `isql` on start-up
+/// time (bench/check.sh), and building the other groups' argument trees on every run cost
+/// instructions and page faults that grow with every group.
+#[derive(Debug)]
+pub struct Deferred<T>(pub T);
+
+impl<T: clap::FromArgMatches> clap::FromArgMatches for Deferred<T> {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(m).map(Deferred)
+    }
+    fn from_arg_matches_mut(m: &mut clap::ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(m).map(Deferred)
+    }
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(m)
+    }
+    fn update_from_arg_matches_mut(&mut self, m: &mut clap::ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(m)
+    }
+}
+
+impl<T: Args> Args for Deferred<T> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args)
+    }
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        cmd.defer(T::augment_args_for_update)
+    }
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
 }
 
 /// Arguments of a command group that is not implemented yet: everything is accepted so the

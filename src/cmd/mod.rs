@@ -100,10 +100,10 @@ pub fn run(command: Command, ctx: &mut Ctx) -> Result<Exit, Failure> {
     match command {
         Command::Db { action } => db::run(action, ctx),
         Command::Batch { file } => batch::run(&file, ctx),
-        Command::Ssl(a) => ssl::run(a, ctx),
-        Command::Log(a) => log::run(a, ctx),
-        Command::Pmr(a) => support::run(a, ctx, "pmr"),
-        Command::Support(a) => support::run(a, ctx, "support"),
+        Command::Ssl(a) => ssl::run(a.0, ctx),
+        Command::Log(a) => log::run(a.0, ctx),
+        Command::Pmr(a) => support::run(a.0, ctx, "pmr"),
+        Command::Support(a) => support::run(a.0, ctx, "support"),
         Command::Completions { .. } | Command::GenerateMan { .. } => {
             // Handled in main before a Ctx exists (they need no store).
             Ok(Exit::Success)
