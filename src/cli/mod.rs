@@ -202,14 +202,23 @@ impl<T: clap::FromArgMatches> clap::FromArgMatches for Deferred<T> {
 
 impl<T: Args> Args for Deferred<T> {
     fn augment_args(cmd: clap::Command) -> clap::Command {
-        cmd.defer(T::augment_args)
+        cmd.defer(|c| keep_about(c, T::augment_args))
     }
     fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
-        cmd.defer(T::augment_args_for_update)
+        cmd.defer(|c| keep_about(c, T::augment_args_for_update))
     }
     fn group_id() -> Option<clap::Id> {
         T::group_id()
     }
+}
+
+/// Deferred arguments are added after the variant's doc comment set the group's about text, so
+/// a doc comment on the arguments' struct would replace it: put the variant's text back.
+fn keep_about(cmd: clap::Command, augment: fn(clap::Command) -> clap::Command) -> clap::Command {
+    let about = cmd.get_about().cloned();
+    let long_about = cmd.get_long_about().cloned();
+    let reset = |v: Option<clap::builder::StyledStr>| v.map_or(clap::builder::Resettable::Reset, Into::into);
+    augment(cmd).about(reset(about)).long_about(reset(long_about))
 }
 
 /// Arguments of a command group that is not implemented yet: everything is accepted so the

@@ -2,9 +2,8 @@
 
 use clap::Args;
 
-// Not built yet: every argument is accepted, so the answer is "not implemented" (exit 3)
-// rather than a usage error. (No doc comment: under `Deferred` it would replace the
-// group's about text.)
+/// Not built yet: every argument is accepted, so the answer is "not implemented" (exit 3)
+/// rather than a usage error.
 #[derive(Debug, Args)]
 pub struct SupportCli {
     #[command(flatten)]
