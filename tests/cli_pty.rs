@@ -213,3 +213,28 @@ fn ctrl_c_at_the_password_prompt_left_the_terminal_without_echo() {
         t.text
     );
 }
+
+#[test]
+fn interactive_ssl_set_prompts_for_the_store_and_key_passwords_without_echo() {
+    let home = Home::new();
+    let ks = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/keystores/jks-keypass.jks");
+    let ks_arg = format!("keystore={}", ks.display());
+    let mut t = spawn_in_pty(&home, &["ssl", "set", "--key-passwords", &ks_arg]);
+    t.expect("Password of the keystore");
+    thread::sleep(Duration::from_millis(500));
+    t.send_line("storepass1");
+    // The key has its own password (keytool -keypass): --key-passwords asks for it by alias.
+    t.expect("Password of key 'traveler'");
+    thread::sleep(Duration::from_millis(500));
+    t.send_line("keypass22");
+    t.eof();
+    let status = t.session.process().wait().expect("wait");
+    assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}\n{}", t.text);
+    for pw in ["storepass1", "keypass22"] {
+        assert!(!t.text.contains(pw), "the password {pw:?} was echoed:\n{}", t.text);
+    }
+    assert!(t.text.contains("ssl settings saved"), "{}", t.text);
+    let out = home.run(["ssl", "show", "--json"]);
+    out.assert_code(0, "ssl show");
+    assert_eq!(out.json()["keystore"]["key_passwords"], serde_json::json!(["traveler"]));
+}
