@@ -500,3 +500,67 @@ fn shell_split_report_masks_a_password_inside_the_url() {
     let leaks = leaks_of(&home, cases);
     assert!(leaks.is_empty(), "{} leak(s):\n{}", leaks.len(), leaks.join("\n"));
 }
+
+#[test]
+fn ssl_passwords_never_appear_in_output_or_files() {
+    let home = Home::new();
+    let ks = home.outside().join("ks.jks");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/keystores/jks-keypass.jks"),
+        &ks,
+    )
+    .unwrap();
+    let ks_arg = format!("keystore={}", ks.display());
+    // Whole values only: the fixture's passwords are short, and half of "storepass1" is in the
+    // key name `keystorepw`.
+    let secrets = ["storepass1", "keypass22"];
+    let runs: Vec<(Vec<&str>, Option<&str>, i32)> = vec![
+        (
+            vec!["ssl", "set", &ks_arg, "keystorepw=-", "keypw=-", "--no-input", "-v"],
+            Some("storepass1\nwrong-key\n"),
+            13,
+        ),
+        (
+            vec![
+                "ssl",
+                "set",
+                &ks_arg,
+                "keystorepw=storepass1",
+                "keypw=keypass22",
+                "--no-input",
+                "-v",
+            ],
+            None,
+            0,
+        ),
+        (vec!["ssl", "show"], None, 0),
+        (vec!["ssl", "show", "--json"], None, 0),
+        (vec!["ssl", "check", "-v"], None, 0),
+        (vec!["ssl", "check", "--json"], None, 0),
+        (vec!["ssl", "remove", "--yes", "--json"], None, 0),
+    ];
+    for (args, stdin, code) in runs {
+        let out = run_cmd(home.cmd(&args), stdin);
+        out.assert_code(code, &out.what.clone());
+        for n in secrets {
+            assert!(
+                !contains_bytes(&out.raw_stdout, n.as_bytes()),
+                "`{}`: stdout has {n:?}",
+                out.what
+            );
+            assert!(
+                !contains_bytes(&out.raw_stderr, n.as_bytes()),
+                "`{}`: stderr has {n:?}",
+                out.what
+            );
+            for (path, bytes) in home.all_files() {
+                assert!(
+                    !contains_bytes(&bytes, n.as_bytes()),
+                    "`{}`: {} has {n:?}",
+                    out.what,
+                    path.display()
+                );
+            }
+        }
+    }
+}
