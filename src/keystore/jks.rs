@@ -17,15 +17,14 @@ use sha1::{Digest, Sha1};
 use zeroize::Zeroizing;
 
 use super::der::{self, Reader};
-use super::{Entry, EntryKind, Integrity, KeystoreError, StoreType, Verified, ct_eq, utf16be};
+use super::pbe::{self, OID_PBE_MD5_3DES};
+use super::{Entry, EntryKind, Integrity, KeystoreError, Limits, StoreType, Verified, ct_eq, utf16be};
 
 const DIGEST_LEN: usize = 20;
 const HEADER_LEN: usize = 12;
 const WHITENER: &[u8] = b"Mighty Aphrodite";
 /// 1.3.6.1.4.1.42.2.17.1.1, Sun's proprietary JKS key protection.
 const OID_JKS_KEY_PROTECTOR: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x2a, 0x02, 0x11, 0x01, 0x01];
-/// 1.3.6.1.4.1.42.2.19.1, PBEWithMD5AndTripleDES (JCEKS key protection).
-const OID_PBE_MD5_3DES: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x2a, 0x02, 0x13, 0x01];
 
 struct RawEntry<'a> {
     alias: String,
@@ -233,6 +232,18 @@ pub(crate) fn verify(bytes: &[u8], password: &str, jceks: bool) -> Result<Verifi
     let split = bytes.len().saturating_sub(DIGEST_LEN);
     let (body, stored) = bytes.split_at_checked(split).unwrap_or((bytes, &[]));
     if !ct_eq(&keyed_digest(password, body), stored) {
+        // Keys are usually protected with the store password (keytool's -keypass default). If
+        // one opens with it, the password is right and the file was modified (flipped.jks);
+        // keytool cannot tell these apart and says "tampered with, or password was incorrect".
+        for e in &parsed.entries {
+            if let Some(epki) = e.protected_key
+                && check_protected_key(&e.alias, epki, password).is_ok()
+            {
+                return Err(KeystoreError::Modified {
+                    what: format!("the private key '{}'", e.alias),
+                });
+            }
+        }
         return Err(KeystoreError::WrongStorePassword);
     }
     let (store_type, name) = if jceks {
@@ -308,12 +319,16 @@ fn check_protected_key(alias: &str, epki: &[u8], password: &str) -> Result<(), K
     let oid = alg.reader().read(der::TAG_OID, "the key protection algorithm OID")?;
     let data = r.read(der::TAG_OCTET_STRING, "the protected key data")?.value;
     if oid.value == OID_PBE_MD5_3DES {
-        return Err(KeystoreError::Unsupported {
-            what: format!(
-                "the key of alias '{alias}' is protected with PBEWithMD5AndTripleDES (JCEKS), which this check \
-                 does not implement; check it with 'keytool -keypasswd' or convert the store to PKCS#12"
-            ),
-        });
+        // JCEKS (com.sun.crypto.provider.KeyProtector): PBEWithMD5AndTripleDES over the PKCS#8
+        // encoding. The plaintext must parse as PrivateKeyInfo; padding alone is no check.
+        let scheme = pbe::parse_scheme(&alg)?;
+        return if scheme.try_decrypt(password, data, &Limits::default(), &mut |p| pbe::is_private_key_info(p))? {
+            Ok(())
+        } else {
+            Err(KeystoreError::WrongKeyPassword {
+                alias: alias.to_owned(),
+            })
+        };
     }
     if oid.value != OID_JKS_KEY_PROTECTOR {
         return Err(KeystoreError::Unsupported {

@@ -12,6 +12,7 @@
 pub mod der;
 pub mod error;
 pub mod jks;
+mod pbe;
 pub mod pkcs12;
 pub mod sniff;
 
@@ -135,12 +136,7 @@ pub fn verify_key_password(bytes: &[u8], alias: &str, key_password: &str) -> Res
     check_size(bytes, &Limits::default())?;
     match sniff(bytes) {
         StoreType::Jks | StoreType::Jceks => jks::verify_key_password(bytes, alias, key_password),
-        StoreType::Pkcs12 => Err(KeystoreError::Unsupported {
-            what: "checking a separate key password in a PKCS#12 file (its keys are encrypted with PBES2 or \
-                   PKCS#12 PBE, which this check does not decrypt yet); keytool and OpenSSL use the store \
-                   password for the keys, so verify the store password instead"
-                .to_owned(),
-        }),
+        StoreType::Pkcs12 => pkcs12::verify_key_password(bytes, alias, key_password, &Limits::default()),
         StoreType::Empty => Err(KeystoreError::Empty),
         StoreType::Pem => Err(KeystoreError::NotAKeystore { detected: "PEM" }),
         StoreType::Unknown => Err(KeystoreError::NotAKeystore {
