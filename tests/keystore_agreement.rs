@@ -88,7 +88,11 @@ fn keytool(path: &Path, password: &str) -> (Verdict, String) {
             .collect();
         let count_line = text.lines().find(|l| l.starts_with("Your keystore contains")).unwrap();
         let count: usize = count_line.split_whitespace().nth(3).unwrap().parse().unwrap();
-        assert_eq!(count, aliases.len(), "keytool's count and listed aliases differ:\n{text}");
+        assert_eq!(
+            count,
+            aliases.len(),
+            "keytool's count and listed aliases differ:\n{text}"
+        );
         Verdict::Ok(aliases)
     } else if text.contains("tampered with, or password was incorrect") {
         Verdict::WrongOrModified
@@ -246,7 +250,15 @@ fn right_passwords_list_the_expected_aliases() {
 
 fn openssl_info(path: &Path, password: &str, legacy: bool) -> (Verdict, usize, usize, String) {
     let pass = format!("pass:{password}");
-    let mut args = vec!["pkcs12", "-info", "-noout", "-in", path.to_str().unwrap(), "-passin", &pass];
+    let mut args = vec![
+        "pkcs12",
+        "-info",
+        "-noout",
+        "-in",
+        path.to_str().unwrap(),
+        "-passin",
+        &pass,
+    ];
     if legacy {
         args.push("-legacy");
     }
@@ -298,10 +310,7 @@ fn openssl_agrees_on_every_pkcs12_fixture() {
             }
             // No MAC: openssl -info accepts any password; we check it by decryption.
             (Verdict::Ok(_), Err(KeystoreError::WrongStorePassword)) if *file == "p12-nomac.p12" && !right => None,
-            (
-                Verdict::WrongOrModified,
-                Err(KeystoreError::WrongStorePassword | KeystoreError::Modified { .. }),
-            ) => None,
+            (Verdict::WrongOrModified, Err(KeystoreError::WrongStorePassword | KeystoreError::Modified { .. })) => None,
             (Verdict::Damaged, Err(KeystoreError::Truncated { .. } | KeystoreError::Malformed { .. })) => None,
             // OpenSSL 3.0 has no PBMAC1 (3.4 adds it); see keytool_divergence for our verdicts.
             (Verdict::Unsupported, _) if file.starts_with("pbmac1-") => None,
@@ -336,9 +345,25 @@ fn certificate_summaries_match_openssl() {
         let out = run(
             "openssl",
             &[
-                "x509", "-inform", "DER", "-in", path.to_str().unwrap(), "-noout", "-nameopt", "RFC2253", "-subject",
-                "-issuer", "-serial", "-fingerprint", "-sha256", "-startdate", "-enddate", "-dateopt", "iso_8601",
-                "-ext", "basicConstraints",
+                "x509",
+                "-inform",
+                "DER",
+                "-in",
+                path.to_str().unwrap(),
+                "-noout",
+                "-nameopt",
+                "RFC2253",
+                "-subject",
+                "-issuer",
+                "-serial",
+                "-fingerprint",
+                "-sha256",
+                "-startdate",
+                "-enddate",
+                "-dateopt",
+                "iso_8601",
+                "-ext",
+                "basicConstraints",
             ],
         );
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -386,8 +411,13 @@ fn certificate_summaries_match_openssl() {
         let (_, text) = keytool(&fixtures().join(file), "changeit1");
         let bytes = std::fs::read(fixtures().join(file)).unwrap();
         let v = keystore::verify(&bytes, "changeit1", &Limits::default()).unwrap();
-        let fp = keystore::cert_info(&v.entries[0].certificates[0]).unwrap().sha256_fingerprint;
-        assert!(text.contains(&format!("Certificate fingerprint (SHA-256): {fp}")), "{file}: {text}");
+        let fp = keystore::cert_info(&v.entries[0].certificates[0])
+            .unwrap()
+            .sha256_fingerprint;
+        assert!(
+            text.contains(&format!("Certificate fingerprint (SHA-256): {fp}")),
+            "{file}: {text}"
+        );
     }
 }
 
@@ -403,8 +433,17 @@ fn trusted_certificates_match_keytool() {
     let out = run(
         "openssl",
         &[
-            "pkcs12", "-export", "-nokeys", "-in", ca.to_str().unwrap(), "-name", "myca", "-passout",
-            "pass:changeit1", "-out", os_trust.to_str().unwrap(),
+            "pkcs12",
+            "-export",
+            "-nokeys",
+            "-in",
+            ca.to_str().unwrap(),
+            "-name",
+            "myca",
+            "-passout",
+            "pass:changeit1",
+            "-out",
+            os_trust.to_str().unwrap(),
         ],
     );
     assert!(out.status.success(), "{out:?}");
@@ -426,7 +465,10 @@ fn trusted_certificates_match_keytool() {
         let pem = keystore::certs_to_pem(&[trusted[0].to_vec()]);
         let pem_path = d.join(format!("{file}.pem"));
         std::fs::write(&pem_path, &pem).unwrap();
-        let out = run("openssl", &["x509", "-in", pem_path.to_str().unwrap(), "-outform", "DER"]);
+        let out = run(
+            "openssl",
+            &["x509", "-in", pem_path.to_str().unwrap(), "-outform", "DER"],
+        );
         assert!(out.status.success(), "openssl cannot read our PEM:\n{pem}");
         assert_eq!(out.stdout, trusted[0], "{file}");
     }
@@ -434,4 +476,95 @@ fn trusted_certificates_match_keytool() {
     let bytes = std::fs::read(fixtures().join("p12-openssl3.p12")).unwrap();
     let v = keystore::verify(&bytes, "changeit1", &Limits::default()).unwrap();
     assert!(keystore::trusted_certificates(&v).is_empty());
+}
+
+/// Key passwords against the tools that open keys: `keytool -importkeystore -srckeypass` for JKS
+/// and JCEKS (exit 0 only when the key opens), `openssl pkcs12 -nocerts -nodes -nomacver` for
+/// PKCS#12 shrouded key bags (the MAC is skipped so only the key's decryption decides).
+#[test]
+fn key_passwords_agree_with_the_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    // (file, store password, key password to try)
+    let cases: Vec<(&str, &str, &str)> = vec![
+        ("jks-keypass.jks", "storepass1", "keypass22"),
+        ("jks-keypass.jks", "storepass1", "storepass1"),
+        ("jks-ascii.jks", "changeit1", "changeit1"),
+        ("jks-ascii.jks", "changeit1", WRONG),
+        ("jks-umlaut.jks", "pässwörd", "pässwörd"),
+        ("jceks.jceks", "changeit1", "changeit1"),
+        ("jceks.jceks", "changeit1", WRONG),
+        ("p12-jdk17.p12", "changeit1", "changeit1"),
+        ("p12-jdk17.p12", "changeit1", WRONG),
+        ("p12-jdk-legacy.p12", "changeit1", "changeit1"),
+        ("p12-jdk-legacy.p12", "changeit1", WRONG),
+        ("p12-openssl3.p12", "changeit1", "changeit1"),
+        ("p12-legacy.p12", "changeit1", WRONG),
+        ("p12-nomac.p12", "changeit1", "changeit1"),
+        ("p12-nomac.p12", "changeit1", WRONG),
+        ("p12-nonbmp.p12", "pässwörd🔑", "pässwörd🔑"),
+        ("p12-emptypass.p12", "", ""),
+        ("p12-emptypass.p12", "", WRONG),
+        ("trust-empty.p12", "changeit1", "changeit1"),
+    ];
+    let failures: Vec<String> = parallel(&cases, |(file, store_pw, key_pw)| {
+        let path = fixtures().join(file);
+        let bytes = std::fs::read(&path).unwrap();
+        let ours = keystore::verify_key_password(&bytes, "traveler", key_pw);
+        let tool_ok = if file.ends_with(".p12") {
+            let pass = format!("pass:{key_pw}");
+            let mut args = vec![
+                "pkcs12",
+                "-nocerts",
+                "-nodes",
+                "-nomacver",
+                "-in",
+                path.to_str().unwrap(),
+            ];
+            args.extend(["-passin", &pass]);
+            if file.contains("legacy") {
+                args.push("-legacy");
+            }
+            let out = run("openssl", &args);
+            out.status.success() && String::from_utf8_lossy(&out.stdout).contains("BEGIN PRIVATE KEY")
+        } else {
+            let dest = dir.path().join(format!("{file}-{}.p12", key_pw.len()));
+            let out = run(
+                "keytool",
+                &[
+                    "-importkeystore",
+                    "-noprompt",
+                    "-srckeystore",
+                    path.to_str().unwrap(),
+                    "-srcstorepass",
+                    store_pw,
+                    "-srcalias",
+                    "traveler",
+                    "-srckeypass",
+                    key_pw,
+                    "-destkeystore",
+                    dest.to_str().unwrap(),
+                    "-deststoretype",
+                    "PKCS12",
+                    "-deststorepass",
+                    "changeit1",
+                ],
+            );
+            out.status.success()
+        };
+        let agree = match &ours {
+            Ok(()) => tool_ok,
+            Err(KeystoreError::WrongKeyPassword { alias }) => !tool_ok && alias == "traveler",
+            Err(_) => false,
+        };
+        (!agree).then(|| format!("{file} key password {key_pw:?}: tool opens it: {tool_ok}, ours {ours:?}"))
+    })
+    .into_iter()
+    .flatten()
+    .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let bytes = std::fs::read(fixtures().join("p12-jdk17.p12")).unwrap();
+    assert_eq!(
+        keystore::verify_key_password(&bytes, "nosuch", "changeit1"),
+        Err(KeystoreError::UnknownAlias { alias: "nosuch".into() })
+    );
 }

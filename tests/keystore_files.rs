@@ -420,7 +420,12 @@ fn openssl_nomac() {
     // OpenSSL 3 -nomac still encrypts the certificate section: the password is checked by
     // decrypting it and parsing the SafeContents.
     let v = keystore::verify(&bytes, "changeit", &Limits::default()).unwrap();
-    assert!(v.integrity.algorithm.starts_with("none (no MAC; password checked by decrypting"), "{v:?}");
+    assert!(
+        v.integrity
+            .algorithm
+            .starts_with("none (no MAC; password checked by decrypting"),
+        "{v:?}"
+    );
     assert_eq!(v.integrity.iterations, Some(2048));
     assert!(!v.partial);
     assert_eq!(v.entries[0].certificates.len(), 1);
@@ -429,7 +434,12 @@ fn openssl_nomac() {
         Err(KeystoreError::WrongStorePassword)
     );
     // Nothing encrypted and no MAC: nothing can check a password.
-    let path = openssl_store(d.path(), "b.p12", "changeit", &["-nomac", "-certpbe", "NONE", "-keypbe", "NONE"]);
+    let path = openssl_store(
+        d.path(),
+        "b.p12",
+        "changeit",
+        &["-nomac", "-certpbe", "NONE", "-keypbe", "NONE"],
+    );
     let bytes = read(&path);
     assert_eq!(
         keystore::verify(&bytes, "changeit", &Limits::default()),

@@ -487,7 +487,10 @@ mod tests {
         for i in 0..store.len() {
             let mut bad = store.clone();
             bad[i] ^= 0x01;
-            assert!(verify(&bad, "changeit", false, &Limits::default()).is_err(), "flip at {i} verified");
+            assert!(
+                verify(&bad, "changeit", false, &Limits::default()).is_err(),
+                "flip at {i} verified"
+            );
         }
     }
 

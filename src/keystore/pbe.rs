@@ -308,7 +308,10 @@ fn unsupported(oid: &[u8]) -> KeystoreError {
 fn salt_and_iterations<'a>(params: &Tlv<'a>, what: &'static str) -> Result<(&'a [u8], u64), KeystoreError> {
     let mut p = params.reader();
     let salt = p.read(der::TAG_OCTET_STRING, "a PBE salt")?.value;
-    let iterations = der::integer_u64(&p.read(der::TAG_INTEGER, "a PBE iteration count")?, "a PBE iteration count")?;
+    let iterations = der::integer_u64(
+        &p.read(der::TAG_INTEGER, "a PBE iteration count")?,
+        "a PBE iteration count",
+    )?;
     p.finish(what)?;
     Ok((salt, iterations))
 }
@@ -364,7 +367,12 @@ fn parse_pbes2<'a>(params: &Tlv<'a>) -> Result<Scheme<'a>, KeystoreError> {
     };
     if iv.len() != cipher.block_len() {
         return Err(KeystoreError::Malformed {
-            what: format!("the {} IV is {} bytes (expected {})", cipher.name(), iv.len(), cipher.block_len()),
+            what: format!(
+                "the {} IV is {} bytes (expected {})",
+                cipher.name(),
+                iv.len(),
+                cipher.block_len()
+            ),
         });
     }
     if let Some(len) = key_len
@@ -438,8 +446,8 @@ mod tests {
     fn private_key_info_shape() {
         // SEQUENCE { INTEGER 0, SEQUENCE { OID 1.2.840.113549.1.1.1, NULL }, OCTET STRING 00 }
         let pki = [
-            0x30, 0x15, 0x02, 0x01, 0x00, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01,
-            0x01, 0x05, 0x00, 0x04, 0x01, 0x00,
+            0x30, 0x15, 0x02, 0x01, 0x00, 0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01,
+            0x05, 0x00, 0x04, 0x01, 0x00,
         ];
         assert!(is_private_key_info(&pki));
         assert!(!is_private_key_info(&pki[..pki.len() - 1]));

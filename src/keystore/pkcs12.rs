@@ -79,6 +79,8 @@ const RSADSI_DIGEST: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02];
 
 /// Nesting bound for safeContentsBag recursion (hostile files could nest deeply).
 const MAX_BAG_DEPTH: usize = 8;
+/// How many encryptedData sections are decrypted at most (keytool and OpenSSL write one).
+const MAX_DECRYPTED_SECTIONS: usize = 8;
 /// Upper bound for PBMAC1's keyLength; HMAC keys beyond a hash block add nothing.
 const MAX_PBMAC1_KEY_LEN: u64 = 512;
 
@@ -153,7 +155,14 @@ impl Hash {
         }
     }
 
-    pub(crate) fn pkcs12_kdf(self, id: u8, password: &[u8], salt: &[u8], iterations: u64, n: usize) -> Zeroizing<Vec<u8>> {
+    pub(crate) fn pkcs12_kdf(
+        self,
+        id: u8,
+        password: &[u8],
+        salt: &[u8],
+        iterations: u64,
+        n: usize,
+    ) -> Zeroizing<Vec<u8>> {
         let v = self.block_len();
         match self {
             Hash::Sha1 => pkcs12_kdf::<Sha1>(v, id, password, salt, iterations, n),
@@ -328,15 +337,22 @@ pub(crate) fn verify(bytes: &[u8], password: &str, limits: &Limits) -> Result<Ve
     };
     let mut bags = Vec::new();
     let mut partial = false;
+    let mut decryptions = 0;
     for section in &sections {
         match section {
             Section::Plain(plain) => bags.extend(plain.iter().cloned()),
-            Section::Encrypted { scheme, data, .. } => match decrypt_section(scheme, data, password, limits)? {
-                Some(decrypted) => bags.extend(decrypted),
-                // The MAC accepted the password, but this section was encrypted with another one
-                // (possible with the OpenSSL API); list what is readable and say it is partial.
-                None => partial = true,
-            },
+            // Producers write one encrypted section; a crafted file with thousands must not cost
+            // thousands of KDF runs. The rest stay unlisted (partial).
+            Section::Encrypted { .. } if decryptions >= MAX_DECRYPTED_SECTIONS => partial = true,
+            Section::Encrypted { scheme, data, .. } => {
+                decryptions += 1;
+                match decrypt_section(scheme, data, password, limits)? {
+                    Some(decrypted) => bags.extend(decrypted),
+                    // The MAC accepted the password, but this section was encrypted with another
+                    // one (possible with the OpenSSL API); list what is readable, say partial.
+                    None => partial = true,
+                }
+            }
             Section::Other => partial = true,
         }
     }
@@ -356,7 +372,10 @@ fn check_without_mac(sections: &[Section<'_>], password: &str, limits: &Limits) 
     for section in sections {
         if let Section::Encrypted { scheme, data, .. } = section {
             return match decrypt_section(scheme, data, password, limits)? {
-                Some(_) => Ok(no_mac_integrity(&format!("an encrypted section ({})", scheme.describe()), scheme)),
+                Some(_) => Ok(no_mac_integrity(
+                    &format!("an encrypted section ({})", scheme.describe()),
+                    scheme,
+                )),
                 None => Err(KeystoreError::WrongStorePassword),
             };
         }
@@ -365,7 +384,10 @@ fn check_without_mac(sections: &[Section<'_>], password: &str, limits: &Limits) 
         if let Some(epki) = &bag.shrouded_key {
             let (scheme, data) = parse_epki(epki)?;
             return if scheme.try_decrypt(password, data, limits, &mut |p| pbe::is_private_key_info(p))? {
-                Ok(no_mac_integrity(&format!("a private key ({})", scheme.describe()), &scheme))
+                Ok(no_mac_integrity(
+                    &format!("a private key ({})", scheme.describe()),
+                    &scheme,
+                ))
             } else {
                 Err(KeystoreError::WrongStorePassword)
             };
@@ -383,22 +405,33 @@ fn no_mac_integrity(what: &str, scheme: &pbe::Scheme<'_>) -> Integrity {
 
 /// Names the first thing `password` decrypts (a shrouded key first: keys are what a flipped byte
 /// in a certificate section leaves intact), or `None`.
-fn first_decryptable(sections: &[Section<'_>], password: &str, limits: &Limits) -> Result<Option<String>, KeystoreError> {
-    for bag in sections.iter().filter_map(Section::plain).flatten() {
-        if let Some(epki) = &bag.shrouded_key {
-            let (scheme, data) = parse_epki(epki)?;
-            if scheme.try_decrypt(password, data, limits, &mut |p| pbe::is_private_key_info(p))? {
-                let alias = bag.alias.as_deref().unwrap_or("(no friendlyName)");
-                return Ok(Some(format!("the private key '{alias}'")));
-            }
+fn first_decryptable(
+    sections: &[Section<'_>],
+    password: &str,
+    limits: &Limits,
+) -> Result<Option<String>, KeystoreError> {
+    // Only the first key and the first encrypted section: each try costs a full KDF, and a
+    // crafted file with thousands of bags must not multiply that.
+    let key = sections
+        .iter()
+        .filter_map(Section::plain)
+        .flatten()
+        .find_map(|bag| bag.shrouded_key.as_ref().map(|epki| (bag, epki)));
+    if let Some((bag, epki)) = key {
+        let (scheme, data) = parse_epki(epki)?;
+        if scheme.try_decrypt(password, data, limits, &mut |p| pbe::is_private_key_info(p))? {
+            let alias = bag.alias.as_deref().unwrap_or("(no friendlyName)");
+            return Ok(Some(format!("the private key '{alias}'")));
         }
     }
-    for section in sections {
-        if let Section::Encrypted { scheme, data, offset } = section
-            && decrypt_section(scheme, data, password, limits)?.is_some()
-        {
-            return Ok(Some(format!("the encrypted section at byte {offset}")));
-        }
+    let section = sections.iter().find_map(|s| match s {
+        Section::Encrypted { scheme, data, offset } => Some((scheme, data, offset)),
+        _ => None,
+    });
+    if let Some((scheme, data, offset)) = section
+        && decrypt_section(scheme, data, password, limits)?.is_some()
+    {
+        return Ok(Some(format!("the encrypted section at byte {offset}")));
     }
     Ok(None)
 }
@@ -442,7 +475,12 @@ fn parse_epki(content: &[u8]) -> Result<(pbe::Scheme<'_>, &[u8]), KeystoreError>
 /// Checks the password of the shrouded key bag whose friendlyName is `alias`. Keys in
 /// encrypted sections are out of reach without the store password; keytool and OpenSSL put
 /// them in plain `data` sections.
-pub(crate) fn verify_key_password(bytes: &[u8], alias: &str, password: &str, limits: &Limits) -> Result<(), KeystoreError> {
+pub(crate) fn verify_key_password(
+    bytes: &[u8],
+    alias: &str,
+    password: &str,
+    limits: &Limits,
+) -> Result<(), KeystoreError> {
     let pfx = parse_pfx(bytes)?;
     let sections = read_sections(&pfx.auth_safe)?;
     let bags: Vec<&Bag> = sections.iter().filter_map(Section::plain).flatten().collect();
@@ -456,7 +494,10 @@ pub(crate) fn verify_key_password(bytes: &[u8], alias: &str, password: &str, lim
             })
         });
     let Some(bag) = bag else {
-        if sections.iter().any(|s| !matches!(s, Section::Plain(_))) {
+        // keytool and OpenSSL keep keys in plain sections and encrypt only certificates. With no
+        // plain key at all, the keys may sit in an encrypted section out of our reach.
+        let any_plain_key = bags.iter().any(|b| b.kind == EntryKind::PrivateKey);
+        if !any_plain_key && sections.iter().any(|s| !matches!(s, Section::Plain(_))) {
             return Err(KeystoreError::Unsupported {
                 what: format!(
                     "alias '{alias}' is not a private key in the file's unencrypted sections, and its encrypted \
@@ -464,7 +505,9 @@ pub(crate) fn verify_key_password(bytes: &[u8], alias: &str, password: &str, lim
                 ),
             });
         }
-        return Err(KeystoreError::UnknownAlias { alias: alias.to_owned() });
+        return Err(KeystoreError::UnknownAlias {
+            alias: alias.to_owned(),
+        });
     };
     let Some(epki) = &bag.shrouded_key else {
         return Err(KeystoreError::Unsupported {
@@ -475,7 +518,9 @@ pub(crate) fn verify_key_password(bytes: &[u8], alias: &str, password: &str, lim
     if scheme.try_decrypt(password, data, limits, &mut |p| pbe::is_private_key_info(p))? {
         Ok(())
     } else {
-        Err(KeystoreError::WrongKeyPassword { alias: alias.to_owned() })
+        Err(KeystoreError::WrongKeyPassword {
+            alias: alias.to_owned(),
+        })
     }
 }
 

@@ -193,8 +193,15 @@ fn name(seq: &Tlv<'_>) -> Result<String, KeystoreError> {
             let value_start = a.position();
             let value = a.read_any("a name attribute value")?;
             a.finish("a name attribute")?;
-            let raw = atv.value.get(value_start - atv.offset..).unwrap_or_default();
-            parts.push(format!("{}={}", attribute_type(oid.value), attribute_value(&value, raw)));
+            let raw = atv
+                .value
+                .get(value_start.saturating_sub(atv.offset)..)
+                .unwrap_or_default();
+            parts.push(format!(
+                "{}={}",
+                attribute_type(oid.value),
+                attribute_value(&value, raw)
+            ));
         }
         rdns.push(parts.join("+"));
     }
@@ -263,7 +270,13 @@ mod tests {
 
     #[test]
     fn times() {
-        let t = |tag, v: &'static [u8]| time(&Tlv { tag, value: v, offset: 0 });
+        let t = |tag, v: &'static [u8]| {
+            time(&Tlv {
+                tag,
+                value: v,
+                offset: 0,
+            })
+        };
         assert_eq!(t(TAG_UTC_TIME, b"700101000000Z"), Ok(0));
         assert_eq!(t(TAG_UTC_TIME, b"491231235959Z"), Ok(2_524_607_999));
         assert_eq!(t(TAG_GENERALIZED_TIME, b"20500101000000Z"), Ok(2_524_608_000));
@@ -275,7 +288,16 @@ mod tests {
 
     #[test]
     fn rfc4514_escaping() {
-        let v = |s: &'static [u8]| attribute_value(&Tlv { tag: 0x0c, value: s, offset: 0 }, &[]);
+        let v = |s: &'static [u8]| {
+            attribute_value(
+                &Tlv {
+                    tag: 0x0c,
+                    value: s,
+                    offset: 0,
+                },
+                &[],
+            )
+        };
         assert_eq!(v(b"a,b+c"), "a\\,b\\+c");
         assert_eq!(v(b"#x "), "\\#x\\ ");
         assert_eq!(v(b" x"), "\\ x");
