@@ -32,9 +32,11 @@ fn tool(program: &str, args: &[&str]) {
     );
 }
 
-/// A JKS truststore holding `ca_pem` as a trusted certificate.
+/// A truststore (JKS, or PKCS#12 by the name's extension) holding `ca_pem` as a trusted
+/// certificate.
 fn truststore(dir: &Path, name: &str, ca_pem: &Path) -> PathBuf {
     let p = dir.join(name);
+    let kind = if name.ends_with(".p12") { "PKCS12" } else { "JKS" };
     tool(
         "keytool",
         &[
@@ -47,7 +49,7 @@ fn truststore(dir: &Path, name: &str, ca_pem: &Path) -> PathBuf {
             "-keystore",
             p.to_str().unwrap(),
             "-storetype",
-            "JKS",
+            kind,
             "-storepass",
             "changeit1",
         ],
@@ -122,6 +124,22 @@ fn the_right_truststore_verifies_mariadb_over_tls() {
         .unwrap();
     assert_eq!(ts["status"], "pass", "{ts}");
     assert!(ts["detail"].as_str().unwrap().contains("1 trusted certificate"), "{ts}");
+    lab.assert_tmp_empty();
+}
+
+#[test]
+fn a_pkcs12_truststore_made_by_keytool_works_too() {
+    // keytool encrypts a PKCS#12 file's certificate bags (PBES2, AES-256): the CA is exported
+    // only after that section is decrypted with the stored password.
+    let ca = PathBuf::from(var("TU_TLS_CA"));
+    let lab = Lab::new(|d| truststore(d, "good.p12", &ca), &var("TU_MARIA_PORT"));
+    let out = lab.run(&["db", "check"], None);
+    out.assert_code(0, "db check with a PKCS#12 truststore");
+    assert!(
+        out.stdout.contains("1 trusted certificate from") && out.stdout.contains("(PKCS12)"),
+        "{}",
+        out.stdout
+    );
     lab.assert_tmp_empty();
 }
 

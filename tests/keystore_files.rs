@@ -164,6 +164,7 @@ fn assert_never_ok_on_damage(bytes: &[u8], password: &str) {
                 | KeystoreError::UnsupportedMac { .. }
                 | KeystoreError::Unsupported { .. }
                 | KeystoreError::IterationsTooHigh { .. }
+                | KeystoreError::Modified { .. }
                 | KeystoreError::NoMac,
             ) => {}
             Err(other) => panic!("flip at byte {i}: unexpected {other:?}"),
@@ -296,11 +297,16 @@ fn jceks() {
     assert_eq!(v.store_type, StoreType::Jceks);
     assert_eq!(v.integrity.algorithm, "SHA-1 keyed digest (JCEKS)");
     assert_eq!(v.entries[0].kind, EntryKind::PrivateKey);
-    // JCEKS keys use PBEWithMD5AndTripleDES: reported as unsupported, not as a wrong password.
-    assert!(matches!(
-        keystore::verify_key_password(&read(&path), "mykey", "changeit"),
-        Err(KeystoreError::Unsupported { .. })
-    ));
+    // JCEKS keys use PBEWithMD5AndTripleDES; the decrypted PKCS#8 DER is the check.
+    assert_eq!(keystore::verify_key_password(&read(&path), "mykey", "changeit"), Ok(()));
+    assert_eq!(
+        keystore::verify_key_password(&read(&path), "mykey", WRONG),
+        Err(KeystoreError::WrongKeyPassword { alias: "mykey".into() })
+    );
+    assert_eq!(
+        keystore::verify_key_password(&read(&path), "nosuch", "changeit"),
+        Err(KeystoreError::UnknownAlias { alias: "nosuch".into() })
+    );
     // A secret key entry (a serialized Java object) stops the listing but not the check.
     run_ok(
         "keytool",
@@ -340,15 +346,18 @@ fn pkcs12_from_keytool() {
     assert_eq!(v.store_type, StoreType::Pkcs12);
     assert_eq!(v.integrity.algorithm, "HMAC-SHA-256 (PKCS#12 KDF)");
     assert_eq!(v.integrity.iterations, Some(10_000));
-    // JDK 17 encrypts the certificate bag: the key is listed, its chain is not readable yet.
-    assert!(v.partial);
+    // JDK 17 encrypts the certificate bag (PBES2 AES-256): it is decrypted and joined to the key.
+    assert!(!v.partial);
     assert_eq!(v.entries.len(), 1);
     assert_eq!(v.entries[0].kind, EntryKind::PrivateKey);
     assert_eq!(v.entries[0].alias.as_deref(), Some("mykey"));
-    assert!(matches!(
-        keystore::verify_key_password(&read(&path), "mykey", "changeit"),
-        Err(KeystoreError::Unsupported { .. })
-    ));
+    assert_eq!(v.entries[0].certificates.len(), 1);
+    assert_eq!(keystore::verify_key_password(&read(&path), "mykey", "changeit"), Ok(()));
+    assert_eq!(keystore::verify_key_password(&read(&path), "MyKey", "changeit"), Ok(()));
+    assert_eq!(
+        keystore::verify_key_password(&read(&path), "mykey", WRONG),
+        Err(KeystoreError::WrongKeyPassword { alias: "mykey".into() })
+    );
     assert_never_ok_on_damage(&read(&path), "changeit");
 }
 
@@ -359,8 +368,9 @@ fn openssl_default() {
     let v = check_store(&path, "changeit", Some("PKCS12"));
     assert_eq!(v.integrity.algorithm, "HMAC-SHA-256 (PKCS#12 KDF)");
     assert_eq!(v.integrity.iterations, Some(2048));
-    assert!(v.partial);
+    assert!(!v.partial);
     assert_eq!(v.entries[0].alias.as_deref(), Some("mykey"));
+    assert_eq!(v.entries[0].certificates.len(), 1);
     let limits = Limits {
         max_iterations: 2047,
         ..Limits::default()
@@ -407,14 +417,35 @@ fn openssl_nomac() {
     let d = tmp();
     let path = openssl_store(d.path(), "a.p12", "changeit", &["-nomac"]);
     let bytes = read(&path);
+    // OpenSSL 3 -nomac still encrypts the certificate section: the password is checked by
+    // decrypting it and parsing the SafeContents.
+    let v = keystore::verify(&bytes, "changeit", &Limits::default()).unwrap();
+    assert!(
+        v.integrity
+            .algorithm
+            .starts_with("none (no MAC; password checked by decrypting"),
+        "{v:?}"
+    );
+    assert_eq!(v.integrity.iterations, Some(2048));
+    assert!(!v.partial);
+    assert_eq!(v.entries[0].certificates.len(), 1);
+    assert_eq!(
+        keystore::verify(&bytes, WRONG, &Limits::default()),
+        Err(KeystoreError::WrongStorePassword)
+    );
+    // Nothing encrypted and no MAC: nothing can check a password.
+    let path = openssl_store(
+        d.path(),
+        "b.p12",
+        "changeit",
+        &["-nomac", "-certpbe", "NONE", "-keypbe", "NONE"],
+    );
+    let bytes = read(&path);
     assert_eq!(
         keystore::verify(&bytes, "changeit", &Limits::default()),
         Err(KeystoreError::NoMac)
     );
-    assert_eq!(
-        keystore::verify(&bytes, WRONG, &Limits::default()),
-        Err(KeystoreError::NoMac)
-    );
+    assert!(KeystoreError::NoMac.to_string().contains("nothing in it is encrypted"));
 }
 
 #[test]

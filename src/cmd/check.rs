@@ -556,7 +556,7 @@ fn export_ca(r: &mut Report, url: &JdbcUrl, truststore: Option<&StoreFile>) -> R
         Ok(v) => v,
         Err(e) => return fail(format!("the truststore {where_} cannot be used: {e}")),
     };
-    let certs: Vec<Vec<u8>> = super::ssl::trusted_certificates(&verified)
+    let certs: Vec<Vec<u8>> = keystore::pem::trusted_certificates(&verified)
         .into_iter()
         .map(<[u8]>::to_vec)
         .collect();

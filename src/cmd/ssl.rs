@@ -140,6 +140,7 @@ pub fn exit_for(e: &KeystoreError) -> Exit {
         | KeystoreError::NotAKeystore { .. }
         | KeystoreError::Truncated { .. }
         | KeystoreError::Malformed { .. }
+        | KeystoreError::Modified { .. }
         | KeystoreError::TooLarge { .. }
         | KeystoreError::IterationsTooHigh { .. } => Exit::InvalidInput,
         #[allow(unreachable_patterns)] // variants the keystore module may add later
@@ -157,6 +158,7 @@ fn verdict_name(e: &KeystoreError) -> &'static str {
         KeystoreError::NotAKeystore { .. } => "not-a-keystore",
         KeystoreError::Truncated { .. } => "truncated",
         KeystoreError::Malformed { .. } => "damaged",
+        KeystoreError::Modified { .. } => "modified",
         KeystoreError::TooLarge { .. } => "too-large",
         KeystoreError::IterationsTooHigh { .. } => "iterations-too-high",
         #[allow(unreachable_patterns)]
@@ -493,7 +495,7 @@ fn set(ctx: &mut Ctx, a: &SslSetArgs) -> Result<Exit, Failure> {
             }
             differing = diff;
         }
-        if role == Role::Truststore && trusted_certificates(&verified).is_empty() && !verified.partial {
+        if role == Role::Truststore && keystore::pem::trusted_certificates(&verified).is_empty() && !verified.partial {
             ctx.warn(format!(
                 "truststore {} holds no trusted certificate; `ssl check` will fail until one is imported (keytool -importcert)",
                 path.display()
@@ -545,16 +547,6 @@ fn set(ctx: &mut Ctx, a: &SslSetArgs) -> Result<Exit, Failure> {
         ctx.info(msg);
     }
     Ok(Exit::Success)
-}
-
-/// The certificates a truststore trusts: JKS/JCEKS trustedCertEntry, PKCS#12 certificates
-/// marked with Java's trusted-key-usage attribute.
-pub fn trusted_certificates(v: &Verified) -> Vec<&[u8]> {
-    v.entries
-        .iter()
-        .filter(|e| e.kind == EntryKind::TrustedCert)
-        .filter_map(|e| e.certificates.first().map(Vec::as_slice))
-        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1012,7 +1004,7 @@ fn check_one(
         });
     }
     if t.role == Role::Truststore {
-        let n = trusted_certificates(&verified).len();
+        let n = keystore::pem::trusted_certificates(&verified).len();
         r.trusted_certificates = Some(n);
         if n == 0 && r.exit == 0 {
             let why = if verified.partial {

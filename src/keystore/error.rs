@@ -55,11 +55,17 @@ pub enum KeystoreError {
 
     #[error(
         "the PKCS#12 file has no MAC (for example made with 'openssl pkcs12 -export -nomac' or Java's \
-         keystore.pkcs12.macAlgorithm=NONE), so the store password cannot be checked through its integrity \
-         MAC and the file's integrity is unprotected. Checking the password by decrypting an entry is not \
-         implemented yet; re-export the file with a MAC to check it"
+         keystore.pkcs12.macAlgorithm=NONE) and nothing in it is encrypted, so no password protects it and \
+         none can be checked; any password is accepted by keytool and OpenSSL. Re-export the file with a MAC \
+         ('openssl pkcs12 -export' without -nomac) if its integrity matters"
     )]
     NoMac,
+
+    #[error(
+        "the keystore password is right (it decrypts {what}), but the file's integrity check failed: the file \
+         was modified or damaged after it was written. Restore it from a backup or create it again"
+    )]
+    Modified { what: String },
 
     #[error("the keystore uses a feature this tool does not support: {what}")]
     Unsupported { what: String },

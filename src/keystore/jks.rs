@@ -17,15 +17,14 @@ use sha1::{Digest, Sha1};
 use zeroize::Zeroizing;
 
 use super::der::{self, Reader};
-use super::{Entry, EntryKind, Integrity, KeystoreError, StoreType, Verified, ct_eq, utf16be};
+use super::pbe::{self, OID_PBE_MD5_3DES};
+use super::{Entry, EntryKind, Integrity, KeystoreError, Limits, StoreType, Verified, ct_eq, utf16be};
 
 const DIGEST_LEN: usize = 20;
 const HEADER_LEN: usize = 12;
 const WHITENER: &[u8] = b"Mighty Aphrodite";
 /// 1.3.6.1.4.1.42.2.17.1.1, Sun's proprietary JKS key protection.
 const OID_JKS_KEY_PROTECTOR: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x2a, 0x02, 0x11, 0x01, 0x01];
-/// 1.3.6.1.4.1.42.2.19.1, PBEWithMD5AndTripleDES (JCEKS key protection).
-const OID_PBE_MD5_3DES: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x2a, 0x02, 0x13, 0x01];
 
 struct RawEntry<'a> {
     alias: String,
@@ -228,11 +227,23 @@ pub fn keyed_digest(password: &str, body: &[u8]) -> [u8; DIGEST_LEN] {
     out
 }
 
-pub(crate) fn verify(bytes: &[u8], password: &str, jceks: bool) -> Result<Verified, KeystoreError> {
+pub(crate) fn verify(bytes: &[u8], password: &str, jceks: bool, limits: &Limits) -> Result<Verified, KeystoreError> {
     let parsed = parse(bytes, jceks)?;
     let split = bytes.len().saturating_sub(DIGEST_LEN);
     let (body, stored) = bytes.split_at_checked(split).unwrap_or((bytes, &[]));
     if !ct_eq(&keyed_digest(password, body), stored) {
+        // Keys are usually protected with the store password (keytool's -keypass default). If
+        // one opens with it, the password is right and the file was modified (flipped.jks);
+        // keytool cannot tell these apart and says "tampered with, or password was incorrect".
+        for e in &parsed.entries {
+            if let Some(epki) = e.protected_key
+                && check_protected_key(&e.alias, epki, password, limits).is_ok()
+            {
+                return Err(KeystoreError::Modified {
+                    what: format!("the private key '{}'", e.alias),
+                });
+            }
+        }
         return Err(KeystoreError::WrongStorePassword);
     }
     let (store_type, name) = if jceks {
@@ -259,7 +270,12 @@ pub(crate) fn verify(bytes: &[u8], password: &str, jceks: bool) -> Result<Verifi
     })
 }
 
-pub(crate) fn verify_key_password(bytes: &[u8], alias: &str, password: &str) -> Result<(), KeystoreError> {
+pub(crate) fn verify_key_password(
+    bytes: &[u8],
+    alias: &str,
+    password: &str,
+    limits: &Limits,
+) -> Result<(), KeystoreError> {
     let jceks = bytes.starts_with(&[0xce; 4]);
     let parsed = parse(bytes, jceks)?;
     // Java looks aliases up lower-cased (Locale.ENGLISH); keytool stores them lower-cased.
@@ -291,13 +307,13 @@ pub(crate) fn verify_key_password(bytes: &[u8], alias: &str, password: &str) -> 
             what: format!("alias '{}' is {kind}", entry.alias),
         });
     };
-    check_protected_key(&entry.alias, protected, password)
+    check_protected_key(&entry.alias, protected, password, limits)
 }
 
 /// EncryptedPrivateKeyInfo (RFC 5208 §6) with Sun's key protector:
 /// `salt(20) ‖ plaintext ⊕ keystream ‖ SHA1(pw ‖ plaintext)`, keystream blocks
 /// `dᵢ = SHA1(pw ‖ dᵢ₋₁)`, `d₀ = salt` (sun.security.provider.KeyProtector).
-fn check_protected_key(alias: &str, epki: &[u8], password: &str) -> Result<(), KeystoreError> {
+fn check_protected_key(alias: &str, epki: &[u8], password: &str, limits: &Limits) -> Result<(), KeystoreError> {
     let malformed = |what: &str| KeystoreError::Malformed {
         what: format!("the protected key of alias '{alias}': {what}"),
     };
@@ -308,12 +324,16 @@ fn check_protected_key(alias: &str, epki: &[u8], password: &str) -> Result<(), K
     let oid = alg.reader().read(der::TAG_OID, "the key protection algorithm OID")?;
     let data = r.read(der::TAG_OCTET_STRING, "the protected key data")?.value;
     if oid.value == OID_PBE_MD5_3DES {
-        return Err(KeystoreError::Unsupported {
-            what: format!(
-                "the key of alias '{alias}' is protected with PBEWithMD5AndTripleDES (JCEKS), which this check \
-                 does not implement; check it with 'keytool -keypasswd' or convert the store to PKCS#12"
-            ),
-        });
+        // JCEKS (com.sun.crypto.provider.KeyProtector): PBEWithMD5AndTripleDES over the PKCS#8
+        // encoding. The plaintext must parse as PrivateKeyInfo; padding alone is no check.
+        let scheme = pbe::parse_scheme(&alg)?;
+        return if scheme.try_decrypt(password, data, limits, &mut |p| pbe::is_private_key_info(p))? {
+            Ok(())
+        } else {
+            Err(KeystoreError::WrongKeyPassword {
+                alias: alias.to_owned(),
+            })
+        };
     }
     if oid.value != OID_JKS_KEY_PROTECTOR {
         return Err(KeystoreError::Unsupported {
@@ -427,12 +447,12 @@ mod tests {
     fn built_store_verifies() {
         for pw in ["changeit", "pässwörd", "pässwörd🔑", ""] {
             let store = build(pw, "keypass");
-            let v = verify(&store, pw, false).unwrap();
+            let v = verify(&store, pw, false, &Limits::default()).unwrap();
             assert_eq!(v.entries.len(), 2);
             assert_eq!(v.entries[0].kind, EntryKind::TrustedCert);
             assert_eq!(v.entries[1].certificates, vec![vec![0x30, 0x01, 0x01]]);
             assert_eq!(
-                verify(&store, "wrong", false).unwrap_err(),
+                verify(&store, "wrong", false, &Limits::default()).unwrap_err(),
                 KeystoreError::WrongStorePassword
             );
         }
@@ -441,18 +461,18 @@ mod tests {
     #[test]
     fn key_password() {
         let store = build("changeit", "kéy🔑");
-        verify_key_password(&store, "key", "kéy🔑").unwrap();
-        verify_key_password(&store, "KEY", "kéy🔑").unwrap();
+        verify_key_password(&store, "key", "kéy🔑", &Limits::default()).unwrap();
+        verify_key_password(&store, "KEY", "kéy🔑", &Limits::default()).unwrap();
         assert_eq!(
-            verify_key_password(&store, "key", "changeit").unwrap_err(),
+            verify_key_password(&store, "key", "changeit", &Limits::default()).unwrap_err(),
             KeystoreError::WrongKeyPassword { alias: "key".into() }
         );
         assert!(matches!(
-            verify_key_password(&store, "nope", "x"),
+            verify_key_password(&store, "nope", "x", &Limits::default()),
             Err(KeystoreError::UnknownAlias { .. })
         ));
         assert!(matches!(
-            verify_key_password(&store, "ca", "x"),
+            verify_key_password(&store, "ca", "x", &Limits::default()),
             Err(KeystoreError::Unsupported { .. })
         ));
     }
@@ -461,13 +481,16 @@ mod tests {
     fn truncation_and_garbage_never_verify() {
         let store = build("changeit", "changeit");
         for len in 0..store.len() {
-            let r = verify(&store[..len], "changeit", false);
+            let r = verify(&store[..len], "changeit", false, &Limits::default());
             assert!(r.is_err(), "prefix of {len} bytes verified");
         }
         for i in 0..store.len() {
             let mut bad = store.clone();
             bad[i] ^= 0x01;
-            assert!(verify(&bad, "changeit", false).is_err(), "flip at {i} verified");
+            assert!(
+                verify(&bad, "changeit", false, &Limits::default()).is_err(),
+                "flip at {i} verified"
+            );
         }
     }
 

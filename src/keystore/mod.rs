@@ -12,13 +12,16 @@
 pub mod der;
 pub mod error;
 pub mod jks;
+mod pbe;
 pub mod pem;
 pub mod pkcs12;
 pub mod sniff;
 pub mod x509;
 
 pub use error::KeystoreError;
+pub use pem::{certs_to_pem, trusted_certificates};
 pub use sniff::sniff;
+pub use x509::{CertInfo, cert_info};
 
 use zeroize::Zeroizing;
 
@@ -119,8 +122,8 @@ impl Default for Limits {
 pub fn verify(bytes: &[u8], store_password: &str, limits: &Limits) -> Result<Verified, KeystoreError> {
     check_size(bytes, limits)?;
     match sniff(bytes) {
-        StoreType::Jks => jks::verify(bytes, store_password, false),
-        StoreType::Jceks => jks::verify(bytes, store_password, true),
+        StoreType::Jks => jks::verify(bytes, store_password, false, limits),
+        StoreType::Jceks => jks::verify(bytes, store_password, true, limits),
         StoreType::Pkcs12 => pkcs12::verify(bytes, store_password, limits),
         StoreType::Empty => Err(KeystoreError::Empty),
         StoreType::Pem => Err(KeystoreError::NotAKeystore { detected: "PEM" }),
@@ -130,20 +133,30 @@ pub fn verify(bytes: &[u8], store_password: &str, limits: &Limits) -> Result<Ver
     }
 }
 
-/// Checks the password of the private-key entry `alias` (JKS key protection, OID
-/// 1.3.6.1.4.1.42.2.17.1.1). The store password is not needed and not checked.
+/// Checks the password of the private-key entry `alias`, which may differ from the store
+/// password (`keytool -keypass`). The store password is not needed and not checked.
 ///
-/// JCEKS keys (PBEWithMD5AndTripleDES) and PKCS#12 keys are reported as `Unsupported`.
+/// - JKS: Sun's key protector (OID 1.3.6.1.4.1.42.2.17.1.1), its SHA-1 check value;
+/// - JCEKS: PBEWithMD5AndTripleDES, the decrypted PKCS#8 DER;
+/// - PKCS#12: the pkcs8ShroudedKeyBag whose friendlyName is `alias` (PBES2 or PKCS#12 PBE), the
+///   decrypted PKCS#8 DER.
+///
+/// Aliases match exactly, else case-insensitively (Java lower-cases them).
 pub fn verify_key_password(bytes: &[u8], alias: &str, key_password: &str) -> Result<(), KeystoreError> {
-    check_size(bytes, &Limits::default())?;
+    verify_key_password_with_limits(bytes, alias, key_password, &Limits::default())
+}
+
+/// [`verify_key_password`] with explicit bounds (the iteration cap applies to the key's KDF).
+pub fn verify_key_password_with_limits(
+    bytes: &[u8],
+    alias: &str,
+    key_password: &str,
+    limits: &Limits,
+) -> Result<(), KeystoreError> {
+    check_size(bytes, limits)?;
     match sniff(bytes) {
-        StoreType::Jks | StoreType::Jceks => jks::verify_key_password(bytes, alias, key_password),
-        StoreType::Pkcs12 => Err(KeystoreError::Unsupported {
-            what: "checking a separate key password in a PKCS#12 file (its keys are encrypted with PBES2 or \
-                   PKCS#12 PBE, which this check does not decrypt yet); keytool and OpenSSL use the store \
-                   password for the keys, so verify the store password instead"
-                .to_owned(),
-        }),
+        StoreType::Jks | StoreType::Jceks => jks::verify_key_password(bytes, alias, key_password, limits),
+        StoreType::Pkcs12 => pkcs12::verify_key_password(bytes, alias, key_password, limits),
         StoreType::Empty => Err(KeystoreError::Empty),
         StoreType::Pem => Err(KeystoreError::NotAKeystore { detected: "PEM" }),
         StoreType::Unknown => Err(KeystoreError::NotAKeystore {

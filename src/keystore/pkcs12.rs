@@ -17,6 +17,7 @@ use sha2::{Digest, Sha224, Sha256, Sha384, Sha512, Sha512_224, Sha512_256};
 use zeroize::Zeroizing;
 
 use super::der::{self, Reader, Tlv};
+use super::pbe;
 use super::{Entry, EntryKind, Integrity, KeystoreError, Limits, StoreType, Verified, utf16be};
 
 const PKCS: [u8; 6] = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d];
@@ -55,6 +56,9 @@ impl Oid {
 
 const OID_DATA: Oid = Oid::pkcs([0x01, 0x07, 0x01]);
 const OID_SIGNED_DATA: Oid = Oid::pkcs([0x01, 0x07, 0x02]);
+const OID_ENCRYPTED_DATA: Oid = Oid::pkcs([0x01, 0x07, 0x06]);
+/// `[0] IMPLICIT OCTET STRING` (context-specific, primitive).
+const TAG_IMPLICIT_0: u8 = 0x80;
 const OID_PBMAC1: Oid = Oid::pkcs([0x01, 0x05, 0x0e]);
 const OID_PBKDF2: Oid = Oid::pkcs([0x01, 0x05, 0x0c]);
 const OID_KEY_BAG: Oid = Oid::pkcs([0x01, 0x0c, 0x0a, 0x01, 0x01]);
@@ -75,11 +79,13 @@ const RSADSI_DIGEST: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02];
 
 /// Nesting bound for safeContentsBag recursion (hostile files could nest deeply).
 const MAX_BAG_DEPTH: usize = 8;
+/// How many encryptedData sections are decrypted at most (keytool and OpenSSL write one).
+const MAX_DECRYPTED_SECTIONS: usize = 8;
 /// Upper bound for PBMAC1's keyLength; HMAC keys beyond a hash block add nothing.
 const MAX_PBMAC1_KEY_LEN: u64 = 512;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Hash {
+pub(crate) enum Hash {
     Sha1,
     Sha224,
     Sha256,
@@ -118,7 +124,7 @@ impl Hash {
         }
     }
 
-    fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Hash::Sha1 => "SHA-1",
             Hash::Sha224 => "SHA-224",
@@ -149,7 +155,14 @@ impl Hash {
         }
     }
 
-    fn pkcs12_kdf(self, id: u8, password: &[u8], salt: &[u8], iterations: u64, n: usize) -> Zeroizing<Vec<u8>> {
+    pub(crate) fn pkcs12_kdf(
+        self,
+        id: u8,
+        password: &[u8],
+        salt: &[u8],
+        iterations: u64,
+        n: usize,
+    ) -> Zeroizing<Vec<u8>> {
         let v = self.block_len();
         match self {
             Hash::Sha1 => pkcs12_kdf::<Sha1>(v, id, password, salt, iterations, n),
@@ -175,7 +188,7 @@ impl Hash {
         }
     }
 
-    fn pbkdf2(self, password: &[u8], salt: &[u8], rounds: u32, out: &mut [u8]) {
+    pub(crate) fn pbkdf2(self, password: &[u8], salt: &[u8], rounds: u32, out: &mut [u8]) {
         match self {
             Hash::Sha1 => pbkdf2::pbkdf2_hmac::<Sha1>(password, salt, rounds, out),
             Hash::Sha224 => pbkdf2::pbkdf2_hmac::<Sha224>(password, salt, rounds, out),
@@ -305,19 +318,210 @@ fn parse_pfx(bytes: &[u8]) -> Result<Pfx<'_>, KeystoreError> {
 
 pub(crate) fn verify(bytes: &[u8], password: &str, limits: &Limits) -> Result<Verified, KeystoreError> {
     let pfx = parse_pfx(bytes)?;
-    let Some(mac_data) = pfx.mac_data else {
-        // Still parse the contents, so a damaged file says "damaged" rather than "no MAC".
-        list_entries(&pfx.auth_safe)?;
-        return Err(KeystoreError::NoMac);
+    // Structure first (every section and bag, without the password), so damage is reported as
+    // damage and not as a wrong password.
+    let sections = read_sections(&pfx.auth_safe)?;
+    let integrity = match pfx.mac_data {
+        Some(mac_data) => match check_mac(&mac_data, pfx.auth_safe.value, password, limits) {
+            Err(KeystoreError::WrongStorePassword) => {
+                // The MAC failed. If the password still decrypts something, it is right and the
+                // file was modified (flipped.p12); keytool and OpenSSL only say "incorrect".
+                if let Some(what) = first_decryptable(&sections, password, limits)? {
+                    return Err(KeystoreError::Modified { what });
+                }
+                return Err(KeystoreError::WrongStorePassword);
+            }
+            other => other?,
+        },
+        None => check_without_mac(&sections, password, limits)?,
     };
-    let integrity = check_mac(&mac_data, pfx.auth_safe.value, password, limits)?;
-    let (entries, partial) = list_entries(&pfx.auth_safe)?;
+    let mut bags = Vec::new();
+    let mut partial = false;
+    let mut decryptions = 0;
+    for section in &sections {
+        match section {
+            Section::Plain(plain) => bags.extend(plain.iter().cloned()),
+            // Producers write one encrypted section; a crafted file with thousands must not cost
+            // thousands of KDF runs. The rest stay unlisted (partial).
+            Section::Encrypted { .. } if decryptions >= MAX_DECRYPTED_SECTIONS => partial = true,
+            Section::Encrypted { scheme, data, .. } => {
+                decryptions += 1;
+                match decrypt_section(scheme, data, password, limits)? {
+                    Some(decrypted) => bags.extend(decrypted),
+                    // The MAC accepted the password, but this section was encrypted with another
+                    // one (possible with the OpenSSL API); list what is readable, say partial.
+                    None => partial = true,
+                }
+            }
+            Section::Other => partial = true,
+        }
+    }
     Ok(Verified {
         store_type: StoreType::Pkcs12,
         integrity,
-        entries,
+        entries: join(bags),
         partial,
     })
+}
+
+/// The password check of a PKCS#12 file without MacData (`openssl pkcs12 -export -nomac`, Java's
+/// `keystore.pkcs12.macAlgorithm=NONE`): decrypt an encrypted section or a shrouded key bag and
+/// parse the DER plaintext. keytool and `openssl pkcs12 -info` accept any password for such a
+/// file; a CBC padding check alone would accept a wrong one about once in 256 tries.
+fn check_without_mac(sections: &[Section<'_>], password: &str, limits: &Limits) -> Result<Integrity, KeystoreError> {
+    for section in sections {
+        if let Section::Encrypted { scheme, data, .. } = section {
+            return match decrypt_section(scheme, data, password, limits)? {
+                Some(_) => Ok(no_mac_integrity(
+                    &format!("an encrypted section ({})", scheme.describe()),
+                    scheme,
+                )),
+                None => Err(KeystoreError::WrongStorePassword),
+            };
+        }
+    }
+    for bag in sections.iter().filter_map(Section::plain).flatten() {
+        if let Some(epki) = &bag.shrouded_key {
+            let (scheme, data) = parse_epki(epki)?;
+            return if scheme.try_decrypt(password, data, limits, &mut |p| pbe::is_private_key_info(p))? {
+                Ok(no_mac_integrity(
+                    &format!("a private key ({})", scheme.describe()),
+                    &scheme,
+                ))
+            } else {
+                Err(KeystoreError::WrongStorePassword)
+            };
+        }
+    }
+    Err(KeystoreError::NoMac)
+}
+
+fn no_mac_integrity(what: &str, scheme: &pbe::Scheme<'_>) -> Integrity {
+    Integrity {
+        algorithm: format!("none (no MAC; password checked by decrypting {what})"),
+        iterations: Some(scheme.iterations()),
+    }
+}
+
+/// Names the first thing `password` decrypts (a shrouded key first: keys are what a flipped byte
+/// in a certificate section leaves intact), or `None`.
+fn first_decryptable(
+    sections: &[Section<'_>],
+    password: &str,
+    limits: &Limits,
+) -> Result<Option<String>, KeystoreError> {
+    // Only the first key and the first encrypted section: each try costs a full KDF, and a
+    // crafted file with thousands of bags must not multiply that.
+    let key = sections
+        .iter()
+        .filter_map(Section::plain)
+        .flatten()
+        .find_map(|bag| bag.shrouded_key.as_ref().map(|epki| (bag, epki)));
+    if let Some((bag, epki)) = key {
+        let (scheme, data) = parse_epki(epki)?;
+        if scheme.try_decrypt(password, data, limits, &mut |p| pbe::is_private_key_info(p))? {
+            let alias = bag.alias.as_deref().unwrap_or("(no friendlyName)");
+            return Ok(Some(format!("the private key '{alias}'")));
+        }
+    }
+    let section = sections.iter().find_map(|s| match s {
+        Section::Encrypted { scheme, data, offset } => Some((scheme, data, offset)),
+        _ => None,
+    });
+    if let Some((scheme, data, offset)) = section
+        && decrypt_section(scheme, data, password, limits)?.is_some()
+    {
+        return Ok(Some(format!("the encrypted section at byte {offset}")));
+    }
+    Ok(None)
+}
+
+/// Decrypts one encryptedData section; `Some(bags)` only when the plaintext is a well-formed
+/// SafeContents.
+fn decrypt_section(
+    scheme: &pbe::Scheme<'_>,
+    data: &[u8],
+    password: &str,
+    limits: &Limits,
+) -> Result<Option<Vec<Bag>>, KeystoreError> {
+    let mut found = None;
+    let ok = scheme.try_decrypt(password, data, limits, &mut |plain| {
+        let mut r = Reader::new(plain, 0);
+        let mut bags = Vec::new();
+        let parsed = r
+            .read(der::TAG_SEQUENCE, "a decrypted SafeContents")
+            .and_then(|seq| {
+                r.finish("a decrypted SafeContents")?;
+                read_bags(&seq, &mut bags, 0)
+            })
+            .is_ok();
+        if parsed {
+            found = Some(bags);
+        }
+        parsed
+    })?;
+    Ok(if ok { found } else { None })
+}
+
+/// EncryptedPrivateKeyInfo (RFC 5208 §6), given as the content octets of its SEQUENCE.
+fn parse_epki(content: &[u8]) -> Result<(pbe::Scheme<'_>, &[u8]), KeystoreError> {
+    let mut r = Reader::new(content, 0);
+    let alg = r.read(der::TAG_SEQUENCE, "a shrouded key's algorithm")?;
+    let data = r.read(der::TAG_OCTET_STRING, "a shrouded key's encrypted data")?.value;
+    r.finish("an EncryptedPrivateKeyInfo")?;
+    Ok((pbe::parse_scheme(&alg)?, data))
+}
+
+/// Checks the password of the shrouded key bag whose friendlyName is `alias`. Keys in
+/// encrypted sections are out of reach without the store password; keytool and OpenSSL put
+/// them in plain `data` sections.
+pub(crate) fn verify_key_password(
+    bytes: &[u8],
+    alias: &str,
+    password: &str,
+    limits: &Limits,
+) -> Result<(), KeystoreError> {
+    let pfx = parse_pfx(bytes)?;
+    let sections = read_sections(&pfx.auth_safe)?;
+    let bags: Vec<&Bag> = sections.iter().filter_map(Section::plain).flatten().collect();
+    let wanted = alias.to_lowercase();
+    let bag = bags
+        .iter()
+        .find(|b| b.kind == EntryKind::PrivateKey && b.alias.as_deref() == Some(alias))
+        .or_else(|| {
+            bags.iter().find(|b| {
+                b.kind == EntryKind::PrivateKey && b.alias.as_deref().map(str::to_lowercase) == Some(wanted.clone())
+            })
+        });
+    let Some(bag) = bag else {
+        // keytool and OpenSSL keep keys in plain sections and encrypt only certificates. With no
+        // plain key at all, the keys may sit in an encrypted section out of our reach.
+        let any_plain_key = bags.iter().any(|b| b.kind == EntryKind::PrivateKey);
+        if !any_plain_key && sections.iter().any(|s| !matches!(s, Section::Plain(_))) {
+            return Err(KeystoreError::Unsupported {
+                what: format!(
+                    "alias '{alias}' is not a private key in the file's unencrypted sections, and its encrypted \
+                     sections can only be read with the store password; check the store password instead"
+                ),
+            });
+        }
+        return Err(KeystoreError::UnknownAlias {
+            alias: alias.to_owned(),
+        });
+    };
+    let Some(epki) = &bag.shrouded_key else {
+        return Err(KeystoreError::Unsupported {
+            what: format!("the key of alias '{alias}' is stored unencrypted (keyBag), so it has no key password"),
+        });
+    };
+    let (scheme, data) = parse_epki(epki)?;
+    if scheme.try_decrypt(password, data, limits, &mut |p| pbe::is_private_key_info(p))? {
+        Ok(())
+    } else {
+        Err(KeystoreError::WrongKeyPassword {
+            alias: alias.to_owned(),
+        })
+    }
 }
 
 fn check_mac(mac_data: &Tlv<'_>, data: &[u8], password: &str, limits: &Limits) -> Result<Integrity, KeystoreError> {
@@ -506,7 +710,7 @@ fn check_pbmac1(
 }
 
 /// An HMAC AlgorithmIdentifier (RFC 8018 §B.1.2), parameters absent or NULL.
-fn hmac_algorithm(tlv: &Tlv<'_>) -> Result<Hash, KeystoreError> {
+pub(crate) fn hmac_algorithm(tlv: &Tlv<'_>) -> Result<Hash, KeystoreError> {
     let mut r = tlv.reader();
     let oid = r.read(der::TAG_OID, "an HMAC algorithm OID")?;
     r.read_optional(der::TAG_NULL, "HMAC parameters")?;
@@ -517,42 +721,97 @@ fn hmac_algorithm(tlv: &Tlv<'_>) -> Result<Hash, KeystoreError> {
 }
 
 /// One bag as read, before keys and their certificates are joined.
+#[derive(Clone)]
 struct Bag {
     kind: EntryKind,
     alias: Option<String>,
     local_key_id: Option<Vec<u8>>,
     certificate: Option<Vec<u8>>,
+    /// A pkcs8ShroudedKeyBag's EncryptedPrivateKeyInfo (its SEQUENCE's content octets).
+    shrouded_key: Option<Vec<u8>>,
 }
 
-/// AuthenticatedSafe (RFC 7292 §4.1): lists bags in `data` sections; `encryptedData` and
-/// `envelopedData` sections are only counted (decrypting them is a later step). Returns the
-/// entries and whether any section was skipped.
-fn list_entries(auth_safe: &Tlv<'_>) -> Result<(Vec<Entry>, bool), KeystoreError> {
+/// One ContentInfo of the AuthenticatedSafe (RFC 7292 §4.1).
+enum Section<'a> {
+    /// `data`: bags readable without a password.
+    Plain(Vec<Bag>),
+    /// `encryptedData` (PKCS #7 §10 / RFC 5652 §8) with a password-based scheme.
+    Encrypted {
+        scheme: pbe::Scheme<'a>,
+        data: &'a [u8],
+        offset: usize,
+    },
+    /// `envelopedData` (public-key encryption) or anything else: not readable with a password.
+    Other,
+}
+
+impl Section<'_> {
+    fn plain(&self) -> Option<&Vec<Bag>> {
+        match self {
+            Section::Plain(bags) => Some(bags),
+            _ => None,
+        }
+    }
+}
+
+/// AuthenticatedSafe (RFC 7292 §4.1): parses every `data` section's bags and every
+/// `encryptedData` section's header, so structure errors surface before any password check.
+fn read_sections<'a>(auth_safe: &Tlv<'a>) -> Result<Vec<Section<'a>>, KeystoreError> {
     let mut outer = auth_safe.reader();
     let seq = outer.read(der::TAG_SEQUENCE, "the AuthenticatedSafe")?;
     outer.finish("the authSafe data")?;
     let mut r = seq.reader();
-    let mut bags = Vec::new();
-    let mut partial = false;
+    let mut sections = Vec::new();
     while !r.is_empty() {
         let ci = r.read(der::TAG_SEQUENCE, "a ContentInfo")?;
         let mut c = ci.reader();
         let oid = c.read(der::TAG_OID, "a ContentInfo type")?;
         if OID_DATA.is(oid.value) {
             let explicit = c.read(der::TAG_CONTEXT_0, "a ContentInfo's content")?;
+            c.finish("a ContentInfo")?;
             let mut e = explicit.reader();
             let octets = e.read(der::TAG_OCTET_STRING, "a SafeContents OCTET STRING")?;
             e.finish("a ContentInfo's content")?;
             let mut s = octets.reader();
             let safe_contents = s.read(der::TAG_SEQUENCE, "a SafeContents")?;
             s.finish("a SafeContents OCTET STRING")?;
+            let mut bags = Vec::new();
             read_bags(&safe_contents, &mut bags, 0)?;
+            sections.push(Section::Plain(bags));
+        } else if OID_ENCRYPTED_DATA.is(oid.value) {
+            let explicit = c.read(der::TAG_CONTEXT_0, "an encryptedData content")?;
+            c.finish("a ContentInfo")?;
+            let mut e = explicit.reader();
+            let ed = e.read(der::TAG_SEQUENCE, "an EncryptedData")?;
+            e.finish("an encryptedData content")?;
+            // EncryptedData { version, EncryptedContentInfo { contentType, algorithm,
+            //   encryptedContent [0] IMPLICIT OCTET STRING OPTIONAL } } (RFC 5652 §6.1, §8).
+            let mut d = ed.reader();
+            d.read(der::TAG_INTEGER, "the EncryptedData version")?;
+            let eci = d.read(der::TAG_SEQUENCE, "an EncryptedContentInfo")?;
+            let mut i = eci.reader();
+            let content_type = i.read(der::TAG_OID, "the encrypted content type")?;
+            if !OID_DATA.is(content_type.value) {
+                return Err(KeystoreError::Malformed {
+                    what: format!(
+                        "an encrypted section holds {} (expected id-data)",
+                        der::oid_to_string(content_type.value)
+                    ),
+                });
+            }
+            let alg = i.read(der::TAG_SEQUENCE, "the encrypted content's algorithm")?;
+            let content = i.read(TAG_IMPLICIT_0, "the encrypted content")?;
+            i.finish("an EncryptedContentInfo")?;
+            sections.push(Section::Encrypted {
+                scheme: pbe::parse_scheme(&alg)?,
+                data: content.value,
+                offset: content.offset,
+            });
         } else {
-            // encryptedData (1.2.840.113549.1.7.6), envelopedData (…7.3) or anything else.
-            partial = true;
+            sections.push(Section::Other);
         }
     }
-    Ok((join(bags), partial))
+    Ok(sections)
 }
 
 fn read_bags(safe_contents: &Tlv<'_>, bags: &mut Vec<Bag>, depth: usize) -> Result<(), KeystoreError> {
@@ -576,7 +835,18 @@ fn read_bags(safe_contents: &Tlv<'_>, bags: &mut Vec<Bag>, depth: usize) -> Resu
         let mut v = value.reader();
         let inner = v.read_any("a SafeBag value")?;
         v.finish("a SafeBag value")?;
-        let (kind, certificate) = if OID_KEY_BAG.is(bag_id.value) || OID_SHROUDED_KEY_BAG.is(bag_id.value) {
+        let mut shrouded_key = None;
+        let (kind, certificate) = if OID_KEY_BAG.is(bag_id.value) {
+            (EntryKind::PrivateKey, None)
+        } else if OID_SHROUDED_KEY_BAG.is(bag_id.value) {
+            if inner.tag != der::TAG_SEQUENCE {
+                return Err(KeystoreError::Malformed {
+                    what: format!("the shrouded key bag at byte {} is not a SEQUENCE", inner.offset),
+                });
+            }
+            // Parse the header now: damage here is damage, not a wrong password.
+            parse_epki(inner.value)?;
+            shrouded_key = Some(inner.value.to_vec());
             (EntryKind::PrivateKey, None)
         } else if OID_CERT_BAG.is(bag_id.value) {
             let kind = if trusted {
@@ -604,6 +874,7 @@ fn read_bags(safe_contents: &Tlv<'_>, bags: &mut Vec<Bag>, depth: usize) -> Resu
             alias,
             local_key_id,
             certificate,
+            shrouded_key,
         });
     }
     Ok(())
