@@ -234,7 +234,7 @@ fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
         (Some(u), Some(a), _) => (u, a),
         (_, _, Some(s)) => (s.url.clone(), validate_url(ctx, &s.url, a.dry_run)?),
         (_, _, None) => {
-            ensure_stdin(ctx, "url")?;
+            super::ensure_stdin(ctx, "url")?;
             let u = ctx.prompter.line(
                 "url",
                 "JDBC URL (typed as-is: `;` and blanks need no quoting here)",
@@ -271,7 +271,7 @@ fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
         (None, Some(u), _) => Some(u),
         (None, None, Some(u)) => Some(u),
         (None, None, None) => {
-            ensure_stdin(ctx, "user")?;
+            super::ensure_stdin(ctx, "user")?;
             let u = ctx.prompter.line("user", "Database user", None)?;
             if u.is_empty() { None } else { Some(u) }
         }
@@ -383,26 +383,15 @@ fn resolve_password(
     };
     if let Some(g) = given {
         url_dropped(ctx, &from_url);
-        if g == "-" {
-            if ctx.stdin_taken {
-                return Err(Failure::usage(
-                    "pw=- cannot read stdin: the batch itself is being read from stdin",
-                ));
-            }
-            let line = crate::prompt::read_stdin_line()?
-                .ok_or_else(|| Failure::usage("pw=-: standard input is empty (expected one line with the password)"))?;
-            return Ok((Some(Secret::new(line)), PwSource::Stdin));
-        }
-        ctx.warn("pw= on the command line is visible in `ps` and kept in shell history; prefer pw=-, TRAVELERUTIL_DB_PW or the prompt");
-        return Ok((Some(Secret::new(g)), PwSource::CommandLine));
+        let (secret, stdin) = super::secret_from_word(ctx, "pw", PW_ENV, g)?;
+        return Ok((
+            Some(secret),
+            if stdin { PwSource::Stdin } else { PwSource::CommandLine },
+        ));
     }
-    // An empty variable counts as unset, like every TRAVELERUTIL_* variable.
-    if let Some(v) = std::env::var_os(PW_ENV).filter(|v| !v.is_empty()) {
+    if let Some(v) = super::secret_from_env(PW_ENV)? {
         url_dropped(ctx, &from_url);
-        let v = v
-            .into_string()
-            .map_err(|_| Failure::input(format!("{PW_ENV} is not valid UTF-8")))?;
-        return Ok((Some(Secret::new(v)), PwSource::Env));
+        return Ok((Some(v), PwSource::Env));
     }
     if let Some(u) = from_url {
         return Ok((Some(u), PwSource::Url));
@@ -410,19 +399,9 @@ fn resolve_password(
     if !user_changed && let Some(p) = stored.and_then(|s| s.password.clone()) {
         return Ok((Some(p), PwSource::Stored));
     }
-    ensure_stdin(ctx, "pw")?;
+    super::ensure_stdin(ctx, "pw")?;
     let p = ctx.prompter.password("pw", "Database password")?;
     Ok((Some(p), PwSource::Prompt))
-}
-
-/// Prompts read stdin; inside a batch read from stdin they cannot.
-fn ensure_stdin(ctx: &Ctx, key: &str) -> Result<(), Failure> {
-    if ctx.stdin_taken && !ctx.global.no_input {
-        return Err(Failure::usage(format!(
-            "`{key}` is missing, and it cannot be prompted for while the batch is read from stdin: give `{key}=...`"
-        )));
-    }
-    Ok(())
 }
 
 fn absolute(p: &str) -> PathBuf {
@@ -608,14 +587,11 @@ fn remove(ctx: &Ctx) -> Result<Exit, Failure> {
         ctx.info("nothing to remove: no enterprise database is configured (standalone Derby already)");
         return Ok(Exit::Success);
     }
-    let ok = ctx.prompter.confirm(
+    super::confirm_remove(
+        ctx,
         "Remove the enterprise database settings and revert to the standalone Derby database?",
         "remove the database settings",
-        ctx.global.yes,
     )?;
-    if !ok {
-        return Err(Failure::msg(Exit::Declined, "not removed (answered no)"));
-    }
     let lock = ctx.store.lock()?;
     let mut settings: Settings = lock.read()?.unwrap_or_default();
     let Some(old) = settings.db.take() else {

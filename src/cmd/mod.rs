@@ -16,6 +16,7 @@ use crate::exit::Exit;
 use crate::jdbc::Style;
 use crate::location::{self, Source};
 use crate::prompt::Prompter;
+use crate::secret::Secret;
 use crate::store::Store;
 use std::io::{self, IsTerminal, Write};
 
@@ -122,6 +123,61 @@ pub fn print_help(ctx: &Ctx, path: &[&str]) -> Result<Exit, Failure> {
     }
     ctx.out(&cmd.render_long_help().to_string())?;
     Ok(Exit::Success)
+}
+
+/// A secret given as `key=VALUE`: `-` reads one line from stdin; a literal value works (as in
+/// travelerUtil) but gets a warning naming the better routes. The bool is true for stdin.
+pub fn secret_from_word(ctx: &Ctx, key: &str, env: &str, value: String) -> Result<(Secret, bool), Failure> {
+    if value == "-" {
+        if ctx.stdin_taken {
+            return Err(Failure::usage(format!(
+                "{key}=- cannot read stdin: the batch itself is being read from stdin"
+            )));
+        }
+        let line = crate::prompt::read_stdin_line()?.ok_or_else(|| {
+            Failure::usage(format!(
+                "{key}=-: standard input is empty (expected one line with the password)"
+            ))
+        })?;
+        return Ok((Secret::new(line), true));
+    }
+    ctx.warn(format!(
+        "{key}= on the command line is visible in `ps` and kept in shell history; prefer {key}=-, {env} or the prompt"
+    ));
+    Ok((Secret::new(value), false))
+}
+
+/// A secret from the environment variable `env`; an empty variable counts as unset, like
+/// every TRAVELERUTIL_* variable.
+pub fn secret_from_env(env: &str) -> Result<Option<Secret>, Failure> {
+    std::env::var_os(env)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            v.into_string()
+                .map(Secret::new)
+                .map_err(|_| Failure::input(format!("{env} is not valid UTF-8")))
+        })
+        .transpose()
+}
+
+/// Prompts read stdin; inside a batch read from stdin they cannot.
+pub fn ensure_stdin(ctx: &Ctx, key: &str) -> Result<(), Failure> {
+    if ctx.stdin_taken && !ctx.global.no_input {
+        return Err(Failure::usage(format!(
+            "`{key}` is missing, and it cannot be prompted for while the batch is read from stdin: give `{key}=...`"
+        )));
+    }
+    Ok(())
+}
+
+/// Asks before a `remove`; `--yes` answers it, `--no-input` without `--yes` is an error, "no"
+/// ends the command with [`Exit::Declined`].
+pub fn confirm_remove(ctx: &Ctx, question: &str, what: &str) -> Result<(), Failure> {
+    if ctx.prompter.confirm(question, what, ctx.global.yes)? {
+        Ok(())
+    } else {
+        Err(Failure::msg(Exit::Declined, "not removed (answered no)"))
+    }
 }
 
 /// No fake success: a command group that is not built yet says so, with its own exit code.

@@ -296,38 +296,16 @@ fn resolve_password(
     question: &str,
 ) -> Result<(Secret, PwSource), Failure> {
     if let Some(g) = given {
-        if g == "-" {
-            if ctx.stdin_taken {
-                return Err(Failure::usage(format!(
-                    "{key}=- cannot read stdin: the batch itself is being read from stdin"
-                )));
-            }
-            let line = crate::prompt::read_stdin_line()?.ok_or_else(|| {
-                Failure::usage(format!(
-                    "{key}=-: standard input is empty (expected one line with the password)"
-                ))
-            })?;
-            return Ok((Secret::new(line), PwSource::Stdin));
-        }
-        ctx.warn(format!(
-            "{key}= on the command line is visible in `ps` and kept in shell history; prefer {key}=-, {env} or the prompt"
-        ));
-        return Ok((Secret::new(g), PwSource::CommandLine));
+        let (secret, stdin) = super::secret_from_word(ctx, key, env, g)?;
+        return Ok((secret, if stdin { PwSource::Stdin } else { PwSource::CommandLine }));
     }
-    if let Some(v) = std::env::var_os(env).filter(|v| !v.is_empty()) {
-        let v = v
-            .into_string()
-            .map_err(|_| Failure::input(format!("{env} is not valid UTF-8")))?;
-        return Ok((Secret::new(v), PwSource::Env));
+    if let Some(v) = super::secret_from_env(env)? {
+        return Ok((v, PwSource::Env));
     }
     if let Some(p) = stored {
         return Ok((p.clone(), PwSource::Stored));
     }
-    if ctx.stdin_taken && !ctx.global.no_input {
-        return Err(Failure::usage(format!(
-            "`{key}` is missing, and it cannot be prompted for while the batch is read from stdin: give `{key}=...`"
-        )));
-    }
+    super::ensure_stdin(ctx, key)?;
     Ok((ctx.prompter.password(key, question)?, PwSource::Prompt))
 }
 
@@ -1131,14 +1109,11 @@ fn remove(ctx: &Ctx, a: &SslRemoveArgs) -> Result<Exit, Failure> {
         return Ok(Exit::Success);
     }
     let names: Vec<&str> = which.iter().map(|r| r.name()).collect();
-    let ok = ctx.prompter.confirm(
+    super::confirm_remove(
+        ctx,
         &format!("Remove the stored {} settings?", names.join(" and ")),
         "remove the ssl settings",
-        ctx.global.yes,
     )?;
-    if !ok {
-        return Err(Failure::msg(Exit::Declined, "not removed (answered no)"));
-    }
     let lock = ctx.store.lock()?;
     let mut settings = lock.read()?.unwrap_or_default();
     let removed = present(settings.ssl.as_ref());
