@@ -19,5 +19,7 @@ pub mod manpages;
 pub mod probe;
 pub mod prompt;
 pub mod secret;
+pub mod sftp;
 pub mod store;
+pub mod support;
 pub mod tty;
