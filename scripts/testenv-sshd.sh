@@ -31,6 +31,8 @@ USER_NAME=tuupload
 CONF=$LAB/sshd_config
 PIDFILE=$LAB/sshd.pid
 WAIT_SECS=${TU_SSHD_WAIT_SECS:-20}
+# The test user is one system account, so its password is one file for every instance.
+PWFILE=$REPO/target/testenv-sshd/password
 
 die() { echo "testenv-sshd: $*" >&2; exit 1; }
 
@@ -73,15 +75,16 @@ prepare() {
   if [[ ! -f $LAB/client_ed25519 ]]; then
     ssh-keygen -q -t ed25519 -N '' -C "travelerutil-test-client" -f "$LAB/client_ed25519" || die "ssh-keygen (client key)"
   fi
-  if [[ ! -f $LAB/password ]]; then
-    (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$LAB/password")
+  if [[ ! -f $PWFILE ]]; then
+    mkdir -p "$(dirname "$PWFILE")"
+    (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$PWFILE")
   fi
   # The test user: a system user without a login shell, created once (idempotent).
   if ! id -u "$USER_NAME" >/dev/null 2>&1; then
     useradd --system --no-create-home --home-dir /upload --shell /usr/sbin/nologin "$USER_NAME" \
       || die "useradd $USER_NAME"
   fi
-  echo "$USER_NAME:$(cat "$LAB/password")" | chpasswd || die "chpasswd $USER_NAME"
+  echo "$USER_NAME:$(cat "$PWFILE")" | chpasswd || die "chpasswd $USER_NAME"
   mkdir -p "$LAB/keys"
   cp "$LAB/client_ed25519.pub" "$LAB/keys/$USER_NAME"
   chmod 644 "$LAB/keys/$USER_NAME"
@@ -139,11 +142,27 @@ start() {
   die "sshd did not start on 127.0.0.1:$PORT within ${WAIT_SECS}s (log: $LAB/sshd.log)"
 }
 
+descendants() {
+  local c
+  for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    descendants "$c"
+    echo "$c"
+  done
+}
+
 stop() {
   local pid
   if ! pid=$(running_pid); then
     rm -f "$PIDFILE"
     return 0
+  fi
+  # The listener's children serve the open connections (sshd forks one per connection, and
+  # they outlive the listener): stop them too, so "the server stopped" means no transfer goes on.
+  local kids
+  kids=$(descendants "$pid")
+  if [[ -n $kids ]]; then
+    # shellcheck disable=SC2086
+    kill -9 $kids 2>/dev/null || true
   fi
   kill "$pid" 2>/dev/null || true
   local i
@@ -177,7 +196,7 @@ export TU_SSHD_HOST=127.0.0.1
 export TU_SSHD_PORT=$PORT
 export TU_SSHD_LAB=$LAB
 export TU_SSHD_USER=$USER_NAME
-export TU_SSHD_PW_FILE=$LAB/password
+export TU_SSHD_PW_FILE=$PWFILE
 export TU_SSHD_CLIENT_KEY=$LAB/client_ed25519
 export TU_SSHD_FINGERPRINT=$fp
 export TU_SSHD_UPLOAD_DIR=$LAB/chroot/upload

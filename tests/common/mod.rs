@@ -25,6 +25,7 @@ pub const PRODUCT_ENV: &[&str] = &[
     "TRAVELERUTIL_DATA_DIR",
     "TRAVELERUTIL_NO_INPUT",
     "TRAVELERUTIL_DB_PW",
+    "TRAVELERUTIL_SUPPORT_PW",
 ];
 
 pub const STORE_FILE: &str = "travelerutil.store";
