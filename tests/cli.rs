@@ -11,6 +11,7 @@ fn cli_cases() {
     unsafe {
         for k in [
             "TRAVELERUTIL_DB_PW",
+            "TRAVELERUTIL_SUPPORT_PW",
             "TRAVELERUTIL_NO_INPUT",
             "TRAVELERUTIL_DATA_DIR",
             "XDG_CONFIG_HOME",

@@ -68,7 +68,7 @@ pub struct GlobalOpts {
     #[arg(long, global = true)]
     pub no_input: bool,
 
-    /// Answer yes to confirmations (`db remove`).
+    /// Answer yes to confirmations (`db remove`; an unknown SSH host key at the first upload).
     #[arg(short = 'y', long, global = true)]
     pub yes: bool,
 
@@ -236,6 +236,7 @@ ENVIRONMENT:\n\
   TRAVELERUTIL_DATA_DIR   Domino data directory (like --data-dir)\n\
   TRAVELERUTIL_NO_INPUT   set to 1 to never prompt (like --no-input)\n\
   TRAVELERUTIL_DB_PW      database password for `db set` (after pw= on the command line)\n\
+  TRAVELERUTIL_SUPPORT_PW SFTP password for `pmr`/`support` (after pw= on the command line)\n\
   NO_COLOR                no colour in diagnostics\n\n\
 EXAMPLES:\n\
   travelerUtil db set 'url=jdbc:as400://ibmi.example.com;database name=IASP1' user=LNTUSER\n\
