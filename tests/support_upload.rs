@@ -500,3 +500,67 @@ fn remote_errors_have_classes() {
     out.assert_code(14, "no such directory");
     assert!(out.stderr.contains("does not exist"), "{}", out.stderr);
 }
+
+#[test]
+fn key_authentication_without_a_password() {
+    let s = shared();
+    let home = Home::new();
+    let key = s.lab.join("client_ed25519");
+    let out = home.run([
+        "pmr",
+        "set",
+        "host=127.0.0.1",
+        &format!("port={}", s.port),
+        "user=tuupload",
+        "dir=/upload",
+        &format!("key={}", key.display()),
+        &format!("hostkey={}", s.fingerprint),
+        "--no-input",
+        "--json",
+    ]);
+    out.assert_code(0, "pmr set with a key and no password");
+    assert_eq!(out.json()["password_set"], false);
+    let f = make_file(home.outside(), "keyauth.bin", 200_000, 10);
+    let up = home.run(["pmr", "CS1000009", f.to_str().unwrap(), "--no-input"]);
+    up.assert_code(0, "upload with key authentication");
+    let remote = s.upload_dir.join("CS1000009.keyauth.bin");
+    assert_eq!(sha256_file(&remote), sha256_file(&f));
+    std::fs::remove_file(remote).unwrap();
+}
+
+/// The first connection at a terminal: the fingerprint and the question, "y", then the
+/// progress bar on stderr; the password never reaches the terminal.
+#[test]
+fn first_connection_at_a_terminal_asks_and_shows_progress() {
+    use rexpect::session::spawn_command;
+    let s = shared();
+    let home = Home::new();
+    configure(&home, &s, &s.password, &[]);
+    let f = make_file(home.outside(), "pty.bin", 48 * 1024 * 1024, 11);
+    let mut c = Command::new("sh");
+    c.arg("-c").arg(format!(
+        "stty echo; exec {} pmr CS1000010 {}",
+        common::bin().display(),
+        f.display()
+    ));
+    for v in common::PRODUCT_ENV {
+        c.env_remove(v);
+    }
+    c.env("TRAVELERUTIL_HOME", home.dir()).env("NO_COLOR", "1");
+    let mut p = spawn_command(c, Some(60_000)).unwrap();
+    let before = p.exp_string("[y/N]").unwrap();
+    assert!(
+        before.contains(&format!("ED25519 key fingerprint is {}.", s.fingerprint)),
+        "{before}"
+    );
+    p.send_line("y").unwrap();
+    let mut transcript = before;
+    transcript.push_str(&p.exp_string("MB/s").unwrap());
+    transcript.push_str(&p.exp_string("uploaded ").unwrap());
+    transcript.push_str(&p.exp_eof().unwrap());
+    assert!(transcript.contains("100%"), "{transcript}");
+    assert!(!transcript.contains(&s.password), "the password reached the terminal");
+    let remote = s.upload_dir.join("CS1000010.pty.bin");
+    assert_eq!(sha256_file(&remote), sha256_file(&f));
+    std::fs::remove_file(remote).unwrap();
+}

@@ -414,6 +414,10 @@ fn resolve_password(
     if let Some(p) = stored {
         return Ok((Some(p), PwSource::Stored));
     }
+    if have_key && (ctx.global.no_input || ctx.stdin_taken) {
+        // With a key the password is optional: not asking is not an error.
+        return Ok((None, PwSource::None));
+    }
     ensure_stdin(ctx, "pw")?;
     let question = if have_key {
         "SFTP password (empty: key only)"
