@@ -564,3 +564,74 @@ fn first_connection_at_a_terminal_asks_and_shows_progress() {
     assert_eq!(sha256_file(&remote), sha256_file(&f));
     std::fs::remove_file(remote).unwrap();
 }
+
+#[test]
+fn silent_server_times_out_with_exit_12() {
+    // Accepts TCP (the kernel completes the handshake from the backlog) and never speaks SSH.
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    let home = Home::new();
+    home.run_stdin(
+        [
+            "pmr",
+            "set",
+            "host=127.0.0.1",
+            &format!("port={port}"),
+            "user=tuupload",
+            "pw=-",
+            "--no-input",
+        ],
+        "x\n",
+    )
+    .assert_code(0, "pmr set");
+    let f = make_file(home.outside(), "silent.bin", 100, 12);
+    let t0 = Instant::now();
+    let out = home.run(["pmr", "CS1000011", f.to_str().unwrap(), "--yes", "--timeout", "2"]);
+    let took = t0.elapsed();
+    out.assert_code(12, "silent server");
+    assert!(out.stderr.contains("no answer from 127.0.0.1"), "{}", out.stderr);
+    assert!(took < Duration::from_secs(10), "took {took:?} with --timeout 2");
+    drop(l);
+}
+
+/// Unmounts the small file system on drop.
+struct Tmpfs(PathBuf);
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn full_remote_disk_is_exit_21() {
+    let srv = Private::start(52232);
+    let s = srv.sshd.clone();
+    // A 1 MiB tmpfs over the private server's upload directory (the tests run as root, as the
+    // test environment does).
+    let st = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=1m,mode=0755", "tmpfs"])
+        .arg(&s.upload_dir)
+        .status()
+        .expect("mount(8)");
+    assert!(
+        st.success(),
+        "mounting a tmpfs on {} failed (root needed)",
+        s.upload_dir.display()
+    );
+    let _guard = Tmpfs(s.upload_dir.clone());
+    let st = Command::new("chown")
+        .arg("tuupload")
+        .arg(&s.upload_dir)
+        .status()
+        .unwrap();
+    assert!(st.success());
+
+    let home = Home::new();
+    configure(&home, &s, &s.password, &[&format!("hostkey={}", s.fingerprint)]);
+    let f = make_file(home.outside(), "full.bin", 3 * 1024 * 1024, 13);
+    let out = home.run(["pmr", "CS1000012", f.to_str().unwrap(), "--no-input"]);
+    out.assert_code(21, "remote disk full");
+    assert!(out.stderr.contains("no space"), "{}", out.stderr);
+    drop(srv);
+}

@@ -32,6 +32,11 @@ pub struct SupportCli {
     /// files, the logs are collected for the case (`log collect`) and that archive is uploaded.
     #[arg(value_name = "FILE")]
     pub files: Vec<String>,
+
+    /// Seconds to wait for the server at each step of an upload: the TCP connect, the SSH
+    /// handshake, and every SFTP request.
+    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -38,15 +38,13 @@ pub const DEFAULT_PORT: u16 = 22;
 pub const LOGS_SUBDIR: &str = "IBM_TECHNICAL_SUPPORT/traveler/logs";
 
 const MASK: &str = "*****";
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
-const IO_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub fn run(args: SupportCli, ctx: &mut Ctx, name: &str) -> Result<Exit, Failure> {
     match (args.action, args.number) {
         (Some(SupportAction::Show), _) => show(ctx, name),
         (Some(SupportAction::Set(a)), _) => set(ctx, &a, name),
         (Some(SupportAction::Remove), _) => remove(ctx, name),
-        (None, Some(number)) => upload(ctx, name, &number, &args.files),
+        (None, Some(number)) => upload(ctx, name, &number, &args.files, Duration::from_secs(args.timeout)),
         (None, None) => super::print_help(ctx, &[name]),
     }
 }
@@ -538,7 +536,7 @@ struct Planned {
     remote: String,
 }
 
-fn upload(ctx: &mut Ctx, name: &str, number: &str, files: &[String]) -> Result<Exit, Failure> {
+fn upload(ctx: &mut Ctx, name: &str, number: &str, files: &[String], timeout: Duration) -> Result<Exit, Failure> {
     let case = domain::parse_case(number).map_err(|e| Failure::input(e.to_string()))?;
     let settings = ctx.store.load()?.unwrap_or_default();
     let s = settings.support.clone().unwrap_or_default();
@@ -585,8 +583,8 @@ fn upload(ctx: &mut Ctx, name: &str, number: &str, files: &[String]) -> Result<E
         host: host.clone(),
         port,
         user: user.clone(),
-        connect_timeout: CONNECT_TIMEOUT,
-        io_timeout: IO_TIMEOUT,
+        connect_timeout: timeout,
+        io_timeout: timeout,
     };
     let addr = if host.contains(':') {
         format!("[{host}]:{port}")
@@ -923,6 +921,105 @@ impl Progress {
     fn finish(&mut self) {
         if self.on && self.last.is_some() {
             eprintln!();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_failure_class_has_its_exit_code_and_a_hint() {
+        let io = || std::io::Error::other("x");
+        let cases = [
+            (
+                SftpError::Dns {
+                    host: "h".into(),
+                    source: io(),
+                },
+                Exit::Dns,
+            ),
+            (SftpError::Refused { addr: "a".into() }, Exit::Unreachable),
+            (
+                SftpError::Unreachable {
+                    addr: "a".into(),
+                    source: io(),
+                },
+                Exit::Unreachable,
+            ),
+            (
+                SftpError::Timeout {
+                    addr: "a".into(),
+                    secs: 1,
+                    during: "d",
+                },
+                Exit::Timeout,
+            ),
+            (
+                SftpError::Authentication {
+                    user: "u".into(),
+                    methods: "m".into(),
+                },
+                Exit::Authentication,
+            ),
+            (SftpError::HostKey("k".into()), Exit::HostKey),
+            (
+                SftpError::Permission {
+                    path: "p".into(),
+                    during: "d",
+                },
+                Exit::Permission,
+            ),
+            (
+                SftpError::NotFound {
+                    path: "p".into(),
+                    during: "d",
+                },
+                Exit::NotFound,
+            ),
+            (
+                SftpError::RemoteFull {
+                    path: "p".into(),
+                    detail: "d".into(),
+                },
+                Exit::RemoteFull,
+            ),
+            (
+                SftpError::Disconnected {
+                    addr: "a".into(),
+                    during: "d",
+                    detail: "x".into(),
+                },
+                Exit::Unreachable,
+            ),
+            (
+                SftpError::Verify {
+                    path: "p".into(),
+                    expected: 2,
+                    got: 1,
+                },
+                Exit::CheckFailed,
+            ),
+            (
+                SftpError::Protocol {
+                    during: "d",
+                    detail: "x".into(),
+                },
+                Exit::CheckFailed,
+            ),
+            (
+                SftpError::Local {
+                    path: "p".into(),
+                    source: io(),
+                },
+                Exit::Io,
+            ),
+        ];
+        for (e, exit) in cases {
+            let f = fail("pmr", "h:22", &e);
+            assert_eq!(f.exit, exit, "{e}");
+            assert!(format!("{:#}", f.error).contains("\n  hint: "), "{e}");
         }
     }
 }
