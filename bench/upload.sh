@@ -37,7 +37,7 @@ printf 'put %s /upload/sftp-bench.zip\n' "$tmp/bench.zip" > "$tmp/batch"
 printf '[127.0.0.1]:%s %s\n' "$TU_SSHD_PORT" "$(cut -d' ' -f1,2 "$TU_SSHD_LAB/host_ed25519.pub")" > "$tmp/known_hosts"
 
 python3 - "$bin" "$tmp" "$N" "$SIZE_MIB" "$want" "$TU_SSHD_PORT" "$TU_SSHD_USER" "$TU_SSHD_CLIENT_KEY" "$TU_SSHD_UPLOAD_DIR" <<'PY'
-import hashlib, os, statistics, subprocess, sys, time
+import os, statistics, subprocess, sys, time
 
 binary, tmp, n, size_mib, want, port, user, key, updir = sys.argv[1:10]
 n, size_mib = int(n), int(size_mib)

@@ -18,10 +18,10 @@ use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// Bytes handed to one `libssh2_sftp_write` call. libssh2 splits a call into 30000-byte WRITE
-/// requests and sends them all before waiting for the first status (sftp.c, `sftp_write`),
-/// so this sets how many requests are in flight: 8 MiB ≈ 280, more than OpenSSH's 64 × 32 KiB,
-/// which keeps the pipe full across the drain at the end of each call.
+/// The upload buffer. libssh2 splits what it is given into 30000-byte WRITE requests and sends
+/// them all before waiting for the first status (sftp.c, `sftp_write`); [`Connection::stream`]
+/// keeps between half and all of this outstanding: 140 to 280 requests in flight (OpenSSH's
+/// sftp keeps 64 × 32 KiB).
 const WRITE_CHUNK: usize = 8 << 20;
 
 /// How much of an interrupted upload's tail is read back and compared with the local file
@@ -465,18 +465,16 @@ exceeded quota this way)"
             during: "seeking in the upload file",
             detail: e.to_string(),
         })?;
-        let mut buf = vec![0u8; WRITE_CHUNK];
         let mut done = offset;
         progress(done, total);
-        while done < total {
-            let want = usize::try_from((total - done).min(WRITE_CHUNK as u64)).unwrap_or(WRITE_CHUNK);
-            let Some(chunk) = buf.get_mut(..want) else { break };
-            file.read_exact(chunk).map_err(local_err)?;
-            self.write_all(&mut out, chunk)
-                .map_err(|e| self.err(e, &partial, "writing"))?;
-            done += want as u64;
+        self.stream(&mut file, &mut out, total - offset, &mut |n| {
+            done += n;
             progress(done, total);
-        }
+        })
+        .map_err(|e| match e {
+            Streamed::Local(source) => local_err(source),
+            Streamed::Remote(e) => self.err(e, &partial, "writing"),
+        })?;
         // Closing the handle waits for the server's status of the last writes.
         out.close().map_err(|e| self.err(e, &partial, "writing"))?;
         drop(out);
@@ -524,22 +522,56 @@ exceeded quota this way)"
     }
 }
 
+enum Streamed {
+    Local(io::Error),
+    Remote(ssh2::Error),
+}
+
 impl Connection {
-    /// `Write::write_all` for an SFTP file, recovering libssh2's error code: the crate's
-    /// `io::Error` keeps only the message of the SFTP status (ssh2 `From<Error> for io::Error`),
-    /// and the status is what tells "permission denied" from "disk full".
+    /// Copies `len` bytes from `file` to `out` without ever letting the request pipeline drain.
     ///
-    /// libssh2 returns after the first request of a batch is acknowledged and expects the next
-    /// call with the rest of the same buffer (sftp.c `sftp_write`), which this loop does.
-    fn write_all(&self, out: &mut ssh2::File, mut data: &[u8]) -> Result<(), ssh2::Error> {
-        while !data.is_empty() {
-            match out.write(data) {
-                Ok(0) => return Err(ssh2::Error::from_errno(ErrorCode::Session(-7))),
-                Ok(n) => data = data.get(n..).unwrap_or_default(),
-                Err(e) => return Err(self.recover(&e)),
+    /// libssh2 sends a WRITE for every 30000 bytes of the buffer it is given, returns the
+    /// number of bytes acknowledged so far, and expects the next call to start at the first
+    /// unacknowledged byte; bytes appended at the end become new requests (sftp.c
+    /// `sftp_write`). So the buffer is topped up from the file whenever less than half of it
+    /// is outstanding: about WRITE_CHUNK / 30000 requests stay in flight until the end, as
+    /// OpenSSH's sftp keeps 64 (its `-R`), instead of draining after every chunk.
+    fn stream(
+        &self,
+        file: &mut File,
+        out: &mut ssh2::File,
+        len: u64,
+        acked: &mut dyn FnMut(u64),
+    ) -> Result<(), Streamed> {
+        let mut buf = vec![0u8; WRITE_CHUNK];
+        let (mut start, mut end) = (0usize, 0usize);
+        let mut unread = len;
+        loop {
+            if unread > 0 && end - start < WRITE_CHUNK / 2 {
+                buf.copy_within(start..end, 0);
+                end -= start;
+                start = 0;
+                let room = (WRITE_CHUNK - end) as u64;
+                let n = usize::try_from(unread.min(room)).unwrap_or(0);
+                let Some(dst) = buf.get_mut(end..end + n) else { break };
+                file.read_exact(dst).map_err(Streamed::Local)?;
+                end += n;
+                unread -= n as u64;
+            }
+            if start == end {
+                return Ok(());
+            }
+            let Some(pending) = buf.get(start..end) else { break };
+            match out.write(pending) {
+                Ok(0) => return Err(Streamed::Remote(ssh2::Error::from_errno(ErrorCode::Session(-7)))),
+                Ok(n) => {
+                    start += n;
+                    acked(n as u64);
+                }
+                Err(e) => return Err(Streamed::Remote(self.recover(&e))),
             }
         }
-        Ok(())
+        Err(Streamed::Local(io::Error::other("internal: buffer bounds")))
     }
 
     fn recover(&self, e: &io::Error) -> ssh2::Error {
