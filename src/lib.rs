@@ -19,6 +19,8 @@ pub mod manpages;
 pub mod probe;
 pub mod prompt;
 pub mod secret;
+pub mod sftp;
 pub mod stamp;
 pub mod store;
+pub mod support;
 pub mod tty;

@@ -15,6 +15,7 @@ fn cli_cases() {
             "TRAVELERUTIL_TRUSTSTORE_PW",
             "TRAVELERUTIL_KEY_PW",
             "TRAVELERUTIL_NOW",
+            "TRAVELERUTIL_SUPPORT_PW",
             "TRAVELERUTIL_NO_INPUT",
             "TRAVELERUTIL_DATA_DIR",
             "XDG_CONFIG_HOME",

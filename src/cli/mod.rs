@@ -68,7 +68,7 @@ pub struct GlobalOpts {
     #[arg(long, global = true)]
     pub no_input: bool,
 
-    /// Answer yes to confirmations (`db remove`).
+    /// Answer yes to confirmations (`db remove`; an unknown SSH host key at the first upload).
     #[arg(short = 'y', long, global = true)]
     pub yes: bool,
 
@@ -282,6 +282,7 @@ ENVIRONMENT:\n\
   TRAVELERUTIL_KEYSTORE_PW, TRAVELERUTIL_TRUSTSTORE_PW, TRAVELERUTIL_KEY_PW\n\
                           keystore, truststore and key passwords for `ssl set|check`\n\
   TRAVELERUTIL_NOW        the time `ssl check` judges expiry against (unix seconds, RFC 3339)\n\
+  TRAVELERUTIL_SUPPORT_PW SFTP password for `pmr`/`support` (after pw= on the command line)\n\
   NO_COLOR                no colour in diagnostics\n\n\
 EXAMPLES:\n\
   travelerUtil db set 'url=jdbc:as400://ibmi.example.com;database name=IASP1' user=LNTUSER\n\

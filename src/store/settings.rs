@@ -112,6 +112,9 @@ pub struct SupportSettings {
     /// The pinned host key fingerprint (`SHA256:...`, as OpenSSH prints it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hostkey: Option<String>,
+    /// A private key file for public key authentication, tried before the password.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<PathBuf>,
 }
 
 impl Settings {

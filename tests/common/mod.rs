@@ -29,6 +29,7 @@ pub const PRODUCT_ENV: &[&str] = &[
     "TRAVELERUTIL_TRUSTSTORE_PW",
     "TRAVELERUTIL_KEY_PW",
     "TRAVELERUTIL_NOW",
+    "TRAVELERUTIL_SUPPORT_PW",
 ];
 
 pub const STORE_FILE: &str = "travelerutil.store";
