@@ -511,9 +511,18 @@ fn messages_never_contain_the_password() {
     let secret = "s3cr3t-Pässwörd";
     let path = keytool_store(d.path(), "a.jks", "JKS", secret, secret);
     let bytes = read(&path);
+    let p12 = read(&openssl_store(d.path(), "a.p12", secret, &[]));
+    // The MAC value is the last bytes of the file: flipping one keeps the password right.
+    let mut flipped = p12.clone();
+    *flipped.last_mut().unwrap() ^= 1;
+    let modified = keystore::verify(&flipped, secret, &Limits::default()).unwrap_err();
+    assert!(matches!(modified, KeystoreError::Modified { .. }), "{modified:?}");
     let errors = [
         keystore::verify(&bytes, "s3cr3t-other", &Limits::default()).unwrap_err(),
         keystore::verify_key_password(&bytes, "mykey", "s3cr3t-other").unwrap_err(),
+        keystore::verify(&p12, "s3cr3t-other", &Limits::default()).unwrap_err(),
+        keystore::verify_key_password(&p12, "mykey", "s3cr3t-other").unwrap_err(),
+        modified,
     ];
     for e in errors {
         assert!(
