@@ -511,9 +511,18 @@ fn messages_never_contain_the_password() {
     let secret = "s3cr3t-Pässwörd";
     let path = keytool_store(d.path(), "a.jks", "JKS", secret, secret);
     let bytes = read(&path);
+    let p12 = read(&openssl_store(d.path(), "a.p12", secret, &[]));
+    // The MAC value is the last bytes of the file: flipping one keeps the password right.
+    let mut flipped = p12.clone();
+    *flipped.last_mut().unwrap() ^= 1;
+    let modified = keystore::verify(&flipped, secret, &Limits::default()).unwrap_err();
+    assert!(matches!(modified, KeystoreError::Modified { .. }), "{modified:?}");
     let errors = [
         keystore::verify(&bytes, "s3cr3t-other", &Limits::default()).unwrap_err(),
         keystore::verify_key_password(&bytes, "mykey", "s3cr3t-other").unwrap_err(),
+        keystore::verify(&p12, "s3cr3t-other", &Limits::default()).unwrap_err(),
+        keystore::verify_key_password(&p12, "mykey", "s3cr3t-other").unwrap_err(),
+        modified,
     ];
     for e in errors {
         assert!(
@@ -523,4 +532,64 @@ fn messages_never_contain_the_password() {
     }
     let ok = keystore::verify(&bytes, secret, &Limits::default()).unwrap();
     assert!(!format!("{ok:?}").contains("s3cr3t"));
+}
+
+/// The fuzz target `keystore_pkcs12` caps iterations at 16; its seeds come from these options.
+/// This pins that such files get past the cap and through every decryption scheme, so the
+/// fuzzer really exercises PBES2, 3DES and RC2-40 decryption (and the key-password path).
+#[test]
+fn one_iteration_files_decrypt_under_the_fuzz_limits() {
+    let d = tmp();
+    let limits = Limits {
+        max_iterations: 16,
+        ..Limits::default()
+    };
+    for (name, extra) in [
+        ("pbes2.p12", &["-noiter", "-nomaciter"][..]),
+        ("legacy.p12", &["-legacy", "-noiter", "-nomaciter"]),
+        ("nomac.p12", &["-noiter", "-nomac"]),
+        (
+            "aes128.p12",
+            &[
+                "-noiter",
+                "-nomaciter",
+                "-certpbe",
+                "AES-128-CBC",
+                "-keypbe",
+                "AES-192-CBC",
+            ],
+        ),
+        (
+            "des3.p12",
+            &[
+                "-noiter",
+                "-nomaciter",
+                "-certpbe",
+                "DES-EDE3-CBC",
+                "-keypbe",
+                "PBE-SHA1-2DES",
+            ],
+        ),
+        (
+            "rc2-128.p12",
+            &["-legacy", "-noiter", "-nomaciter", "-certpbe", "PBE-SHA1-RC2-128"],
+        ),
+    ] {
+        let path = openssl_store(d.path(), name, "changeit", extra);
+        let bytes = read(&path);
+        let v = keystore::verify(&bytes, "changeit", &limits).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+        assert!(!v.partial, "{name}");
+        assert_eq!(v.entries[0].certificates.len(), 1, "{name}");
+        assert_eq!(
+            keystore::verify_key_password_with_limits(&bytes, "mykey", "changeit", &limits),
+            Ok(()),
+            "{name}"
+        );
+        assert_eq!(
+            keystore::verify_key_password_with_limits(&bytes, "mykey", WRONG, &limits),
+            Err(KeystoreError::WrongKeyPassword { alias: "mykey".into() }),
+            "{name}"
+        );
+        assert!(keystore::verify(&bytes, WRONG, &limits).is_err(), "{name}");
+    }
 }

@@ -45,10 +45,19 @@ fn rfc9579_a1_to_a3_verify() {
 
 #[test]
 fn rfc9579_a4_to_a6_fail() {
-    // A.4 (iteration count changed) and A.5 (salt changed): the MAC no longer matches.
+    // A.4 (iteration count changed) and A.5 (salt changed): the MAC no longer matches, yet
+    // '1234' decrypts the key bag, so the verdict is "password right, file modified"; another
+    // password is simply wrong.
     for name in ["pbmac1-bad-iter.p12", "pbmac1-bad-salt.p12"] {
         assert_eq!(
             keystore::verify(&fixture(name), "1234", &Limits::default()),
+            Err(KeystoreError::Modified {
+                what: "the private key '(no friendlyName)'".into()
+            }),
+            "{name}"
+        );
+        assert_eq!(
+            keystore::verify(&fixture(name), "12345", &Limits::default()),
             Err(KeystoreError::WrongStorePassword),
             "{name}"
         );
@@ -250,12 +259,24 @@ fn fixtures_agree_with_the_inventory() {
     // The committed matrix (fixtures/keystores/generate.sh records the passwords).
     let l = Limits::default();
     let p12 = |name: &str, pw: &str| keystore::verify(&fixture(name), pw, &l);
-    assert_eq!(p12("p12-nomac.p12", "x"), Err(KeystoreError::NoMac));
+    // No MAC: the password is checked by decrypting (keytool and openssl accept any).
+    assert_eq!(p12("p12-nomac.p12", "x"), Err(KeystoreError::WrongStorePassword));
+    assert!(p12("p12-nomac.p12", "changeit1").is_ok());
     assert_eq!(
         keystore::verify(&fixture("pem-not-a-keystore.pem"), "x", &l),
         Err(KeystoreError::NotAKeystore { detected: "PEM" })
     );
     for name in ["flipped.jks", "flipped.p12", "truncated.p12"] {
         assert!(keystore::verify(&fixture(name), "changeit", &l).is_err(), "{name}");
+    }
+    // The right password on the flipped files: the key still opens, so "modified".
+    for name in ["flipped.jks", "flipped.p12"] {
+        assert!(
+            matches!(
+                keystore::verify(&fixture(name), "changeit1", &l),
+                Err(KeystoreError::Modified { .. })
+            ),
+            "{name}"
+        );
     }
 }

@@ -1,8 +1,8 @@
 //! The PKCS#12 DER walk, MAC dispatch (RFC 7292 / RFC 9579), bag decryption (PBES2, PKCS#12 PBE),
 //! the no-MAC and "password right, file modified" paths, shrouded-key passwords and the X.509
 //! summary of every listed certificate, on arbitrary input: never panics. The iteration limit
-//! is low so the fuzzer measures parsing and decryption, not the KDF; seed it with files made
-//! with `-iter 1 -maciter` style options (see fuzz/README.md) so decryption is reached.
+//! is low so the fuzzer measures parsing and decryption, not the KDF; seed the corpus with files
+//! from `openssl pkcs12 -export -noiter -nomaciter [-legacy|-nomac]` so decryption is reached.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

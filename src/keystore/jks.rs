@@ -235,14 +235,14 @@ pub(crate) fn verify(bytes: &[u8], password: &str, jceks: bool, limits: &Limits)
         // Keys are usually protected with the store password (keytool's -keypass default). If
         // one opens with it, the password is right and the file was modified (flipped.jks);
         // keytool cannot tell these apart and says "tampered with, or password was incorrect".
-        for e in &parsed.entries {
-            if let Some(epki) = e.protected_key
-                && check_protected_key(&e.alias, epki, password, limits).is_ok()
-            {
-                return Err(KeystoreError::Modified {
-                    what: format!("the private key '{}'", e.alias),
-                });
-            }
+        // Only the first key: a JCEKS key costs a full KDF, and many keys must not multiply it.
+        if let Some(e) = parsed.entries.iter().find(|e| e.protected_key.is_some())
+            && let Some(epki) = e.protected_key
+            && check_protected_key(&e.alias, epki, password, limits).is_ok()
+        {
+            return Err(KeystoreError::Modified {
+                what: format!("the private key '{}'", e.alias),
+            });
         }
         return Err(KeystoreError::WrongStorePassword);
     }

@@ -1,13 +1,20 @@
 //! Keystore and truststore password checks in pure Rust, for `ssl set|check`.
 //!
-//! [`verify`] checks a store password through the store's own integrity mechanism and lists the
-//! entries that are readable without decryption:
+//! [`verify`] checks a store password through the store's own integrity mechanism and lists its
+//! entries with their certificates:
 //! - JKS / JCEKS: the SHA-1 keyed digest at the end of the file ([`jks`]);
-//! - PKCS#12: the MacData HMAC with the RFC 7292 Appendix B.2 KDF, or PBMAC1 (RFC 9579) ([`pkcs12`]).
+//! - PKCS#12: the MacData HMAC with the RFC 7292 Appendix B.2 KDF, or PBMAC1 (RFC 9579)
+//!   ([`pkcs12`]); `encryptedData` sections (PBES2 or PKCS#12 PBE) are decrypted to list the
+//!   certificates; a file without MAC has its password checked by decrypting a section or key
+//!   and parsing the DER plaintext.
 //!
-//! [`verify_key_password`] checks a JKS private-key password, which may differ from the store
-//! password (`keytool -keypass`). Nothing here prints or stores a password; password-derived
-//! buffers are zeroized.
+//! When the integrity check fails but the password still opens a key, the verdict is
+//! [`KeystoreError::Modified`] rather than a wrong password.
+//!
+//! [`verify_key_password`] checks a private-key password, which may differ from the store
+//! password (`keytool -keypass`). [`cert_info`] summarises a certificate, [`certs_to_pem`] and
+//! [`trusted_certificates`] export trust anchors. Nothing here prints or stores a password;
+//! password-derived buffers and decrypted plaintext are zeroized.
 
 pub mod der;
 pub mod error;
@@ -90,9 +97,10 @@ pub struct Verified {
     pub store_type: StoreType,
     pub integrity: Integrity,
     pub entries: Vec<Entry>,
-    /// True when some entries could not be listed without decryption (PKCS#12 `encryptedData`
-    /// sections, the usual layout for certificates from keytool and OpenSSL; or a JCEKS secret key,
-    /// a serialized Java object whose length is not recorded, after which listing stops).
+    /// True when some entries could not be listed: a PKCS#12 section that is public-key
+    /// encrypted, encrypted with a password other than the store password, or beyond the cap of
+    /// decrypted sections; or a JCEKS secret key, a serialized Java object whose length is not
+    /// recorded, after which listing stops. False when everything was read.
     pub partial: bool,
 }
 

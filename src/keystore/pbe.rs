@@ -21,7 +21,6 @@ use super::der::{self, Tlv};
 use super::pkcs12::Hash;
 use super::{KeystoreError, Limits, utf16be};
 
-const PKCS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d];
 /// 1.2.840.113549.1.5.13
 const OID_PBES2: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x05, 0x0d];
 /// 1.2.840.113549.1.5.12
@@ -103,6 +102,8 @@ fn cbc_decrypt<C: BlockCipherDecrypt + KeyInit>(key: &[u8], iv: &[u8], buf: &mut
     let mode = cbc::Decryptor::<C>::new_from_slices(key, iv).ok()?;
     mode.decrypt_padded::<Pkcs7>(buf).ok().map(<[u8]>::len)
 }
+
+type KeyIv = (Zeroizing<Vec<u8>>, Zeroizing<Vec<u8>>);
 
 /// A parsed password-based encryption AlgorithmIdentifier.
 #[derive(Debug, Clone)]
@@ -209,8 +210,7 @@ impl Scheme<'_> {
     }
 
     /// (key, IV) for one password encoding.
-    #[allow(clippy::type_complexity)]
-    fn derive(&self, password: &[u8]) -> Option<(Zeroizing<Vec<u8>>, Zeroizing<Vec<u8>>)> {
+    fn derive(&self, password: &[u8]) -> Option<KeyIv> {
         let key_len = self.cipher.key_len();
         match self.kind {
             Kind::Pbes2 { prf } => {
@@ -293,7 +293,6 @@ pub(crate) fn parse_scheme<'a>(alg: &Tlv<'a>) -> Result<Scheme<'a>, KeystoreErro
 }
 
 fn unsupported(oid: &[u8]) -> KeystoreError {
-    let _ = PKCS;
     KeystoreError::Unsupported {
         what: format!(
             "an entry is encrypted with algorithm OID {}; supported are PBES2 (PBKDF2 with AES-CBC or 3DES), \
@@ -422,7 +421,6 @@ mod tests {
         assert_eq!(der::oid_to_string(OID_PBES2), "1.2.840.113549.1.5.13");
         assert_eq!(der::oid_to_string(OID_PBE_MD5_3DES), "1.3.6.1.4.1.42.2.19.1");
         assert_eq!(der::oid_to_string(OID_DES_EDE3_CBC), "1.2.840.113549.3.7");
-        assert!(OID_PBES2.starts_with(PKCS));
     }
 
     /// RC2 with 40 effective bits round-trips and rejects a cut ciphertext; agreement with

@@ -326,7 +326,7 @@ pub(crate) fn verify(bytes: &[u8], password: &str, limits: &Limits) -> Result<Ve
             Err(KeystoreError::WrongStorePassword) => {
                 // The MAC failed. If the password still decrypts something, it is right and the
                 // file was modified (flipped.p12); keytool and OpenSSL only say "incorrect".
-                if let Some(what) = first_decryptable(&sections, password, limits)? {
+                if let Some(what) = first_decryptable(&sections, password, limits) {
                     return Err(KeystoreError::Modified { what });
                 }
                 return Err(KeystoreError::WrongStorePassword);
@@ -393,6 +393,13 @@ fn check_without_mac(sections: &[Section<'_>], password: &str, limits: &Limits) 
             };
         }
     }
+    if sections.iter().any(|s| matches!(s, Section::Other)) {
+        return Err(KeystoreError::Unsupported {
+            what: "a PKCS#12 file without MAC whose encrypted parts use a scheme this tool cannot decrypt, so the \
+                   password cannot be checked"
+                .into(),
+        });
+    }
     Err(KeystoreError::NoMac)
 }
 
@@ -405,35 +412,32 @@ fn no_mac_integrity(what: &str, scheme: &pbe::Scheme<'_>) -> Integrity {
 
 /// Names the first thing `password` decrypts (a shrouded key first: keys are what a flipped byte
 /// in a certificate section leaves intact), or `None`.
-fn first_decryptable(
-    sections: &[Section<'_>],
-    password: &str,
-    limits: &Limits,
-) -> Result<Option<String>, KeystoreError> {
+fn first_decryptable(sections: &[Section<'_>], password: &str, limits: &Limits) -> Option<String> {
     // Only the first key and the first encrypted section: each try costs a full KDF, and a
-    // crafted file with thousands of bags must not multiply that.
+    // crafted file with thousands of bags must not multiply that. Errors here (an iteration
+    // count over the limit, an unknown scheme) leave the verdict at "wrong password".
     let key = sections
         .iter()
         .filter_map(Section::plain)
         .flatten()
         .find_map(|bag| bag.shrouded_key.as_ref().map(|epki| (bag, epki)));
-    if let Some((bag, epki)) = key {
-        let (scheme, data) = parse_epki(epki)?;
-        if scheme.try_decrypt(password, data, limits, &mut |p| pbe::is_private_key_info(p))? {
-            let alias = bag.alias.as_deref().unwrap_or("(no friendlyName)");
-            return Ok(Some(format!("the private key '{alias}'")));
-        }
+    if let Some((bag, epki)) = key
+        && let Ok((scheme, data)) = parse_epki(epki)
+        && let Ok(true) = scheme.try_decrypt(password, data, limits, &mut |p| pbe::is_private_key_info(p))
+    {
+        let alias = bag.alias.as_deref().unwrap_or("(no friendlyName)");
+        return Some(format!("the private key '{alias}'"));
     }
     let section = sections.iter().find_map(|s| match s {
         Section::Encrypted { scheme, data, offset } => Some((scheme, data, offset)),
         _ => None,
     });
     if let Some((scheme, data, offset)) = section
-        && decrypt_section(scheme, data, password, limits)?.is_some()
+        && let Ok(Some(_)) = decrypt_section(scheme, data, password, limits)
     {
-        return Ok(Some(format!("the encrypted section at byte {offset}")));
+        return Some(format!("the encrypted section at byte {offset}"));
     }
-    Ok(None)
+    None
 }
 
 /// Decrypts one encryptedData section; `Some(bags)` only when the plaintext is a well-formed
@@ -802,11 +806,17 @@ fn read_sections<'a>(auth_safe: &Tlv<'a>) -> Result<Vec<Section<'a>>, KeystoreEr
             let alg = i.read(der::TAG_SEQUENCE, "the encrypted content's algorithm")?;
             let content = i.read(TAG_IMPLICIT_0, "the encrypted content")?;
             i.finish("an EncryptedContentInfo")?;
-            sections.push(Section::Encrypted {
-                scheme: pbe::parse_scheme(&alg)?,
-                data: content.value,
-                offset: content.offset,
-            });
+            match pbe::parse_scheme(&alg) {
+                Ok(scheme) => sections.push(Section::Encrypted {
+                    scheme,
+                    data: content.value,
+                    offset: content.offset,
+                }),
+                // An unknown scheme (say RC4) leaves the section unlisted, not the file unreadable:
+                // the MAC can still check the password.
+                Err(KeystoreError::Unsupported { .. }) => sections.push(Section::Other),
+                Err(e) => return Err(e),
+            }
         } else {
             sections.push(Section::Other);
         }
@@ -844,8 +854,12 @@ fn read_bags(safe_contents: &Tlv<'_>, bags: &mut Vec<Bag>, depth: usize) -> Resu
                     what: format!("the shrouded key bag at byte {} is not a SEQUENCE", inner.offset),
                 });
             }
-            // Parse the header now: damage here is damage, not a wrong password.
-            parse_epki(inner.value)?;
+            // Parse the header now: damage here is damage, not a wrong password. An unknown
+            // scheme only matters when this key's password is checked.
+            match parse_epki(inner.value) {
+                Ok(_) | Err(KeystoreError::Unsupported { .. }) => {}
+                Err(e) => return Err(e),
+            }
             shrouded_key = Some(inner.value.to_vec());
             (EntryKind::PrivateKey, None)
         } else if OID_CERT_BAG.is(bag_id.value) {
