@@ -249,7 +249,7 @@ fn set(ctx: &mut Ctx, a: &SetArgs, name: &str) -> Result<Exit, Failure> {
         (Some(h), _) => h,
         (None, Some(h)) => h.clone(),
         (None, None) => {
-            ensure_stdin(ctx, "host")?;
+            super::ensure_stdin(ctx, "host")?;
             let h = ctx.prompter.line("host", "SFTP server (host name)", None)?;
             validate_host(&h)?
         }
@@ -259,7 +259,7 @@ fn set(ctx: &mut Ctx, a: &SetArgs, name: &str) -> Result<Exit, Failure> {
         (Some(u), _) => u,
         (None, Some(u)) => u.clone(),
         (None, None) => {
-            ensure_stdin(ctx, "user")?;
+            super::ensure_stdin(ctx, "user")?;
             let u = ctx.prompter.line("user", "SFTP user", None)?;
             if u.is_empty() {
                 return Err(Failure::input("the SFTP user is empty; nothing was saved"));
@@ -391,22 +391,13 @@ fn resolve_password(
     have_key: bool,
 ) -> Result<(Option<Secret>, PwSource), Failure> {
     if let Some(g) = given {
-        if g == "-" {
-            if ctx.stdin_taken {
-                return Err(Failure::usage(
-                    "pw=- cannot read stdin: the batch itself is being read from stdin",
-                ));
-            }
-            let line = crate::prompt::read_stdin_line()?
-                .ok_or_else(|| Failure::usage("pw=-: standard input is empty (expected one line with the password)"))?;
-            return Ok((Some(Secret::new(line)), PwSource::Stdin));
-        }
-        ctx.warn(format!(
-            "pw= on the command line is visible in `ps` and kept in shell history; prefer pw=-, {PW_ENV} or the prompt"
+        let (secret, stdin) = super::secret_from_word(ctx, "pw", PW_ENV, g)?;
+        return Ok((
+            Some(secret),
+            if stdin { PwSource::Stdin } else { PwSource::CommandLine },
         ));
-        return Ok((Some(Secret::new(g)), PwSource::CommandLine));
     }
-    if let Some(v) = env_password()? {
+    if let Some(v) = super::secret_from_env(PW_ENV)? {
         return Ok((Some(v), PwSource::Env));
     }
     if let Some(p) = stored {
@@ -416,7 +407,7 @@ fn resolve_password(
         // With a key the password is optional: not asking is not an error.
         return Ok((None, PwSource::None));
     }
-    ensure_stdin(ctx, "pw")?;
+    super::ensure_stdin(ctx, "pw")?;
     let question = if have_key {
         "SFTP password (empty: key only)"
     } else {
@@ -427,27 +418,6 @@ fn resolve_password(
         return Ok((None, PwSource::None));
     }
     Ok((Some(p), PwSource::Prompt))
-}
-
-fn env_password() -> Result<Option<Secret>, Failure> {
-    // An empty variable counts as unset, like every TRAVELERUTIL_* variable.
-    match std::env::var_os(PW_ENV).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => v
-            .into_string()
-            .map(|s| Some(Secret::new(s)))
-            .map_err(|_| Failure::input(format!("{PW_ENV} is not valid UTF-8"))),
-    }
-}
-
-/// Prompts read stdin; inside a batch read from stdin they cannot.
-fn ensure_stdin(ctx: &Ctx, key: &str) -> Result<(), Failure> {
-    if ctx.stdin_taken && !ctx.global.no_input {
-        return Err(Failure::usage(format!(
-            "`{key}` is missing, and it cannot be prompted for while the batch is read from stdin: give `{key}=...`"
-        )));
-    }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -473,14 +443,11 @@ fn remove(ctx: &Ctx, name: &str) -> Result<Exit, Failure> {
         ctx.info(format!("nothing to remove: no {name} settings are stored"));
         return Ok(Exit::Success);
     }
-    let ok = ctx.prompter.confirm(
+    super::confirm_remove(
+        ctx,
         "Remove the stored support upload settings (endpoint, credentials, pinned host key)?",
         &format!("remove the {name} settings"),
-        ctx.global.yes,
     )?;
-    if !ok {
-        return Err(Failure::msg(Exit::Declined, "not removed (answered no)"));
-    }
     let lock = ctx.store.lock()?;
     let mut settings: Settings = lock.read()?.unwrap_or_default();
     let Some(old) = settings.support.take() else {
@@ -560,12 +527,12 @@ fn upload(ctx: &mut Ctx, name: &str, number: &str, files: &[String], timeout: Du
         (plan, false)
     };
 
-    let password = match (s.password.clone(), env_password()?) {
+    let password = match (s.password.clone(), super::secret_from_env(PW_ENV)?) {
         (_, Some(e)) => Some(e),
         (Some(p), None) => Some(p),
         (None, None) if s.key.is_some() => None,
         (None, None) => {
-            ensure_stdin(ctx, "pw")?;
+            super::ensure_stdin(ctx, "pw")?;
             Some(
                 ctx.prompter
                     .password("pw", &format!("SFTP password for {user}@{host}"))?,
