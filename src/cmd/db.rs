@@ -72,7 +72,7 @@ fn store_json(ctx: &Ctx) -> StoreJson {
 fn show(ctx: &Ctx) -> Result<Exit, Failure> {
     let settings = ctx.store.load()?;
     if ctx.global.json {
-        return ctx.json(&show_value(ctx, settings.as_ref())?).map(|()| Exit::Success);
+        return ctx.out(&show_json_text(ctx, settings.as_ref())?).map(|()| Exit::Success);
     }
     let db = settings.as_ref().and_then(|s| s.db.as_ref());
     let analysis = db.map(|d| jdbc::parse(&d.url));
@@ -126,9 +126,10 @@ fn show(ctx: &Ctx) -> Result<Exit, Failure> {
     Ok(Exit::Success)
 }
 
-/// The `db show --json` document as a value (also put into `log collect` bundles). The
-/// password shows only as `*****`, the URL masked.
-pub fn show_value(ctx: &Ctx, settings: Option<&Settings>) -> Result<serde_json::Value, Failure> {
+/// The `db show --json` document, pretty and newline-terminated, fields in their documented
+/// order (also put into `log collect` bundles). The password shows only as `*****`, the URL
+/// masked.
+pub fn show_json_text(ctx: &Ctx, settings: Option<&Settings>) -> Result<String, Failure> {
     let db = settings.and_then(|s| s.db.as_ref());
     let analysis = db.map(|d| jdbc::parse(&d.url));
     let url = analysis.as_ref().and_then(|a| a.url.as_ref());
@@ -139,7 +140,7 @@ pub fn show_value(ctx: &Ctx, settings: Option<&Settings>) -> Result<serde_json::
         _ => None,
     };
     let reproduce = db.map(|d| reproduce_command(d, shown_url.as_deref().unwrap_or_default()));
-    Ok(serde_json::to_value(ShowJson {
+    let mut text = serde_json::to_string_pretty(&ShowJson {
         mode: if db.is_some() { "enterprise" } else { "standalone" },
         kind: url.map(|u| u.kind),
         url: url.map(JdbcUrl::report),
@@ -152,7 +153,9 @@ pub fn show_value(ctx: &Ctx, settings: Option<&Settings>) -> Result<serde_json::
         derby,
         store: store_json(ctx),
         reproduce,
-    })?)
+    })?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// A `db set` line that recreates the settings, quoted for bash and Qshell, without `pw=`.

@@ -322,10 +322,10 @@ fn collect_cmd(ctx: &mut Ctx, a: &CollectArgs, case_override: Option<&str>) -> R
     let now_dos = dos_of(SystemTime::now());
     let mut files = outcome.files;
     let mut extras = Vec::new();
-    match super::db::show_value(ctx, settings.as_ref()) {
+    match super::db::show_json_text(ctx, settings.as_ref()) {
         Ok(v) => extras.push(Extra {
             name: "travelerutil/db-show.json".into(),
-            data: pretty(&v),
+            data: v.into_bytes(),
             redact: true,
         }),
         Err(e) => ctx.warn(format!("db show --json left out: {:#}", e.error)),
