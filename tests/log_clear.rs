@@ -80,8 +80,16 @@ fn clear_refuses_while_a_server_runs_then_deletes_keeping_bundles() {
     let out = run(&["log", "clear", "--dry-run"], None);
     out.assert_code(0, "dry run");
     assert!(out.stdout.contains("NTSErrors.log"), "{}", out.stdout);
-    assert!(out.stdout.contains("would delete 4 files, 1800 bytes"), "{}", out.stdout);
-    assert!(!out.stdout.contains("traveler.host."), "bundles are kept: {}", out.stdout);
+    assert!(
+        out.stdout.contains("would delete 4 files, 1800 bytes"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("traveler.host."),
+        "bundles are kept: {}",
+        out.stdout
+    );
     assert_eq!(files(&logs), before);
 
     // Declined at the prompt; and --no-input without --yes is a usage error.
@@ -102,7 +110,10 @@ fn clear_refuses_while_a_server_runs_then_deletes_keeping_bundles() {
     assert_eq!(j["running"][0]["pid"], pid);
     assert_eq!(
         files(&logs),
-        ["traveler.host.20261123-040000.zip", "traveler.host.20261123-040000.zip.sha256"]
+        [
+            "traveler.host.20261123-040000.zip",
+            "traveler.host.20261123-040000.zip.sha256"
+        ]
     );
     assert_eq!(fs::read_to_string(&target).unwrap(), "keep me");
     drop(fake);

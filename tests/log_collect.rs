@@ -669,3 +669,43 @@ fn full_disk_leaves_no_partial_file_and_the_logs_untouched() {
     after.sort();
     assert!(before == after, "the logs changed");
 }
+
+#[test]
+fn ctrl_c_removes_the_partial_file() {
+    let t = Tree::new();
+    let line = "23.11.2026 04:00:00.000 INFO Thread-1 sync complete items=12345 for device Android_abcdef\n";
+    for i in 0..4 {
+        fs::write(t.logs.join(format!("NTSActivity_{i}.log")), line.repeat(300_000)).unwrap();
+    }
+    let mut c = t.home.cmd(["--data-dir", t.data.to_str().unwrap(), "log", "collect"]);
+    c.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = c.spawn().unwrap();
+    let pid = child.id();
+    // Wait for the partial file, then interrupt as a terminal's Ctrl-C does.
+    let mut seen = false;
+    for _ in 0..500 {
+        if fs::read_dir(&t.logs)
+            .unwrap()
+            .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".partial"))
+        {
+            seen = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(seen, "no .partial file appeared");
+    unsafe {
+        libc::kill(pid as libc::pid_t, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    let left: Vec<String> = fs::read_dir(&t.logs)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".zip"))
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}

@@ -109,7 +109,10 @@ impl Redactor {
                 let at = pos + off;
                 let ls = memchr::memrchr(b'\n', &input[pos..at]).map_or(pos, |n| pos + n + 1);
                 let le = memchr::memchr(b'\n', &input[at..]).map_or(input.len(), |n| at + n + 1);
-                out.extend_from_slice(&input[ls..le]);
+                // The END line is kept, masked like any other line.
+                let (body, eol) = split_eol(&input[ls..le]);
+                self.masked(body, out, &mut spans, &mut count);
+                out.extend_from_slice(eol);
                 in_pem = false;
                 pos = le;
                 continue;
@@ -133,21 +136,27 @@ impl Redactor {
     /// One line (with its end); returns true when a PEM private-key block begins on it.
     fn line(&self, line: &[u8], out: &mut Vec<u8>, spans: &mut Vec<(usize, usize)>, count: &mut u64) -> bool {
         let (body, eol) = split_eol(line);
-        if is_pem_begin(body) {
-            out.extend_from_slice(line);
-            if eol.is_empty() {
-                out.push(b'\n');
-            }
-            out.extend_from_slice(MASK);
-            out.push(b'\n');
-            *count += 1;
-            return true;
+        self.masked(body, out, spans, count);
+        out.extend_from_slice(eol);
+        if !is_pem_begin(body) {
+            return false;
         }
+        if eol.is_empty() {
+            out.push(b'\n');
+        }
+        out.extend_from_slice(MASK);
+        out.push(b'\n');
+        *count += 1;
+        true
+    }
+
+    /// `body` (no line end) with every span masked.
+    fn masked(&self, body: &[u8], out: &mut Vec<u8>, spans: &mut Vec<(usize, usize)>, count: &mut u64) {
         spans.clear();
         self.find_spans(body, spans);
         if spans.is_empty() {
-            out.extend_from_slice(line);
-            return false;
+            out.extend_from_slice(body);
+            return;
         }
         spans.sort_unstable();
         let mut pos = 0;
@@ -168,8 +177,6 @@ impl Redactor {
             merged_end = e;
         }
         out.extend_from_slice(&body[pos..]);
-        out.extend_from_slice(eol);
-        false
     }
 
     /// One line of text (a path, a reason) redacted by the same rules.
@@ -283,24 +290,6 @@ fn split_eol(line: &[u8]) -> (&[u8], &[u8]) {
         usize::from(line.ends_with(b"\n"))
     };
     line.split_at(line.len() - n)
-}
-
-/// Lines with their `\n` kept.
-#[cfg(test)]
-struct Lines<'a>(&'a [u8]);
-
-#[cfg(test)]
-impl<'a> Iterator for Lines<'a> {
-    type Item = &'a [u8];
-    fn next(&mut self) -> Option<&'a [u8]> {
-        if self.0.is_empty() {
-            return None;
-        }
-        let end = memchr::memchr(b'\n', self.0).map_or(self.0.len(), |n| n + 1);
-        let (line, rest) = self.0.split_at(end);
-        self.0 = rest;
-        Some(line)
-    }
 }
 
 /// Text or binary, from the first bytes: a NUL byte means binary (the heuristic of `git` and

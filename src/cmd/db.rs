@@ -72,7 +72,9 @@ fn store_json(ctx: &Ctx) -> StoreJson {
 fn show(ctx: &Ctx) -> Result<Exit, Failure> {
     let settings = ctx.store.load()?;
     if ctx.global.json {
-        return ctx.out(&show_json_text(ctx, settings.as_ref())?).map(|()| Exit::Success);
+        return ctx
+            .out(&show_json_text(ctx, settings.as_ref())?)
+            .map(|()| Exit::Success);
     }
     let db = settings.as_ref().and_then(|s| s.db.as_ref());
     let analysis = db.map(|d| jdbc::parse(&d.url));
