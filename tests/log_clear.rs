@@ -40,6 +40,8 @@ fn clear_refuses_while_a_server_runs_then_deletes_keeping_bundles() {
     fs::write(logs.join("NTSUsage_2026.11.01_00.00.00.zip"), [7u8; 300]).unwrap();
     fs::write(logs.join("traveler.host.20261123-040000.zip"), [1u8; 100]).unwrap();
     fs::write(logs.join("traveler.host.20261123-040000.zip.sha256"), "x  y\n").unwrap();
+    // Debris of a killed collection: not a bundle, always deleted.
+    fs::write(logs.join("traveler.host.20261123-030000.zip.partial"), [2u8; 200]).unwrap();
     // A link to a file outside: clear removes the link, never the target.
     let target = home.outside().join("precious.txt");
     fs::write(&target, "keep me").unwrap();
@@ -81,15 +83,12 @@ fn clear_refuses_while_a_server_runs_then_deletes_keeping_bundles() {
     out.assert_code(0, "dry run");
     assert!(out.stdout.contains("NTSErrors.log"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("would delete 4 files, 1800 bytes"),
+        out.stdout.contains("would delete 5 files, 2000 bytes"),
         "{}",
         out.stdout
     );
-    assert!(
-        !out.stdout.contains("traveler.host."),
-        "bundles are kept: {}",
-        out.stdout
-    );
+    assert!(!out.stdout.contains("040000.zip"), "bundles are kept: {}", out.stdout);
+    assert!(out.stdout.contains("030000.zip.partial"), "{}", out.stdout);
     assert_eq!(files(&logs), before);
 
     // Declined at the prompt; and --no-input without --yes is a usage error.
@@ -105,8 +104,8 @@ fn clear_refuses_while_a_server_runs_then_deletes_keeping_bundles() {
     out.assert_code(0, "force");
     let j = out.json();
     assert_eq!(j["status"], "deleted");
-    assert_eq!(j["count"], 4);
-    assert_eq!(j["bytes"], 1800);
+    assert_eq!(j["count"], 5);
+    assert_eq!(j["bytes"], 2000);
     assert_eq!(j["running"][0]["pid"], pid);
     assert_eq!(
         files(&logs),

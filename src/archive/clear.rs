@@ -21,7 +21,8 @@ pub fn plan(logs: &Path, all: bool) -> std::io::Result<Vec<Doomed>> {
             continue;
         }
         let name = e.file_name().to_string_lossy();
-        if !all && is_bundle_name(&name) {
+        // A `.partial` left by a killed collection is debris, not a bundle: it always goes.
+        if !all && is_bundle_name(&name) && !name.ends_with(".partial") {
             continue;
         }
         let bytes = if ft.is_file() {

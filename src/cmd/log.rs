@@ -411,9 +411,10 @@ fn collect_cmd(ctx: &mut Ctx, a: &CollectArgs, case_override: Option<&str>) -> R
             "interrupted; the partial archive was removed",
         ));
     }
-    drop(signals);
     std::fs::rename(&partial_path, &final_path).map_err(|e| write_failure(ArchiveError::Write(e), &partial_path))?;
     partial.armed = false;
+    // Only now: a Ctrl-C before the rename must still find the handler (and remove the file).
+    drop(signals);
     if let Ok(d) = std::fs::File::open(&out_dir) {
         let _ = d.sync_all();
     }
