@@ -709,3 +709,35 @@ fn ctrl_c_removes_the_partial_file() {
         .collect();
     assert!(left.is_empty(), "left behind: {left:?}");
 }
+
+#[test]
+fn pem_block_and_secrets_across_the_chunk_boundary() {
+    // The collector cuts text into 1 MiB pieces of whole lines, redacted on different threads:
+    // a key block that starts in one piece and ends in the next must still be masked whole.
+    let t = Tree::new();
+    t.store(None);
+    let filler = "x".repeat(99) + "\n";
+    let mut text = filler.repeat((1 << 20) / 100 - 2);
+    text.push_str("-----BEGIN ENCRYPTED PRIVATE KEY-----\n");
+    for _ in 0..200 {
+        text.push_str(PEM_BODY);
+        text.push('\n');
+    }
+    text.push_str("-----END ENCRYPTED PRIVATE KEY-----\n");
+    text.push_str(&format!("after pw={INLINE_PW} and {DB_PW}\n"));
+    text.push_str(&filler.repeat(20_000));
+    fs::write(t.logs.join("NTSActivity.log"), &text).unwrap();
+    let out = t.run(&["log", "collect", "--json"]);
+    out.assert_code(0, "collect");
+    let archive = PathBuf::from(out.json()["archive"].as_str().unwrap());
+    let inflated = all_member_bytes(&archive);
+    for s in [PEM_BODY, INLINE_PW, DB_PW] {
+        assert!(!find(&inflated, s), "{s} leaked across the chunk boundary");
+    }
+    assert!(find(
+        &inflated,
+        "-----BEGIN ENCRYPTED PRIVATE KEY-----\n*****\n-----END ENCRYPTED PRIVATE KEY-----\nafter pw=*****"
+    ));
+    let p = python_check(&archive);
+    assert_eq!(manifest_file(&p["manifest"], "logs/NTSActivity.log")["redactions"], 3);
+}

@@ -248,6 +248,7 @@ fn read_all(
             }
         };
         head.truncate(head_n);
+        read_total += head_n as u64;
         let text = e.kind == Kind::Log && redact::looks_like_text(&head);
         let redact = opts.redact && text;
         let method = if e.kind == Kind::Compressed {

@@ -19,6 +19,7 @@
 use crate::secret::Secret;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use memchr::memmem;
+use std::sync::OnceLock;
 
 /// What replaces a masked value.
 pub const MASK: &[u8] = b"*****";
@@ -64,17 +65,9 @@ impl Redactor {
         // Longest first: a secret that contains another is masked whole.
         own.sort_by_key(|s| std::cmp::Reverse(s.expose().len()));
         own.dedup();
-        let keys = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::LeftmostLongest)
-            .build(KEYS)?;
-        // A DFA without prefilter: log text is full of the keys' first letters, which defeats
-        // the literal prefilters; the DFA scans at a steady ~1 byte per cycle.
-        let triggers = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .prefilter(false)
-            .build(KEYS.iter().copied().chain(["-----BEGIN "]))?;
+        // The automata depend only on the fixed key list: built once per process.
+        static AUTOMATA: OnceLock<Result<(AhoCorasick, AhoCorasick), aho_corasick::BuildError>> = OnceLock::new();
+        let (keys, triggers) = AUTOMATA.get_or_init(build_automata).clone()?;
         Ok(Redactor {
             secrets: own,
             keys,
@@ -241,6 +234,21 @@ impl Redactor {
             }
         }
     }
+}
+
+fn build_automata() -> Result<(AhoCorasick, AhoCorasick), aho_corasick::BuildError> {
+    let keys = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(KEYS)?;
+    // A DFA without prefilter: log text is full of the keys' first letters, which defeats
+    // the literal prefilters; the DFA scans at a steady ~1 byte per cycle.
+    let triggers = AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+        .prefilter(false)
+        .build(KEYS.iter().copied().chain(["-----BEGIN "]))?;
+    Ok((keys, triggers))
 }
 
 /// The PEM state after `input`, given the state before it: the same decisions as
