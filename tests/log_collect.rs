@@ -741,3 +741,34 @@ fn pem_block_and_secrets_across_the_chunk_boundary() {
     let p = python_check(&archive);
     assert_eq!(manifest_file(&p["manifest"], "logs/NTSActivity.log")["redactions"], 3);
 }
+
+#[test]
+fn progress_bar_only_on_a_terminal_and_never_with_quiet() {
+    let t = Tree::new();
+    let line = "23.11.2026 04:00:00.000 INFO Thread-1 sync complete items=12345 for device Android_abcdef\n";
+    fs::write(t.logs.join("NTSActivity.log"), line.repeat(300_000)).unwrap();
+    let spawn = |extra: &[&str]| {
+        let mut c = Command::new(common::bin());
+        for v in common::PRODUCT_ENV {
+            c.env_remove(v);
+        }
+        c.env("TRAVELERUTIL_HOME", t.home.dir())
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm")
+            .args(["--data-dir", t.data.to_str().unwrap(), "log", "collect"])
+            .args(extra);
+        rexpect::session::spawn_command(c, Some(120_000)).expect("spawn in a PTY")
+    };
+    let mut s = spawn(&[]);
+    s.exp_string("collecting [").expect("a progress bar on the terminal");
+    let rest = s.exp_eof().unwrap();
+    assert!(rest.contains("sha256:"), "{rest}");
+    let mut s = spawn(&["-q"]);
+    let all = s.exp_eof().unwrap();
+    assert!(!all.contains("collecting"), "-q shows no bar: {all}");
+    assert!(all.contains("sha256:"), "the data is still printed: {all}");
+    // Without a terminal (a pipe), no bar either.
+    let out = t.run(&["log", "collect"]);
+    out.assert_code(0, "piped");
+    assert!(!out.stderr.contains("collecting"), "{}", out.stderr);
+}
