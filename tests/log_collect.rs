@@ -772,3 +772,29 @@ fn progress_bar_only_on_a_terminal_and_never_with_quiet() {
     out.assert_code(0, "piped");
     assert!(!out.stderr.contains("collecting"), "{}", out.stderr);
 }
+
+#[test]
+fn collect_for_case_is_what_pmr_calls() {
+    use travelerutil::cli::GlobalOpts;
+    use travelerutil::cmd::{Ctx, log::collect_for_case};
+    let t = Tree::new();
+    t.store(Some("CS7654321"));
+    t.populate();
+    let g = GlobalOpts {
+        data_dir: Some(t.data.clone()),
+        home: Some(t.home.dir().to_path_buf()),
+        quiet: true,
+        no_input: true,
+        ..GlobalOpts::default()
+    };
+    let mut ctx = Ctx::new(g).unwrap();
+    // The case passed in wins over the stored one.
+    let archive = collect_for_case(&mut ctx, "TS012345678").unwrap();
+    assert_eq!(archive.parent().unwrap(), t.logs);
+    let name = archive.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.starts_with("TS012345678.traveler."), "{name}");
+    unzip_t(&archive);
+    let p = python_check(&archive);
+    assert_eq!(p["manifest"]["case"], "TS012345678");
+    assert!(!find(&all_member_bytes(&archive), DB_PW));
+}
