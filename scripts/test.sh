@@ -17,4 +17,4 @@ eval "$(bash scripts/testenv.sh env)"
 eval "$(bash scripts/testenv-sshd.sh env)"
 bash scripts/testenv.sh check
 
-cargo test --locked --all-targets
+cargo test --locked --all-targets --no-fail-fast

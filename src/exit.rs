@@ -14,8 +14,6 @@ pub enum Exit {
     Failure,
     /// Usage error: unknown command, key or option, a missing value under `--no-input`.
     Usage,
-    /// The command group exists in travelerUtil but is not implemented here yet.
-    NotImplemented,
     /// The admin answered "no" at a confirmation.
     Declined,
     /// Refused because the Traveler or Domino server is running (`log clear`; `force` overrides).
@@ -59,7 +57,6 @@ impl Exit {
         Exit::Success,
         Exit::Failure,
         Exit::Usage,
-        Exit::NotImplemented,
         Exit::Declined,
         Exit::ServerRunning,
         Exit::CheckFailed,
@@ -85,7 +82,6 @@ impl Exit {
             Exit::Success => 0,
             Exit::Failure => 1,
             Exit::Usage => 2,
-            Exit::NotImplemented => 3,
             Exit::Declined => 4,
             Exit::ServerRunning => 5,
             Exit::CheckFailed => 10,
@@ -112,7 +108,6 @@ impl Exit {
             Exit::Success => "success (including \"unchanged\" and \"nothing to remove\")",
             Exit::Failure => "unexpected internal error",
             Exit::Usage => "usage error: unknown command, key or option; a required value missing under --no-input",
-            Exit::NotImplemented => "command group not implemented yet",
             Exit::Declined => "declined at a confirmation prompt",
             Exit::ServerRunning => "refused: the Traveler or Domino server is running (use force)",
             Exit::CheckFailed => "check failed (other cause)",

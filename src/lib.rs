@@ -7,6 +7,7 @@
 // No unwrap/expect/panic reachable from input: src/ may not use them (clippy.toml lets tests).
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod archive;
 pub mod args;
 pub mod cli;
 pub mod cmd;

@@ -266,7 +266,6 @@ fn base_names_resolve_in_the_logs_directory() {
 }
 
 #[test]
-#[ignore = "needs log collect (issue 6): un-ignore at merge"]
 fn upload_without_files_collects_then_uploads() {
     let s = shared();
     let home = Home::new();

@@ -1,4 +1,4 @@
-//! Case numbers, remote file names, typed host key fingerprints and notes.ini's `Directory=`
+//! Case numbers, remote file names and typed host key fingerprints
 //! on arbitrary text (NUL separates the case from the file name): no panic; a parsed case
 //! number re-parses to itself; a remote name is either the name itself (already attached) or
 //! the case prefix + `.` + the name, and never holds a `/`; an accepted fingerprint re-parses.
@@ -25,6 +25,5 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(fp) = sftp::parse_fingerprint(text) {
         assert_eq!(sftp::parse_fingerprint(&fp).as_deref(), Ok(fp.as_str()));
     }
-    let _ = support::notes_ini_directory(text);
     let _ = support::remote_path(case_text, name);
 });

@@ -221,19 +221,6 @@ fn keep_about(cmd: clap::Command, augment: fn(clap::Command) -> clap::Command) -
     augment(cmd).about(reset(about)).long_about(reset(long_about))
 }
 
-/// Arguments of a command group that is not implemented yet: everything is accepted so the
-/// answer is "not implemented" rather than a usage error.
-#[derive(Debug, Args)]
-pub struct Unimplemented {
-    #[arg(
-        value_name = "ARGS",
-        allow_hyphen_values = true,
-        trailing_var_arg = true,
-        hide = true
-    )]
-    pub args: Vec<String>,
-}
-
 impl GlobalOpts {
     /// Fills what the command line left open from the environment: a flag beats its variable,
     /// and an empty variable counts as unset.

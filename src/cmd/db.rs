@@ -71,6 +71,11 @@ fn store_json(ctx: &Ctx) -> StoreJson {
 
 fn show(ctx: &Ctx) -> Result<Exit, Failure> {
     let settings = ctx.store.load()?;
+    if ctx.global.json {
+        return ctx
+            .out(&show_json_text(ctx, settings.as_ref())?)
+            .map(|()| Exit::Success);
+    }
     let db = settings.as_ref().and_then(|s| s.db.as_ref());
     let analysis = db.map(|d| jdbc::parse(&d.url));
     let url = analysis.as_ref().and_then(|a| a.url.as_ref());
@@ -81,24 +86,6 @@ fn show(ctx: &Ctx) -> Result<Exit, Failure> {
         _ => None,
     };
     let reproduce = db.map(|d| reproduce_command(d, shown_url.as_deref().unwrap_or_default()));
-    if ctx.global.json {
-        return ctx
-            .json(&ShowJson {
-                mode: if db.is_some() { "enterprise" } else { "standalone" },
-                kind: url.map(|u| u.kind),
-                url: url.map(JdbcUrl::report),
-                url_text: shown_url,
-                user: db.and_then(|d| d.user.as_deref()),
-                password: db.and_then(|d| d.password.as_ref()).map(|_| MASK),
-                password_set: db.is_some_and(|d| d.password.is_some()),
-                path: db.and_then(|d| d.path.as_deref()),
-                driver: db.and_then(|d| d.driver.as_deref()),
-                derby,
-                store: store_json(ctx),
-                reproduce,
-            })
-            .map(|()| Exit::Success);
-    }
     let mut t = String::new();
     let line = |t: &mut String, k: &str, v: &str| t.push_str(&format!("{k:<10} {v}\n"));
     match db {
@@ -139,6 +126,38 @@ fn show(ctx: &Ctx) -> Result<Exit, Failure> {
     }
     ctx.out(&t)?;
     Ok(Exit::Success)
+}
+
+/// The `db show --json` document, pretty and newline-terminated, fields in their documented
+/// order (also put into `log collect` bundles). The password shows only as `*****`, the URL
+/// masked.
+pub fn show_json_text(ctx: &Ctx, settings: Option<&Settings>) -> Result<String, Failure> {
+    let db = settings.and_then(|s| s.db.as_ref());
+    let analysis = db.map(|d| jdbc::parse(&d.url));
+    let url = analysis.as_ref().and_then(|a| a.url.as_ref());
+    let derby = ctx.global.data_dir.as_ref().map(|d| d.join("traveler").join("ntsdb"));
+    let shown_url = match (db, url) {
+        (Some(d), Some(u)) => Some(jdbc::mask(&d.url, u)),
+        (Some(d), None) => Some(d.url.clone()),
+        _ => None,
+    };
+    let reproduce = db.map(|d| reproduce_command(d, shown_url.as_deref().unwrap_or_default()));
+    let mut text = serde_json::to_string_pretty(&ShowJson {
+        mode: if db.is_some() { "enterprise" } else { "standalone" },
+        kind: url.map(|u| u.kind),
+        url: url.map(JdbcUrl::report),
+        url_text: shown_url,
+        user: db.and_then(|d| d.user.as_deref()),
+        password: db.and_then(|d| d.password.as_ref()).map(|_| MASK),
+        password_set: db.is_some_and(|d| d.password.is_some()),
+        path: db.and_then(|d| d.path.as_deref()),
+        driver: db.and_then(|d| d.driver.as_deref()),
+        derby,
+        store: store_json(ctx),
+        reproduce,
+    })?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// A `db set` line that recreates the settings, quoted for bash and Qshell, without `pw=`.

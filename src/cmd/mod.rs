@@ -179,11 +179,3 @@ pub fn confirm_remove(ctx: &Ctx, question: &str, what: &str) -> Result<(), Failu
         Err(Failure::msg(Exit::Declined, "not removed (answered no)"))
     }
 }
-
-/// No fake success: a command group that is not built yet says so, with its own exit code.
-pub fn not_implemented(what: &str) -> Result<Exit, Failure> {
-    Err(Failure::msg(
-        Exit::NotImplemented,
-        format!("`{what}` is not implemented yet in this version of travelerUtil"),
-    ))
-}

@@ -15,7 +15,7 @@ use crate::jdbc::{MASK, shell};
 use crate::keystore::{self, EntryKind, KeystoreError, Limits, Verified, x509};
 use crate::secret::Secret;
 use crate::stamp::Stamp;
-use crate::store::{SslSettings, StoreFile};
+use crate::store::{Settings, SslSettings, StoreFile};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -586,10 +586,11 @@ fn file_state(f: &StoreFile) -> (&'static str, Option<String>) {
     )
 }
 
-fn show(ctx: &Ctx) -> Result<Exit, Failure> {
-    let settings = ctx.store.load()?;
-    let ssl = settings.as_ref().and_then(|s| s.ssl.as_ref());
-    let states: Vec<Option<(&StoreFile, &'static str, Option<String>)>> = Role::BOTH
+type FileStates<'a> = Vec<Option<(&'a StoreFile, &'static str, Option<String>)>>;
+
+/// Each stored file with its state against the stamp taken at `ssl set`.
+fn file_states(ssl: Option<&SslSettings>) -> FileStates<'_> {
+    Role::BOTH
         .iter()
         .map(|r| {
             ssl.and_then(|s| r.slot(s)).map(|f| {
@@ -597,29 +598,46 @@ fn show(ctx: &Ctx) -> Result<Exit, Failure> {
                 (f, st, d)
             })
         })
-        .collect();
-    let reproduce = reproduce_command(ssl);
-    if ctx.global.json {
-        let j = |i: usize, role: Role| {
-            states[i].as_ref().map(|(f, st, d)| ShowStoreJson {
-                role,
-                path: &f.path,
-                store_type: &f.store_type,
-                password: f.password.as_ref().map(|_| MASK),
-                key_passwords: f.key_passwords.keys().map(String::as_str).collect(),
-                file: st,
-                detail: d.clone(),
-            })
-        };
-        return ctx
-            .json(&ShowJson {
-                keystore: j(0, Role::Keystore),
-                truststore: j(1, Role::Truststore),
-                store: ctx.store.store_path(),
-                reproduce,
-            })
-            .map(|()| Exit::Success);
+        .collect()
+}
+
+fn show_json<'a>(ctx: &Ctx, ssl: Option<&'a SslSettings>, states: &'a FileStates<'a>) -> ShowJson<'a> {
+    let j = |i: usize, role: Role| {
+        states[i].as_ref().map(|(f, st, d)| ShowStoreJson {
+            role,
+            path: &f.path,
+            store_type: &f.store_type,
+            password: f.password.as_ref().map(|_| MASK),
+            key_passwords: f.key_passwords.keys().map(String::as_str).collect(),
+            file: st,
+            detail: d.clone(),
+        })
+    };
+    ShowJson {
+        keystore: j(0, Role::Keystore),
+        truststore: j(1, Role::Truststore),
+        store: ctx.store.store_path(),
+        reproduce: reproduce_command(ssl),
     }
+}
+
+/// `ssl show --json` as text, for the support bundle (`log collect`): passwords masked.
+pub fn show_json_text(ctx: &Ctx, settings: Option<&Settings>) -> Result<String, Failure> {
+    let ssl = settings.and_then(|s| s.ssl.as_ref());
+    let states = file_states(ssl);
+    let mut s = serde_json::to_string_pretty(&show_json(ctx, ssl, &states))?;
+    s.push('\n');
+    Ok(s)
+}
+
+fn show(ctx: &Ctx) -> Result<Exit, Failure> {
+    let settings = ctx.store.load()?;
+    let ssl = settings.as_ref().and_then(|s| s.ssl.as_ref());
+    let states = file_states(ssl);
+    if ctx.global.json {
+        return ctx.json(&show_json(ctx, ssl, &states)).map(|()| Exit::Success);
+    }
+    let reproduce = reproduce_command(ssl);
     let mut t = String::new();
     for (i, role) in Role::BOTH.iter().enumerate() {
         match &states[i] {

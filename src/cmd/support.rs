@@ -34,9 +34,6 @@ pub const PW_ENV: &str = "TRAVELERUTIL_SUPPORT_PW";
 /// The SSH port when none is stored.
 pub const DEFAULT_PORT: u16 = 22;
 
-/// Where Traveler writes its logs, below the Domino data directory (traveler-and-jdbc.md §1.6).
-pub const LOGS_SUBDIR: &str = "IBM_TECHNICAL_SUPPORT/traveler/logs";
-
 const MASK: &str = "*****";
 
 pub fn run(args: SupportCli, ctx: &mut Ctx, name: &str) -> Result<Exit, Failure> {
@@ -814,22 +811,10 @@ fn plan_file(case: &CaseNumber, dir: &str, local: &Path) -> Result<Planned, Fail
     })
 }
 
-/// The Domino data directory: --data-dir / TRAVELERUTIL_DATA_DIR, else `Directory=` in
-/// ./notes.ini (Domino is started from its data directory), else /local/notesdata.
-fn data_dir(ctx: &Ctx) -> PathBuf {
-    if let Some(d) = &ctx.global.data_dir {
-        return d.clone();
-    }
-    if let Ok(bytes) = std::fs::read("notes.ini")
-        && let Some(d) = domain::notes_ini_directory(&String::from_utf8_lossy(&bytes))
-    {
-        return d;
-    }
-    PathBuf::from("/local/notesdata")
-}
-
+/// The logs directory, found as `log collect` finds it (archive::plan::resolve_data_dir).
 fn logs_dir(ctx: &Ctx) -> PathBuf {
-    data_dir(ctx).join(LOGS_SUBDIR)
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    crate::archive::plan::resolve_data_dir(ctx.global.data_dir.as_deref(), &cwd).logs_dir()
 }
 
 /// A one-line progress bar on stderr, redrawn at most ten times a second.

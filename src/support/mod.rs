@@ -207,31 +207,10 @@ pub fn remote_path(dir: &str, name: &str) -> String {
     }
 }
 
-/// The Domino data directory named by a notes.ini (`Directory=` line; the key is matched
-/// case-insensitively, as Domino does, and the first non-empty value wins).
-pub fn notes_ini_directory(ini: &str) -> Option<std::path::PathBuf> {
-    ini.lines().find_map(|l| {
-        let (k, v) = l.split_once('=')?;
-        let v = v.trim();
-        (k.trim().eq_ignore_ascii_case("Directory") && !v.is_empty()).then(|| std::path::PathBuf::from(v))
-    })
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn notes_ini() {
-        let ini = "[Notes]\r\nKitType=2\r\ndirectory=/local/notesdata\r\nDirectory=/other\n";
-        assert_eq!(
-            notes_ini_directory(ini).unwrap(),
-            std::path::PathBuf::from("/local/notesdata")
-        );
-        assert!(notes_ini_directory("Directory=\nX=1").is_none());
-        assert!(notes_ini_directory("").is_none());
-    }
 
     #[test]
     fn accepted_forms_normalise() {
