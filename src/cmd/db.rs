@@ -1,6 +1,6 @@
 //! `db show | set | check | remove`: the enterprise database settings.
 
-use super::Ctx;
+use super::{Ctx, PwSource};
 use crate::args::{self, ArgError, Key};
 use crate::cli::{DbAction, SetArgs};
 use crate::error::Failure;
@@ -178,33 +178,6 @@ fn reproduce_command(d: &DbSettings, shown_url: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // set
 
-/// Where the password came from (reported, never the value).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-enum PwSource {
-    CommandLine,
-    Stdin,
-    Env,
-    Url,
-    Stored,
-    Prompt,
-    None,
-}
-
-impl PwSource {
-    fn describe(self) -> &'static str {
-        match self {
-            PwSource::CommandLine => "pw= on the command line",
-            PwSource::Stdin => "standard input (pw=-)",
-            PwSource::Env => PW_ENV,
-            PwSource::Url => "the URL (moved into the encrypted store)",
-            PwSource::Stored => "the store (unchanged)",
-            PwSource::Prompt => "the prompt",
-            PwSource::None => "none",
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct SetJson<'a> {
     status: &'static str,
@@ -329,7 +302,7 @@ fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
         .or_else(|| stored.as_ref().and_then(|s| s.driver.clone()));
     let force = words.flag("force");
     if source != PwSource::None && source != PwSource::Stored {
-        ctx.info(format!("password: from {}", source.describe()));
+        ctx.info(format!("password: from {}", source.describe("pw", PW_ENV)));
     }
 
     let mut new = DbSettings {
@@ -402,11 +375,8 @@ fn resolve_password(
     };
     if let Some(g) = given {
         url_dropped(ctx, &from_url);
-        let (secret, stdin) = super::secret_from_word(ctx, "pw", PW_ENV, g)?;
-        return Ok((
-            Some(secret),
-            if stdin { PwSource::Stdin } else { PwSource::CommandLine },
-        ));
+        let (secret, source) = super::secret_from_word(ctx, "pw", PW_ENV, g)?;
+        return Ok((Some(secret), source));
     }
     if let Some(v) = super::secret_from_env(PW_ENV)? {
         url_dropped(ctx, &from_url);
@@ -554,7 +524,7 @@ fn dry_run_output(
         "{:<10} {}\n",
         "password:",
         if new.password.is_some() {
-            format!("{MASK} (from {})", source.describe())
+            format!("{MASK} (from {})", source.describe("pw", PW_ENV))
         } else {
             "(none)".into()
         }

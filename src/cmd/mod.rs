@@ -125,9 +125,41 @@ pub fn print_help(ctx: &Ctx, path: &[&str]) -> Result<Exit, Failure> {
     Ok(Exit::Success)
 }
 
+/// Where a password came from (reported as text and in `--json`, never the value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PwSource {
+    CommandLine,
+    Stdin,
+    Env,
+    /// Inside the JDBC URL (`db set`), moved into the encrypted store.
+    Url,
+    Stored,
+    Prompt,
+    /// A key password that is the keystore's own (`ssl`).
+    StorePassword,
+    None,
+}
+
+impl PwSource {
+    /// `key` is the word that carries the password (`pw`, `keystorepw`), `env` its variable.
+    pub fn describe(self, key: &str, env: &str) -> String {
+        match self {
+            PwSource::CommandLine => format!("{key}= on the command line"),
+            PwSource::Stdin => format!("standard input ({key}=-)"),
+            PwSource::Env => env.to_owned(),
+            PwSource::Url => "the URL (moved into the encrypted store)".to_owned(),
+            PwSource::Stored => "the store (unchanged)".to_owned(),
+            PwSource::Prompt => "the prompt".to_owned(),
+            PwSource::StorePassword => "the keystore password".to_owned(),
+            PwSource::None => "none".to_owned(),
+        }
+    }
+}
+
 /// A secret given as `key=VALUE`: `-` reads one line from stdin; a literal value works (as in
-/// travelerUtil) but gets a warning naming the better routes. The bool is true for stdin.
-pub fn secret_from_word(ctx: &Ctx, key: &str, env: &str, value: String) -> Result<(Secret, bool), Failure> {
+/// travelerUtil) but gets a warning naming the better routes.
+pub fn secret_from_word(ctx: &Ctx, key: &str, env: &str, value: String) -> Result<(Secret, PwSource), Failure> {
     if value == "-" {
         if ctx.stdin_taken {
             return Err(Failure::usage(format!(
@@ -139,12 +171,12 @@ pub fn secret_from_word(ctx: &Ctx, key: &str, env: &str, value: String) -> Resul
                 "{key}=-: standard input is empty (expected one line with the password)"
             ))
         })?;
-        return Ok((Secret::new(line), true));
+        return Ok((Secret::new(line), PwSource::Stdin));
     }
     ctx.warn(format!(
         "{key}= on the command line is visible in `ps` and kept in shell history; prefer {key}=-, {env} or the prompt"
     ));
-    Ok((Secret::new(value), false))
+    Ok((Secret::new(value), PwSource::CommandLine))
 }
 
 /// A secret from the environment variable `env`; an empty variable counts as unset, like

@@ -6,7 +6,7 @@
 //! and what the file is, where keytool only says "Keystore was tampered with, or password was
 //! incorrect".
 
-use super::Ctx;
+use super::{Ctx, PwSource};
 use crate::args::{self, ArgError, Key, Words};
 use crate::cli::ssl::{SslAction, SslCheckArgs, SslCli, SslRemoveArgs, SslSetArgs};
 use crate::error::Failure;
@@ -101,32 +101,6 @@ impl Role {
         match self {
             Role::Keystore => &mut s.keystore,
             Role::Truststore => &mut s.truststore,
-        }
-    }
-}
-
-/// Where a password came from (reported, never the value).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-enum PwSource {
-    CommandLine,
-    Stdin,
-    Env,
-    Stored,
-    Prompt,
-    /// A key password: the keystore's own password.
-    StorePassword,
-}
-
-impl PwSource {
-    fn describe(self, env: &str) -> String {
-        match self {
-            PwSource::CommandLine => "the command line".into(),
-            PwSource::Stdin => "standard input".into(),
-            PwSource::Env => env.into(),
-            PwSource::Stored => "the store (unchanged)".into(),
-            PwSource::Prompt => "the prompt".into(),
-            PwSource::StorePassword => "the keystore password".into(),
         }
     }
 }
@@ -296,8 +270,7 @@ fn resolve_password(
     question: &str,
 ) -> Result<(Secret, PwSource), Failure> {
     if let Some(g) = given {
-        let (secret, stdin) = super::secret_from_word(ctx, key, env, g)?;
-        return Ok((secret, if stdin { PwSource::Stdin } else { PwSource::CommandLine }));
+        return super::secret_from_word(ctx, key, env, g);
     }
     if let Some(v) = super::secret_from_env(env)? {
         return Ok((v, PwSource::Env));
@@ -415,7 +388,7 @@ fn set(ctx: &mut Ctx, a: &SslSetArgs) -> Result<Exit, Failure> {
             path.display(),
             verified.store_type.name(),
             verified.integrity.algorithm,
-            source.describe(role.env())
+            source.describe(role.pw_key(), role.env())
         ));
         let mut key_json = Vec::new();
         let mut differing = BTreeMap::new();
@@ -445,7 +418,7 @@ fn set(ctx: &mut Ctx, a: &SslSetArgs) -> Result<Exit, Failure> {
                     Ok(src) => key_json.push(KeyJson {
                         alias: c.alias,
                         status: "ok",
-                        detail: Some(src.describe(KEY_PW_ENV)),
+                        detail: Some(src.describe("keypw", KEY_PW_ENV)),
                     }),
                     Err(e) if not_checkable(&e) => {
                         ctx.warn(format!("key '{}': password not checked: {e}", c.alias));

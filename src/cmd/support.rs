@@ -2,7 +2,7 @@
 //! remove` manage the stored endpoint and credentials. Both spellings behave the same; `name`
 //! is the one the admin typed, so messages echo it.
 
-use super::Ctx;
+use super::{Ctx, PwSource};
 use crate::args::{self, ArgError, Key};
 use crate::cli::support::{SetArgs, SupportAction, SupportCli};
 use crate::error::Failure;
@@ -154,31 +154,6 @@ fn show(ctx: &Ctx, _name: &str) -> Result<Exit, Failure> {
 // ---------------------------------------------------------------------------------------------
 // set
 
-/// Where the password came from (reported, never the value).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-enum PwSource {
-    CommandLine,
-    Stdin,
-    Env,
-    Stored,
-    Prompt,
-    None,
-}
-
-impl PwSource {
-    fn describe(self) -> &'static str {
-        match self {
-            PwSource::CommandLine => "pw= on the command line",
-            PwSource::Stdin => "standard input (pw=-)",
-            PwSource::Env => PW_ENV,
-            PwSource::Stored => "the store (unchanged)",
-            PwSource::Prompt => "the prompt",
-            PwSource::None => "none",
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct SetJson<'a> {
     status: &'static str,
@@ -298,7 +273,7 @@ fn set(ctx: &mut Ctx, a: &SetArgs, name: &str) -> Result<Exit, Failure> {
         None => old.case.clone(),
     };
     if source != PwSource::None && source != PwSource::Stored {
-        ctx.info(format!("password: from {}", source.describe()));
+        ctx.info(format!("password: from {}", source.describe("pw", PW_ENV)));
     }
     let new = SupportSettings {
         case,
@@ -388,11 +363,8 @@ fn resolve_password(
     have_key: bool,
 ) -> Result<(Option<Secret>, PwSource), Failure> {
     if let Some(g) = given {
-        let (secret, stdin) = super::secret_from_word(ctx, "pw", PW_ENV, g)?;
-        return Ok((
-            Some(secret),
-            if stdin { PwSource::Stdin } else { PwSource::CommandLine },
-        ));
+        let (secret, source) = super::secret_from_word(ctx, "pw", PW_ENV, g)?;
+        return Ok((Some(secret), source));
     }
     if let Some(v) = super::secret_from_env(PW_ENV)? {
         return Ok((Some(v), PwSource::Env));
