@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 # FreeTDS, a silent listener: all on 127.0.0.1, under target/testenv (scripts/testenv.sh).
 bash scripts/testenv.sh install
 bash scripts/testenv.sh start
-trap 'bash scripts/testenv.sh stop; bash scripts/testenv-sshd.sh stop' EXIT
+trap 'bash scripts/testenv.sh stop; bash scripts/testenv-sshd.sh clean' EXIT
 bash scripts/testenv-sshd.sh install && bash scripts/testenv-sshd.sh start   # OpenSSH for pmr/support uploads
 eval "$(bash scripts/testenv.sh env)"
 eval "$(bash scripts/testenv-sshd.sh env)"

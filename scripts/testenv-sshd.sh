@@ -5,6 +5,7 @@
 #   scripts/testenv-sshd.sh install   apt-get install openssh-server (idempotent)
 #   scripts/testenv-sshd.sh start     host key, test user, chroot, config; start sshd; wait for it
 #   scripts/testenv-sshd.sh stop      stop the sshd this script started (by PID), verify it is gone
+#   scripts/testenv-sshd.sh clean     stop, then remove the lab's chroot and its test uploads
 #   scripts/testenv-sshd.sh status    exit 0 when it runs and answers, 1 otherwise
 #   scripts/testenv-sshd.sh env       `export` lines:  eval "$(scripts/testenv-sshd.sh env)"
 #
@@ -17,8 +18,12 @@
 #     background, with its own pid file), listens on 127.0.0.1 only, with a host key generated
 #     at the first start into $LAB.
 #   * The test user (`tuupload`, a system user without a shell) is SFTP-only: `ForceCommand
-#     internal-sftp` inside `ChrootDirectory $LAB/chroot` (root-owned, as sshd(8) demands of
-#     every component of the chroot path), with a writable `upload/` below it.
+#     internal-sftp` inside `ChrootDirectory $CHROOT`, with a writable `upload/` below it.
+#     sshd(8) demands root ownership and no group/other write permission on *every* component of
+#     the chroot path, which a checkout below /tmp (mode 1777) can never give. So the chroot is
+#     not in $LAB but in /var/lib/travelerutil-testenv/sshd-<hash of $LAB>/chroot (one per lab,
+#     so parallel labs never share uploads). `stop` keeps it (an interrupted upload must survive
+#     a restart); `clean` stops the server and removes it.
 #   * Stops only what it started: the PID from its pid file, and only if that PID's command line
 #     still names $LAB's config (protects against PID reuse).
 #   * Fails loudly: anything that cannot be installed or started exits non-zero naming it.
@@ -30,6 +35,10 @@ LAB=$(realpath -m -- "${TU_SSHD_LAB:-$REPO/target/testenv-sshd}")
 USER_NAME=tuupload
 CONF=$LAB/sshd_config
 PIDFILE=$LAB/sshd.pid
+CHROOT_BASE=/var/lib/travelerutil-testenv
+CHROOT=$CHROOT_BASE/sshd-$(printf '%s' "$LAB" | sha256sum | cut -c1-12)/chroot
+# sshd's StrictModes applies the same ownership rule to the authorized keys' directories.
+KEYS=$(dirname "$CHROOT")/keys
 WAIT_SECS=${TU_SSHD_WAIT_SECS:-20}
 # The test user is one system account, so its password is one file for every instance.
 PWFILE=$REPO/target/testenv-sshd/password
@@ -85,21 +94,21 @@ prepare() {
       || die "useradd $USER_NAME"
   fi
   echo "$USER_NAME:$(cat "$PWFILE")" | chpasswd || die "chpasswd $USER_NAME"
-  mkdir -p "$LAB/keys"
-  cp "$LAB/client_ed25519.pub" "$LAB/keys/$USER_NAME"
-  chmod 644 "$LAB/keys/$USER_NAME"
-  mkdir -p "$LAB/chroot/upload"
-  chown root:root "$LAB/chroot"
-  chmod 755 "$LAB/chroot"
-  chown "$USER_NAME" "$LAB/chroot/upload"
-  chmod 755 "$LAB/chroot/upload"
+  mkdir -p "$KEYS"
+  cp "$LAB/client_ed25519.pub" "$KEYS/$USER_NAME"
+  chmod 644 "$KEYS/$USER_NAME"
+  mkdir -p "$CHROOT/upload"
+  chown root:root "$CHROOT_BASE" "$(dirname "$CHROOT")" "$CHROOT"
+  chmod 755 "$CHROOT_BASE" "$(dirname "$CHROOT")" "$CHROOT"
+  chown "$USER_NAME" "$CHROOT/upload"
+  chmod 755 "$CHROOT/upload"
   cat > "$CONF" <<EOF
 # Written by scripts/testenv-sshd.sh; never edit /etc/ssh/sshd_config for the tests.
 Port $PORT
 ListenAddress 127.0.0.1
 HostKey $LAB/host_ed25519
 PidFile $PIDFILE
-AuthorizedKeysFile $LAB/keys/%u
+AuthorizedKeysFile $KEYS/%u
 AllowUsers $USER_NAME
 PermitRootLogin no
 PasswordAuthentication yes
@@ -114,7 +123,7 @@ LoginGraceTime 20
 ClientAliveInterval 0
 Subsystem sftp internal-sftp
 Match User $USER_NAME
-    ChrootDirectory $LAB/chroot
+    ChrootDirectory $CHROOT
     ForceCommand internal-sftp
     AllowTcpForwarding no
     X11Forwarding no
@@ -148,6 +157,16 @@ descendants() {
     descendants "$c"
     echo "$c"
   done
+}
+
+# The chroot holds only this lab's test uploads (never removed across a mount, such as the
+# small tmpfs of the full-disk test).
+remove_chroot() {
+  local d
+  d=$(dirname "$CHROOT")
+  if [[ -d $d ]] && ! mountpoint -q "$CHROOT/upload"; then
+    rm -rf --one-file-system -- "$d"
+  fi
 }
 
 stop() {
@@ -199,7 +218,7 @@ export TU_SSHD_USER=$USER_NAME
 export TU_SSHD_PW_FILE=$PWFILE
 export TU_SSHD_CLIENT_KEY=$LAB/client_ed25519
 export TU_SSHD_FINGERPRINT=$fp
-export TU_SSHD_UPLOAD_DIR=$LAB/chroot/upload
+export TU_SSHD_UPLOAD_DIR=$CHROOT/upload
 EOF
 }
 
@@ -207,7 +226,8 @@ case ${1:-} in
   install) install ;;
   start) start ;;
   stop) stop ;;
+  clean) stop; remove_chroot ;;
   status) status ;;
   env) env_lines ;;
-  *) echo "usage: $0 install|start|stop|status|env" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|clean|status|env" >&2; exit 2 ;;
 esac

@@ -116,7 +116,8 @@ impl Private {
 
 impl Drop for Private {
     fn drop(&mut self) {
-        let _ = script_cmd("stop", Some(self.sshd.port), Some(&self.sshd.lab)).status();
+        // `clean`: stop, and remove this private lab's chroot (outside the lab, under /var/lib).
+        let _ = script_cmd("clean", Some(self.sshd.port), Some(&self.sshd.lab)).status();
     }
 }
 
@@ -618,7 +619,7 @@ fn full_remote_disk_is_exit_21() {
         "mounting a tmpfs on {} failed (root needed)",
         s.upload_dir.display()
     );
-    let _guard = Tmpfs(s.upload_dir.clone());
+    let tmpfs = Tmpfs(s.upload_dir.clone());
     let st = Command::new("chown")
         .arg("tuupload")
         .arg(&s.upload_dir)
@@ -632,5 +633,7 @@ fn full_remote_disk_is_exit_21() {
     let out = home.run(["pmr", "CS1000012", f.to_str().unwrap(), "--no-input"]);
     out.assert_code(21, "remote disk full");
     assert!(out.stderr.contains("no space"), "{}", out.stderr);
+    // Unmount first: `clean` never removes the chroot across a mount.
+    drop(tmpfs);
     drop(srv);
 }
