@@ -29,6 +29,9 @@ impl Stamp {
     }
 }
 
+/// Lowercase hex, the one encoder for digests and byte dumps (store stamps, bundle manifests,
+/// DER diagnostics).
+#[must_use]
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {

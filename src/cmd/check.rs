@@ -215,17 +215,11 @@ pub enum SetProbe {
 
 /// Probes settings that are about to be saved (`db set` without `force`). The report goes to
 /// stderr: it is a diagnostic of the command, not its data.
-pub fn probe_before_save(ctx: &Ctx, db: &DbSettings, timeout_secs: u32) -> SetProbe {
+/// `truststore`: the one already configured (`ssl set`), which verifies the server as `db check`
+/// will; the caller holds the settings it came from.
+pub fn probe_before_save(ctx: &Ctx, db: &DbSettings, truststore: Option<&StoreFile>, timeout_secs: u32) -> SetProbe {
     let mut r = Report::new(ctx, timeout_secs);
-    // The truststore already configured (`ssl set`) verifies the server, as `db check` will.
-    let truststore = ctx
-        .store
-        .load()
-        .ok()
-        .flatten()
-        .and_then(|s| s.ssl)
-        .and_then(|s| s.truststore);
-    let exit = check_db(ctx, &mut r, db, truststore.as_ref(), None, true);
+    let exit = check_db(ctx, &mut r, db, truststore, None, true);
     r.exit_code = exit.code();
     if exit == Exit::Success {
         r.result = "pass";

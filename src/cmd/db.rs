@@ -79,13 +79,7 @@ fn show(ctx: &Ctx) -> Result<Exit, Failure> {
     let db = settings.as_ref().and_then(|s| s.db.as_ref());
     let analysis = db.map(|d| jdbc::parse(&d.url));
     let url = analysis.as_ref().and_then(|a| a.url.as_ref());
-    let derby = ctx.global.data_dir.as_ref().map(|d| d.join("traveler").join("ntsdb"));
-    let shown_url = match (db, url) {
-        (Some(d), Some(u)) => Some(jdbc::mask(&d.url, u)),
-        (Some(d), None) => Some(d.url.clone()),
-        _ => None,
-    };
-    let reproduce = db.map(|d| reproduce_command(d, shown_url.as_deref().unwrap_or_default()));
+    let (derby, shown_url, reproduce) = show_facts(ctx, db, url);
     let mut t = String::new();
     let line = |t: &mut String, k: &str, v: &str| t.push_str(&format!("{k:<10} {v}\n"));
     match db {
@@ -135,13 +129,7 @@ pub fn show_json_text(ctx: &Ctx, settings: Option<&Settings>) -> Result<String, 
     let db = settings.and_then(|s| s.db.as_ref());
     let analysis = db.map(|d| jdbc::parse(&d.url));
     let url = analysis.as_ref().and_then(|a| a.url.as_ref());
-    let derby = ctx.global.data_dir.as_ref().map(|d| d.join("traveler").join("ntsdb"));
-    let shown_url = match (db, url) {
-        (Some(d), Some(u)) => Some(jdbc::mask(&d.url, u)),
-        (Some(d), None) => Some(d.url.clone()),
-        _ => None,
-    };
-    let reproduce = db.map(|d| reproduce_command(d, shown_url.as_deref().unwrap_or_default()));
+    let (derby, shown_url, reproduce) = show_facts(ctx, db, url);
     let mut text = serde_json::to_string_pretty(&ShowJson {
         mode: if db.is_some() { "enterprise" } else { "standalone" },
         kind: url.map(|u| u.kind),
@@ -158,6 +146,23 @@ pub fn show_json_text(ctx: &Ctx, settings: Option<&Settings>) -> Result<String, 
     })?;
     text.push('\n');
     Ok(text)
+}
+
+/// What `db show` derives from the settings, in text and JSON alike: the embedded Derby path,
+/// the URL as shown (masked), and the command line that recreates the settings.
+fn show_facts(
+    ctx: &Ctx,
+    db: Option<&DbSettings>,
+    url: Option<&JdbcUrl>,
+) -> (Option<PathBuf>, Option<String>, Option<String>) {
+    let derby = ctx.global.data_dir.as_ref().map(|d| d.join("traveler").join("ntsdb"));
+    let shown_url = match (db, url) {
+        (Some(d), Some(u)) => Some(jdbc::mask(&d.url, u)),
+        (Some(d), None) => Some(d.url.clone()),
+        _ => None,
+    };
+    let reproduce = db.map(|d| reproduce_command(d, shown_url.as_deref().unwrap_or_default()));
+    (derby, shown_url, reproduce)
 }
 
 /// A `db set` line that recreates the settings, quoted for bash and Qshell, without `pw=`.
@@ -330,7 +335,12 @@ fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
     } else if url.kind == Kind::Derby && !matches!(url.variant, jdbc::model::Variant::DerbyNetwork) {
         ctx.info("connection test: not possible for embedded Derby (no ODBC path)");
     } else {
-        match super::check::probe_before_save(ctx, &new, super::check::DEFAULT_TIMEOUT_SECS) {
+        match super::check::probe_before_save(
+            ctx,
+            &new,
+            settings.ssl.as_ref().and_then(|s| s.truststore.as_ref()),
+            super::check::DEFAULT_TIMEOUT_SECS,
+        ) {
             super::check::SetProbe::Passed(detail, driver) => {
                 ctx.info(format!("connection test: PASS ({detail})"));
                 // Keep the driver that proved the settings, so `db check` uses the same one

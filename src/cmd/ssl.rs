@@ -282,6 +282,16 @@ fn resolve_password(
     Ok((ctx.prompter.password(key, question)?, PwSource::Prompt))
 }
 
+/// The private keys' own password, when one is given: `keypw=` (or `-`), else
+/// TRAVELERUTIL_KEY_PW. Never prompted here: without it each key is tried with the store
+/// password (and `--key-passwords` prompts per key).
+fn key_password(ctx: &Ctx, given: Option<String>) -> Result<Option<(Secret, PwSource)>, Failure> {
+    if let Some(g) = given {
+        return super::secret_from_word(ctx, "keypw", KEY_PW_ENV, g).map(Some);
+    }
+    Ok(super::secret_from_env(KEY_PW_ENV)?.map(|s| (s, PwSource::Env)))
+}
+
 fn absolute(p: &str) -> PathBuf {
     std::path::absolute(p).unwrap_or_else(|_| PathBuf::from(p))
 }
@@ -393,13 +403,7 @@ fn set(ctx: &mut Ctx, a: &SslSetArgs) -> Result<Exit, Failure> {
         let mut key_json = Vec::new();
         let mut differing = BTreeMap::new();
         if role == Role::Keystore {
-            let keypw = match keypw_given.clone() {
-                Some(k) => Some(resolve_password(ctx, "keypw", KEY_PW_ENV, Some(k), None, "")?),
-                None => std::env::var_os(KEY_PW_ENV)
-                    .filter(|v| !v.is_empty())
-                    .map(|_| resolve_password(ctx, "keypw", KEY_PW_ENV, None, None, ""))
-                    .transpose()?,
-            };
+            let keypw = key_password(ctx, keypw_given.clone())?;
             let stored_keys = old
                 .filter(|_| same_file)
                 .map(|o| o.key_passwords.clone())
@@ -533,10 +537,14 @@ fn file_state(f: &StoreFile) -> (&'static str, Option<String>) {
         }
         Err(e) => return ("unreadable", Some(e.to_string())),
     };
-    let now = match std::fs::read(&f.path) {
-        Ok(b) => Stamp::of(&b, &meta),
-        Err(e) => return ("unreadable", Some(e.to_string())),
-    };
+    match std::fs::read(&f.path) {
+        Ok(b) => compare_stamp(f, &Stamp::of(&b, &meta)),
+        Err(e) => ("unreadable", Some(e.to_string())),
+    }
+}
+
+/// `unchanged`, or `changed` with what differs, against the stamp taken at `ssl set`.
+fn compare_stamp(f: &StoreFile, now: &Stamp) -> (&'static str, Option<String>) {
     if now.sha256 == f.sha256 {
         return ("unchanged", None);
     }
@@ -693,7 +701,7 @@ struct CheckStoreJson {
     integrity: Option<keystore::Integrity>,
     /// `ok`, or what failed (`wrong-store-password`, `wrong-key-password`, `missing`, ...).
     verdict: &'static str,
-    exit: u8,
+    exit: Exit,
     message: Option<String>,
     entries: Vec<EntryJson>,
     /// Entries that could not be listed without decrypting.
@@ -799,8 +807,8 @@ fn check(ctx: &mut Ctx, a: &SslCheckArgs) -> Result<Exit, Failure> {
     let mut warnings = 0usize;
     for t in targets {
         let r = check_one(ctx, t, keypw_given.as_deref(), a.key_passwords, now, warn_days)?;
-        if r.exit != 0 && first_failure.is_none() {
-            first_failure = Exit::ALL.iter().copied().find(|e| e.code() == r.exit);
+        if r.exit != Exit::Success && first_failure.is_none() {
+            first_failure = Some(r.exit);
         }
         warnings += r.warnings.len();
         reports.push(r);
@@ -837,7 +845,7 @@ fn check_one(
         store_type: None,
         integrity: None,
         verdict: "ok",
-        exit: 0,
+        exit: Exit::Success,
         message: None,
         entries: Vec::new(),
         partial: false,
@@ -847,19 +855,9 @@ fn check_one(
     };
     let fail = |r: &mut CheckStoreJson, verdict: &'static str, exit: Exit, msg: String| {
         r.verdict = verdict;
-        r.exit = exit.code();
+        r.exit = exit;
         r.message = Some(msg);
     };
-    if let Some(s) = &t.stored {
-        let (st, detail) = file_state(s);
-        r.file = Some(st);
-        if st == "changed" {
-            r.warnings.push(format!(
-                "the file changed since `ssl set`: {}",
-                detail.unwrap_or_default()
-            ));
-        }
-    }
     let file = match read_file(t.role, &t.path) {
         Ok(f) => f,
         Err(f) => {
@@ -868,10 +866,22 @@ fn check_one(
             } else {
                 "unreadable"
             };
+            r.file = t.stored.as_ref().map(|_| verdict);
             fail(&mut r, verdict, f.exit, format!("{:#}", f.error));
             return Ok(r);
         }
     };
+    if let Some(s) = &t.stored {
+        // The bytes just read, compared with the stamp of `ssl set` (no second read).
+        let (st, detail) = compare_stamp(s, &file.stamp);
+        r.file = Some(st);
+        if st == "changed" {
+            r.warnings.push(format!(
+                "the file changed since `ssl set`: {}",
+                detail.unwrap_or_default()
+            ));
+        }
+    }
     let (pw, _) = resolve_password(
         ctx,
         t.role.pw_key(),
@@ -899,20 +909,7 @@ fn check_one(
     // Key passwords (keystore only): the stored per-alias passwords, keypw=, or the store's.
     let mut key_status: BTreeMap<String, &'static str> = BTreeMap::new();
     if t.role == Role::Keystore {
-        let keypw = match keypw_given {
-            Some(k) => Some(resolve_password(
-                ctx,
-                "keypw",
-                KEY_PW_ENV,
-                Some(k.to_owned()),
-                None,
-                "",
-            )?),
-            None => std::env::var_os(KEY_PW_ENV)
-                .filter(|v| !v.is_empty())
-                .map(|_| resolve_password(ctx, "keypw", KEY_PW_ENV, None, None, ""))
-                .transpose()?,
-        };
+        let keypw = key_password(ctx, keypw_given.map(str::to_owned))?;
         let (checks, _) = check_key_passwords(
             ctx,
             &file,
@@ -932,7 +929,7 @@ fn check_one(
                 }
                 Err(e) => {
                     key_status.insert(c.alias.clone(), "wrong");
-                    if r.exit == 0 {
+                    if r.exit == Exit::Success {
                         fail(
                             &mut r,
                             verdict_name(&e),
@@ -953,7 +950,7 @@ fn check_one(
             let when = crate::stamp::format_utc(i.not_after).unwrap_or_default();
             if i.not_after <= now_s {
                 let msg = format!("{who} expired on {when}");
-                if r.exit == 0 {
+                if r.exit == Exit::Success {
                     fail(&mut r, "expired", Exit::Tls, format!("{msg}; renew it"));
                 } else {
                     r.warnings.push(msg);
@@ -975,7 +972,7 @@ fn check_one(
     if t.role == Role::Truststore {
         let n = keystore::pem::trusted_certificates(&verified).len();
         r.trusted_certificates = Some(n);
-        if n == 0 && r.exit == 0 {
+        if n == 0 && r.exit == Exit::Success {
             let why = if verified.partial {
                 "no trusted certificate could be listed (some entries are encrypted and could not be read)"
             } else {
@@ -1011,7 +1008,7 @@ fn render_check(reports: &[CheckStoreJson], status: &str) -> String {
             t.push_str(&format!("  type:      {ty}{integ}\n"));
         }
         let verdict = match (r.exit, &r.message) {
-            (0, _) => "OK".to_owned(),
+            (Exit::Success, _) => "OK".to_owned(),
             (code, Some(m)) => format!("FAIL ({}, exit {code}): {m}", r.verdict),
             (code, None) => format!("FAIL ({}, exit {code})", r.verdict),
         };

@@ -222,11 +222,7 @@ pub(crate) fn oid_to_string(content: &[u8]) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    let mut s = String::from("0x");
-    for b in bytes {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
+    format!("0x{}", crate::stamp::hex(bytes))
 }
 
 /// A BMPString (UTF-16BE, RFC 7292 friendlyName) decoded lossily.

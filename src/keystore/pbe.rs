@@ -292,6 +292,45 @@ pub(crate) fn parse_scheme<'a>(alg: &Tlv<'a>) -> Result<Scheme<'a>, KeystoreErro
     Err(unsupported(oid.value))
 }
 
+/// RFC 8018 §A.2 `PBKDF2-params`, shared by PBES2 (here) and PBMAC1 (RFC 9579, `pkcs12`).
+pub(crate) struct Pbkdf2Params<'a> {
+    pub salt: &'a [u8],
+    pub iterations: u64,
+    pub key_len: Option<u64>,
+    pub prf: Hash,
+}
+
+/// PBKDF2-params { salt CHOICE { specified OCTET STRING, otherSource }, iterationCount,
+/// keyLength OPTIONAL, prf DEFAULT hmacWithSHA1 }.
+pub(crate) fn parse_pbkdf2_params<'a>(params: &Tlv<'a>) -> Result<Pbkdf2Params<'a>, KeystoreError> {
+    let mut pk = params.reader();
+    if pk.peek_tag() != Some(der::TAG_OCTET_STRING) {
+        return Err(KeystoreError::Unsupported {
+            what: "a PBKDF2 salt from 'otherSource' (RFC 8018 §A.2)".into(),
+        });
+    }
+    let salt = pk.read(der::TAG_OCTET_STRING, "the PBKDF2 salt")?.value;
+    let iterations = der::integer_u64(
+        &pk.read(der::TAG_INTEGER, "the PBKDF2 iteration count")?,
+        "the PBKDF2 iteration count",
+    )?;
+    let key_len = match pk.read_optional(der::TAG_INTEGER, "the PBKDF2 key length")? {
+        Some(tlv) => Some(der::integer_u64(&tlv, "the PBKDF2 key length")?),
+        None => None,
+    };
+    let prf = match pk.read_optional(der::TAG_SEQUENCE, "the PBKDF2 PRF")? {
+        Some(tlv) => super::pkcs12::hmac_algorithm(&tlv)?,
+        None => Hash::Sha1, // RFC 8018 §A.2: prf DEFAULT algid-hmacWithSHA1.
+    };
+    pk.finish("the PBKDF2 parameters")?;
+    Ok(Pbkdf2Params {
+        salt,
+        iterations,
+        key_len,
+        prf,
+    })
+}
+
 fn unsupported(oid: &[u8]) -> KeystoreError {
     KeystoreError::Unsupported {
         what: format!(
@@ -329,26 +368,12 @@ fn parse_pbes2<'a>(params: &Tlv<'a>) -> Result<Scheme<'a>, KeystoreError> {
     }
     let kp = k.read(der::TAG_SEQUENCE, "the PBKDF2 parameters")?;
     k.finish("the PBES2 KDF")?;
-    let mut pk = kp.reader();
-    if pk.peek_tag() != Some(der::TAG_OCTET_STRING) {
-        return Err(KeystoreError::Unsupported {
-            what: "a PBKDF2 salt from 'otherSource' (RFC 8018 §A.2)".into(),
-        });
-    }
-    let salt = pk.read(der::TAG_OCTET_STRING, "the PBKDF2 salt")?.value;
-    let iterations = der::integer_u64(
-        &pk.read(der::TAG_INTEGER, "the PBKDF2 iteration count")?,
-        "the PBKDF2 iteration count",
-    )?;
-    let key_len = match pk.read_optional(der::TAG_INTEGER, "the PBKDF2 key length")? {
-        Some(tlv) => Some(der::integer_u64(&tlv, "the PBKDF2 key length")?),
-        None => None,
-    };
-    let prf = match pk.read_optional(der::TAG_SEQUENCE, "the PBKDF2 PRF")? {
-        Some(tlv) => super::pkcs12::hmac_algorithm(&tlv)?,
-        None => Hash::Sha1, // RFC 8018 §A.2: prf DEFAULT algid-hmacWithSHA1.
-    };
-    pk.finish("the PBKDF2 parameters")?;
+    let Pbkdf2Params {
+        salt,
+        iterations,
+        key_len,
+        prf,
+    } = parse_pbkdf2_params(&kp)?;
 
     let mut e = enc.reader();
     let enc_oid = e.read(der::TAG_OID, "the PBES2 cipher OID")?;

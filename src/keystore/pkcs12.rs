@@ -652,33 +652,18 @@ fn check_pbmac1(
     let pbkdf2_params = k.read(der::TAG_SEQUENCE, "the PBKDF2 parameters")?;
     k.finish("the PBMAC1 KDF")?;
 
-    // RFC 8018 §A.2: PBKDF2-params { salt CHOICE { specified OCTET STRING, otherSource },
-    //   iterationCount, keyLength OPTIONAL, prf DEFAULT hmacWithSHA1 }.
-    let mut pk = pbkdf2_params.reader();
-    if pk.peek_tag() != Some(der::TAG_OCTET_STRING) {
-        return Err(KeystoreError::Unsupported {
-            what: "a PBKDF2 salt from 'otherSource' (RFC 8018 §A.2)".into(),
+    let super::pbe::Pbkdf2Params {
+        salt,
+        iterations,
+        key_len,
+        prf,
+    } = super::pbe::parse_pbkdf2_params(&pbkdf2_params)?;
+    // RFC 9579 §4: keyLength is required for PBMAC1 (its Appendix A.6 vector must fail).
+    let Some(key_len) = key_len else {
+        return Err(KeystoreError::Malformed {
+            what: "the PBMAC1 PBKDF2 parameters lack keyLength, which RFC 9579 requires".into(),
         });
-    }
-    let salt = pk.read(der::TAG_OCTET_STRING, "the PBKDF2 salt")?.value;
-    let iterations = der::integer_u64(
-        &pk.read(der::TAG_INTEGER, "the PBKDF2 iteration count")?,
-        "the PBKDF2 iteration count",
-    )?;
-    let key_len = match pk.read_optional(der::TAG_INTEGER, "the PBKDF2 key length")? {
-        Some(tlv) => der::integer_u64(&tlv, "the PBKDF2 key length")?,
-        // RFC 9579 §4: keyLength is required for PBMAC1 (its Appendix A.6 vector must fail).
-        None => {
-            return Err(KeystoreError::Malformed {
-                what: "the PBMAC1 PBKDF2 parameters lack keyLength, which RFC 9579 requires".into(),
-            });
-        }
     };
-    let prf = match pk.read_optional(der::TAG_SEQUENCE, "the PBKDF2 PRF")? {
-        Some(tlv) => hmac_algorithm(&tlv)?,
-        None => Hash::Sha1,
-    };
-    pk.finish("the PBKDF2 parameters")?;
     let mac = hmac_algorithm(&scheme)?;
 
     check_iterations(iterations, limits)?;
