@@ -54,3 +54,19 @@ fn man_page_lists_every_exit_code() {
         );
     }
 }
+
+#[test]
+fn readme_lists_every_environment_variable_of_the_help() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme
+        .split("## Environment variables")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("README.md has an `## Environment variables` section");
+    for (var, _) in travelerutil::cli::ENVIRONMENT {
+        assert!(
+            section.contains(&format!("`{var}`")),
+            "README.md's environment table lacks `{var}`"
+        );
+    }
+}

@@ -258,23 +258,45 @@ pub fn parser() -> clap::Command {
     Cli::command()
 }
 
+/// The variables travelerUtil reads, for `--help` and the man page (the README has the same list).
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    ("TRAVELERUTIL_HOME", "store directory (like --home)"),
+    ("TRAVELERUTIL_DATA_DIR", "Domino data directory (like --data-dir)"),
+    ("TRAVELERUTIL_NO_INPUT", "set to 1 to never prompt (like --no-input)"),
+    (
+        "TRAVELERUTIL_DB_PW",
+        "database password for `db set` (after pw= on the command line)",
+    ),
+    (
+        "TRAVELERUTIL_ODBC_DRIVER",
+        "ODBC driver for `db check` (after driver= given or stored)",
+    ),
+    ("TRAVELERUTIL_KEYSTORE_PW", "keystore password for `ssl set|check`"),
+    ("TRAVELERUTIL_TRUSTSTORE_PW", "truststore password for `ssl set|check`"),
+    (
+        "TRAVELERUTIL_KEY_PW",
+        "private-key password for `ssl set|check` (keypw=)",
+    ),
+    (
+        "TRAVELERUTIL_NOW",
+        "the time `ssl check` judges expiry against (unix seconds, RFC 3339)",
+    ),
+    (
+        "TRAVELERUTIL_SUPPORT_PW",
+        "SFTP password for `pmr`/`support` (after pw= on the command line)",
+    ),
+    ("NO_COLOR", "no colour in diagnostics"),
+];
+
 fn after_help() -> String {
+    // Built line by line: a `\` line continuation in a string literal would also eat the
+    // indentation of the next line.
+    let env: String = ENVIRONMENT.iter().map(|(k, v)| format!("  {k:<27} {v}\n")).collect();
     format!(
-        "EXIT STATUS:\n{}\n\n\
-ENVIRONMENT:\n\
-  TRAVELERUTIL_HOME       store directory (like --home)\n\
-  TRAVELERUTIL_DATA_DIR   Domino data directory (like --data-dir)\n\
-  TRAVELERUTIL_NO_INPUT   set to 1 to never prompt (like --no-input)\n\
-  TRAVELERUTIL_DB_PW      database password for `db set` (after pw= on the command line)\n\
-  TRAVELERUTIL_KEYSTORE_PW, TRAVELERUTIL_TRUSTSTORE_PW, TRAVELERUTIL_KEY_PW\n\
-                          keystore, truststore and key passwords for `ssl set|check`\n\
-  TRAVELERUTIL_NOW        the time `ssl check` judges expiry against (unix seconds, RFC 3339)\n\
-  TRAVELERUTIL_SUPPORT_PW SFTP password for `pmr`/`support` (after pw= on the command line)\n\
-  NO_COLOR                no colour in diagnostics\n\n\
-EXAMPLES:\n\
-  travelerUtil db set 'url=jdbc:as400://ibmi.example.com;database name=IASP1' user=LNTUSER\n\
-  travelerUtil db set user=LNTUSER      # prompts for the URL: nothing needs quoting there\n\
-  travelerUtil db show --json",
+        "EXIT STATUS:\n{}\n\nENVIRONMENT:\n{env}\nEXAMPLES:\n  \
+         travelerUtil db set 'url=jdbc:as400://ibmi.example.com;database name=IASP1' user=LNTUSER\n  \
+         travelerUtil db set user=LNTUSER      # prompts for the URL: nothing needs quoting there\n  \
+         travelerUtil db show --json",
         crate::exit::Exit::table_plain()
     )
 }
