@@ -103,3 +103,28 @@ fn run_with(home: &Home, env: &[(&str, &str)], args: &[&str]) -> common::Out {
     }
     common::run_cmd(c, None)
 }
+
+/// The `ssh2` crate (libssh2, for `pmr`) linked libssl and libcrypto into `travelerUtil`, so
+/// every start loaded and relocated OpenSSL: `db check` against Derby, whose Db2 driver loads no
+/// OpenSSL, went from 1.03× to 1.17× `isql` (bench/check.sh). SFTP now runs in the helper
+/// `travelerUtil-sftp`; libgcc_s (ten CPUIDs in its constructor) is linked statically
+/// (build.rs). `ldd` lists what the loader maps at start.
+#[test]
+fn travelerutil_loaded_openssl_at_every_start() {
+    let ldd = |p: &std::path::Path| {
+        let out = std::process::Command::new("ldd")
+            .arg(p)
+            .output()
+            .expect("ldd (libc-bin) must be installed");
+        assert!(out.status.success(), "ldd {}", p.display());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let main = ldd(&common::bin());
+    for lib in ["libssl", "libcrypto", "libssh2", "libgcc_s"] {
+        assert!(!main.contains(lib), "travelerUtil loads {lib} at start:\n{main}");
+    }
+    assert!(main.contains("libodbc"), "{main}");
+    // The helper is where OpenSSL went (so the check above is not vacuous).
+    let helper = ldd(&common::bin().with_file_name("travelerUtil-sftp"));
+    assert!(helper.contains("libcrypto"), "{helper}");
+}

@@ -637,3 +637,106 @@ fn full_remote_disk_is_exit_21() {
     drop(tmpfs);
     drop(srv);
 }
+
+/// The helper's children of `parent` (from /proc: the helper is `travelerUtil-sftp`).
+fn helper_of(parent: u32) -> Option<u32> {
+    let children = std::fs::read_to_string(format!("/proc/{parent}/task/{parent}/children")).ok()?;
+    children
+        .split_whitespace()
+        .filter_map(|p| p.parse().ok())
+        .find(|pid: &u32| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim().starts_with("travelerUtil-sf"))
+        })
+}
+
+/// The SFTP client runs in the helper; when travelerUtil is killed (SIGKILL: no chance to clean
+/// up), the helper must stop too instead of finishing an upload nobody waits for.
+#[test]
+fn helper_ends_when_travelerutil_is_killed() {
+    let s = shared();
+    let home = Home::new();
+    configure(&home, &s, &s.password, &[&format!("hostkey={}", s.fingerprint)]);
+    let len = 256 * 1024 * 1024;
+    let f = make_file(home.outside(), "orphan.bin", len, 9);
+    let remote = s.upload_dir.join("CS1000009.orphan.bin");
+    let partial = s.upload_dir.join("CS1000009.orphan.bin.partial");
+    let _ = std::fs::remove_file(&remote);
+    let _ = std::fs::remove_file(&partial);
+
+    let mut child = home
+        .cmd(["pmr", "CS1000009", f.to_str().unwrap(), "--no-input"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let helper = loop {
+        if let Some(h) = helper_of(child.id())
+            && std::fs::metadata(&partial).map(|m| m.len()).unwrap_or(0) > 1024 * 1024
+        {
+            break h;
+        }
+        assert!(Instant::now() < deadline, "the upload did not start");
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::path::Path::new(&format!("/proc/{helper}")).exists()
+        && !std::fs::read_to_string(format!("/proc/{helper}/stat")).is_ok_and(|s| s.contains(") Z "))
+    {
+        assert!(Instant::now() < deadline, "the helper {helper} outlived travelerUtil");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(!remote.exists(), "the orphaned helper finished the upload");
+    let _ = std::fs::remove_file(&partial);
+}
+
+/// `pmr` needs the helper beside travelerUtil: without it, exit 1 with a hint, and nothing
+/// connects (the store's SFTP settings point at a closed port, which would give 11).
+#[test]
+fn missing_helper_is_exit_1_with_a_hint() {
+    let home = Home::new();
+    let lonely = home.outside().join("bin");
+    std::fs::create_dir_all(&lonely).unwrap();
+    let exe = lonely.join("travelerUtil");
+    std::fs::copy(common::bin(), &exe).unwrap();
+    let port = free_port().to_string();
+    home.run_stdin(
+        [
+            "pmr",
+            "set",
+            "host=127.0.0.1",
+            &format!("port={port}"),
+            "user=u",
+            "pw=-",
+            "--no-input",
+        ],
+        "x\n",
+    )
+    .assert_code(0, "pmr set");
+    let f = make_file(home.outside(), "a.bin", 10, 1);
+    let c = home.cmd(["pmr", "CS1000010", f.to_str().unwrap(), "--yes"]);
+    // The same command line and environment, from the copy that has no helper beside it.
+    let mut c2 = Command::new(&exe);
+    c2.args(c.get_args());
+    for (k, v) in c.get_envs() {
+        match v {
+            Some(v) => c2.env(k, v),
+            None => c2.env_remove(k),
+        };
+    }
+    let out = common::run_cmd(c2, None);
+    out.assert_code(1, "pmr without its helper");
+    assert!(out.stderr.contains("travelerUtil-sftp"), "{}", out.stderr);
+    assert!(out.stderr.contains("hint:"), "{}", out.stderr);
+}
+
+/// The helper is not a command for people: by hand it explains itself and exits 2.
+#[test]
+fn helper_run_by_hand_explains_itself() {
+    let helper = common::bin().with_file_name("travelerUtil-sftp");
+    let out = common::run_cmd(Command::new(&helper), None);
+    out.assert_code(2, "travelerUtil-sftp by hand");
+    assert!(out.stderr.contains("travelerUtil pmr"), "{}", out.stderr);
+}

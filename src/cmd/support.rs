@@ -8,7 +8,7 @@ use crate::cli::support::{SetArgs, SupportAction, SupportCli};
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::secret::Secret;
-use crate::sftp::{self, Class, Credentials, Endpoint, HostKey, SftpError};
+use crate::sftp::{self, Class, Endpoint, HostKey, SftpError, helper};
 use crate::store::{Settings, SupportSettings};
 use crate::support::{self as domain, CaseNumber};
 use serde::Serialize;
@@ -529,12 +529,10 @@ fn upload(ctx: &mut Ctx, name: &str, number: &str, files: &[String], timeout: Du
     };
     let pinned = s.hostkey.clone();
     let mut seen: Option<HostKey> = None;
-    let creds = Credentials {
-        key: s.key.as_deref(),
-        password: password.as_ref(),
-    };
+    let program =
+        helper::locate().map_err(|e| Failure::msg(Exit::Failure, format!("cannot locate travelerUtil: {e}")))?;
     ctx.info(format!("connecting to {user}@{addr}"));
-    let conn = {
+    let mut conn = {
         let ctx_ref: &Ctx = ctx;
         let mut verify = |k: &HostKey| -> Result<(), SftpError> {
             let r = verify_host_key(ctx_ref, name, &addr, pinned.as_deref(), k);
@@ -543,7 +541,8 @@ fn upload(ctx: &mut Ctx, name: &str, number: &str, files: &[String], timeout: Du
             }
             r
         };
-        sftp::connect(&ep, &mut verify, &creds).map_err(|e| fail(name, &addr, &e))?
+        helper::connect(&program, &ep, s.key.as_deref(), password.as_ref(), &mut verify)
+            .map_err(|e| fail(name, &addr, &e))?
     };
     let Some(key) = seen else {
         return Err(Failure::msg(
@@ -741,8 +740,15 @@ contact the vendor; the upload resumes when the same command is run again"
         ),
         Class::Protocol => (Exit::CheckFailed, "run with -v for details, or try again".into()),
         Class::Local => (Exit::Io, "check that the file is readable".into()),
+        Class::Helper => (
+            Exit::Failure,
+            format!(
+                "install `{}` in the same directory as travelerUtil; `cargo build --release` builds both",
+                helper::HELPER
+            ),
+        ),
     };
-    Failure::msg(exit, format!("{e}\n  hint: {hint}"))
+    Failure::msg(exit, format!("{}\n  hint: {hint}", sftp::chain(e)))
 }
 
 /// A named file: with a `/` it is a path; a base name is looked up in the logs directory
