@@ -2,7 +2,9 @@
 //! documented code (see `exit.rs`).
 
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-#![no_main]
+// Its own C `main` (see below); a test build keeps the harness's, and tests/ runs the binary.
+#![cfg_attr(not(test), no_main)]
+#![cfg_attr(test, allow(dead_code))]
 
 use clap::FromArgMatches;
 use std::io::Write;
@@ -22,6 +24,7 @@ use travelerutil::exit::Exit;
 /// closed are opened on /dev/null (so that no file we open becomes our stdout), and SIGPIPE is
 /// ignored (a closed pipe is an `EPIPE` error, handled in `report`). `std::env::args` works
 /// without std's start-up: on glibc, std captures argv in an `.init_array` function.
+#[cfg(not(test))]
 #[unsafe(no_mangle)]
 extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
     // SAFETY: fcntl(2), open(2) and signal(2) on the standard descriptors, before any other
