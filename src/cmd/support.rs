@@ -529,8 +529,13 @@ fn upload(ctx: &mut Ctx, name: &str, number: &str, files: &[String], timeout: Du
     };
     let pinned = s.hostkey.clone();
     let mut seen: Option<HostKey> = None;
-    let program =
-        helper::locate().map_err(|e| Failure::msg(Exit::Failure, format!("cannot locate travelerUtil: {e}")))?;
+    let program = helper::locate().map_err(|source| {
+        let e = SftpError::Helper {
+            path: helper::HELPER.into(),
+            source,
+        };
+        fail(name, &addr, &e)
+    })?;
     ctx.info(format!("connecting to {user}@{addr}"));
     let mut conn = {
         let ctx_ref: &Ctx = ctx;
