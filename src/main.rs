@@ -17,8 +17,9 @@ use travelerutil::exit::Exit;
 ///
 /// Why: std's start-up finds the main thread's stack bounds for its stack-overflow message, and
 /// glibc answers that (`pthread_getattr_np`) by reading and parsing `/proc/self/maps`; std then
-/// maps an alternate signal stack with a guard page. Skipping that is 2.5% of a `db check`
-/// against MariaDB (bench/check.sh), where `db check` competes with `isql` on start-up time.
+/// maps an alternate signal stack with a guard page: an open and read of the maps file, a
+/// sigaltstack, an mmap and an mprotect at every start (strace), where `db check` competes with
+/// `isql` on start-up time (bench/check.sh).
 /// A stack overflow still ends the process (SIGSEGV on the kernel's guard gap), only without
 /// std's message. What else std's start-up does is done here: standard descriptors that are
 /// closed are opened on /dev/null (so that no file we open becomes our stdout), and SIGPIPE is

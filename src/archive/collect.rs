@@ -84,14 +84,17 @@ pub struct Extra {
     pub redact: bool,
 }
 
+/// The start of an entry, passed unchanged from the reader through the workers to the writer.
+struct Begin {
+    idx: usize,
+    method: Method,
+    redact: bool,
+    source_bytes: u64,
+    truncated: Option<Truncation>,
+}
+
 enum Msg {
-    Start {
-        idx: usize,
-        method: Method,
-        redact: bool,
-        source_bytes: u64,
-        truncated: Option<Truncation>,
-    },
+    Start(Begin),
     Chunk {
         data: Vec<u8>,
         redact: bool,
@@ -114,13 +117,7 @@ struct Done {
 }
 
 enum Done_ {
-    Start {
-        idx: usize,
-        method: Method,
-        redact: bool,
-        source_bytes: u64,
-        truncated: Option<Truncation>,
-    },
+    Start(Begin),
     Chunk {
         raw: Vec<u8>,
         comp: Vec<u8>,
@@ -287,13 +284,13 @@ fn read_all(
                 continue;
             }
         }
-        if !send(Msg::Start {
+        if !send(Msg::Start(Begin {
             idx,
             method,
             redact,
             source_bytes: size,
             truncated,
-        }) {
+        })) {
             return;
         }
         let mut remaining = size - start - head.len() as u64;
@@ -400,19 +397,7 @@ fn work(jobs: &Mutex<Receiver<(u64, Msg)>>, done: &std::sync::mpsc::Sender<Done>
         };
         let Ok((seq, msg)) = job else { return };
         let out = match msg {
-            Msg::Start {
-                idx,
-                method,
-                redact,
-                source_bytes,
-                truncated,
-            } => Done_::Start {
-                idx,
-                method,
-                redact,
-                source_bytes,
-                truncated,
-            },
+            Msg::Start(b) => Done_::Start(b),
             Msg::End { short } => Done_::End { short },
             Msg::Failed { idx, reason } => Done_::Failed { idx, reason },
             Msg::Interrupted => Done_::Interrupted,
@@ -503,13 +488,13 @@ fn write_ordered<W: Write + Seek>(
                     path: entries[idx].source.display().to_string(),
                     reason,
                 }),
-                Done_::Start {
+                Done_::Start(Begin {
                     idx,
                     method,
                     redact,
                     source_bytes,
                     truncated,
-                } => {
+                }) => {
                     let e = &entries[idx];
                     zip.begin(&e.name, method, dos_of(e.mtime), source_bytes).map_err(wr)?;
                     cur = Some(Current {

@@ -522,11 +522,7 @@ fn upload(ctx: &mut Ctx, name: &str, number: &str, files: &[String], timeout: Du
         connect_timeout: timeout,
         io_timeout: timeout,
     };
-    let addr = if host.contains(':') {
-        format!("[{host}]:{port}")
-    } else {
-        format!("{host}:{port}")
-    };
+    let addr = ep.addr();
     let pinned = s.hostkey.clone();
     let mut seen: Option<HostKey> = None;
     let program = helper::locate().map_err(|source| {

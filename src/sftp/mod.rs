@@ -8,7 +8,7 @@
 //! relocated at *every* start: +1.8 ms (15%) on each `db check` against Derby, measured with
 //! bench/check.sh, where the Db2 CLI driver itself loads no OpenSSL. Rust links with
 //! `--as-needed`, so with the SSH code only reachable from the helper's `main`, `travelerUtil`
-//! no longer lists those libraries (bench/startup.sh prints the list).
+//! no longer lists those libraries (tests/regressions.rs checks it with `ldd`).
 //!
 //! Every failure is a [`SftpError`] with a [`Class`] (DNS, refused, timeout, authentication,
 //! host key, permission, remote disk full, ...), which the command layer maps to an exit code
