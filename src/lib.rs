@@ -24,4 +24,4 @@ pub mod sftp;
 pub mod stamp;
 pub mod store;
 pub mod support;
-pub mod tty;
+pub mod sys;

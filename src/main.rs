@@ -2,46 +2,33 @@
 //! documented code (see `exit.rs`).
 
 #![warn(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-// Its own C `main` (see below); a test build keeps the harness's, and tests/ runs the binary.
-#![cfg_attr(not(test), no_main)]
-#![cfg_attr(test, allow(dead_code))]
 
 use clap::FromArgMatches;
 use std::io::Write;
+use std::process::ExitCode;
 use travelerutil::cli::{self, Cli, Command};
 use travelerutil::cmd::{self, Ctx};
 use travelerutil::error::Failure;
 use travelerutil::exit::Exit;
 
-/// The process entry point, in place of std's (`#![no_main]`).
-///
-/// Why: std's start-up finds the main thread's stack bounds for its stack-overflow message, and
-/// glibc answers that (`pthread_getattr_np`) by reading and parsing `/proc/self/maps`; std then
-/// maps an alternate signal stack with a guard page: an open and read of the maps file, a
-/// sigaltstack, an mmap and an mprotect at every start (strace), where `db check` competes with
-/// `isql` on start-up time (bench/check.sh).
-/// A stack overflow still ends the process (SIGSEGV on the kernel's guard gap), only without
-/// std's message. What else std's start-up does is done here: standard descriptors that are
-/// closed are opened on /dev/null (so that no file we open becomes our stdout), and SIGPIPE is
-/// ignored (a closed pipe is an `EPIPE` error, handled in `report`). `std::env::args` works
-/// without std's start-up: on glibc, std captures argv in an `.init_array` function.
-#[cfg(not(test))]
-#[unsafe(no_mangle)]
-extern "C" fn main(_argc: libc::c_int, _argv: *const *const libc::c_char) -> libc::c_int {
-    // SAFETY: fcntl(2), open(2) and signal(2) on the standard descriptors, before any other
-    // code runs; open returns the lowest free descriptor, so it fills the gap it was called for.
-    unsafe {
-        for fd in 0..3 {
-            if libc::fcntl(fd, libc::F_GETFD) == -1 {
-                libc::open(c"/dev/null".as_ptr(), libc::O_RDWR);
-            }
-        }
-        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
-    }
+fn main() -> ExitCode {
     // A panic is a bug, and the default hook has printed it. Exit 1 (an unexpected internal
     // failure) rather than std's 101, so that every exit code is in the documented table.
     let exit = std::panic::catch_unwind(start).unwrap_or(Exit::Failure);
-    finish(exit)
+    let exit = match std::io::stdout().flush() {
+        // `travelerUtil db show | head -1`: a closed pipe is not an error (see `report`).
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe && exit == Exit::Success => {
+            eprintln!("travelerUtil: error: writing the output: {e}");
+            Exit::Io
+        }
+        _ => exit,
+    };
+    // A loaded ODBC driver registered `atexit` handlers that only free memory, and a driver
+    // stuck on a dead connection can hang in them: skip them (every Rust value is dropped).
+    if travelerutil::probe::odbc::driver_loaded() {
+        travelerutil::sys::process::exit_skipping_atexit(exit.code());
+    }
+    exit.into()
 }
 
 fn start() -> Exit {
@@ -74,29 +61,6 @@ fn start() -> Exit {
     match run(cli) {
         Ok(code) => code,
         Err(f) => report(f),
-    }
-}
-
-/// Ends the process once the command is done and every Rust value is dropped (so secrets are
-/// zeroized and temporary files removed): flushes Rust's and C's output buffers, then exits
-/// without running the C libraries' `atexit` handlers. After a `db check` those are the ODBC
-/// driver's: OpenSSL's `OPENSSL_cleanup` alone is 4% of the instructions of a `db check`
-/// against MariaDB (callgrind), spent freeing memory the kernel reclaims anyway. The ODBC
-/// handles were freed properly before this point (the probe disconnects and frees them).
-fn finish(exit: Exit) -> ! {
-    let code = match std::io::stdout().flush() {
-        // `travelerUtil db show | head -1`: a closed pipe is not an error (see `report`).
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe && exit == Exit::Success => {
-            eprintln!("travelerUtil: error: writing the output: {e}");
-            Exit::Io
-        }
-        _ => exit,
-    };
-    // SAFETY: fflush(NULL) flushes every C stdio stream (a driver's trace file, for one);
-    // _exit(2) then ends the process.
-    unsafe {
-        libc::fflush(std::ptr::null_mut());
-        libc::_exit(i32::from(code.code()))
     }
 }
 

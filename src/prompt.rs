@@ -82,7 +82,7 @@ impl Prompter {
         if self.stdin_is_tty {
             // rpassword opens /dev/tty itself, prints the prompt there and turns echo off; the
             // guard puts the terminal back if Ctrl-C kills us meanwhile.
-            let _restore = crate::tty::Guard::new();
+            let _restore = crate::sys::term::Guard::new();
             return rpassword::prompt_password(format!("{question}: "))
                 .map(Secret::new)
                 .map_err(|source| PromptError::Io {

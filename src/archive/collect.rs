@@ -19,7 +19,6 @@ use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
@@ -145,7 +144,7 @@ pub fn write_entries<W: Write + Seek>(
     redactor: &Redactor,
     opts: &Options,
     dos_of: &(dyn Fn(std::time::SystemTime) -> (u16, u16) + Sync),
-    interrupted: &AtomicBool,
+    interrupted: fn() -> bool,
     progress: Progress<'_>,
 ) -> Result<Outcome, ArchiveError> {
     let threads = opts.threads.max(1);
@@ -175,7 +174,7 @@ fn read_all(
     opts: &Options,
     jobs: &SyncSender<(u64, Msg)>,
     credits: &Receiver<()>,
-    interrupted: &AtomicBool,
+    interrupted: fn() -> bool,
     progress: Progress<'_>,
 ) {
     let mut seq = 0u64;
@@ -190,7 +189,7 @@ fn read_all(
         ok
     };
     for (idx, e) in entries.iter().enumerate() {
-        if interrupted.load(Ordering::Relaxed) {
+        if interrupted() {
             let _ = send(Msg::Interrupted);
             return;
         }
@@ -299,7 +298,7 @@ fn read_all(
         let mut short = None;
         let mut src = (&mut f).take(remaining);
         loop {
-            if interrupted.load(Ordering::Relaxed) {
+            if interrupted() {
                 let _ = send(Msg::Interrupted);
                 return;
             }

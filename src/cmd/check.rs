@@ -15,9 +15,11 @@ use crate::keystore;
 use crate::probe::drivers::{self, Choice, Source};
 use crate::probe::odbc::{ProbeOutcome, ProbeRequest};
 use crate::probe::offline::{self, Check, Status};
-use crate::probe::{DiagRecord, FailureClass, Stage, Verdict, classify, watchdog};
+use crate::probe::{DiagRecord, FailureClass, Stage, Verdict, classify};
 use crate::store::DbSettings;
 use crate::store::StoreFile;
+use crate::sys::signals::UnlinkOnSignal;
+use crate::sys::timer::{OnTimeout, Watchdog};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -119,6 +121,7 @@ fn driver_manager() -> DriverManagerJson {
 }
 
 pub fn run(ctx: &Ctx, a: &CheckArgs) -> Result<Exit, Failure> {
+    crate::sys::process::adopt_ctype_locale();
     let mut words = match args::parse(&a.words, CHECK_KEYS) {
         Ok(w) => w,
         Err(ArgError::Help) => return super::print_help(ctx, &["db", "check"]),
@@ -218,6 +221,7 @@ pub enum SetProbe {
 /// `truststore`: the one already configured (`ssl set`), which verifies the server as `db check`
 /// will; the caller holds the settings it came from.
 pub fn probe_before_save(ctx: &Ctx, db: &DbSettings, truststore: Option<&StoreFile>, timeout_secs: u32) -> SetProbe {
+    crate::sys::process::adopt_ctype_locale();
     let mut r = Report::new(ctx, timeout_secs);
     let exit = check_db(ctx, &mut r, db, truststore, None, true);
     r.exit_code = exit.code();
@@ -383,14 +387,11 @@ fn check_db(
     // The driver's own timeout and the login timeout come first, so their (more precise)
     // errors win; the watchdog stops waiting just after the deadline whatever happens.
     let limit = Duration::from_secs(u64::from(r.timeout_secs)) + Duration::from_millis(200);
-    let unlink = ca
-        .as_ref()
-        .and_then(|f| std::ffi::CString::new(f.path().as_os_str().as_encoded_bytes()).ok());
-    let armed = watchdog::arm(limit, timeout_output(ctx, r, limit, for_set, unlink));
+    // The CA file goes on every exit: its drop, a signal, or the watchdog's `_exit`.
+    let _unlink_ca = ca.as_ref().map(|f| UnlinkOnSignal::new(f.path()));
+    let watchdog = Watchdog::arm(limit, timeout_output(ctx, r, limit, for_set));
     let outcome = crate::probe::odbc::probe(&req);
-    if let Some(a) = armed {
-        a.disarm();
-    }
+    drop(watchdog);
     let exit = match &outcome {
         ProbeOutcome::Connected {
             connect_ms,
@@ -463,13 +464,7 @@ fn check_db(
 
 /// What the watchdog prints if the deadline passes: this report as it would end on a timeout,
 /// rendered now, because at that moment the main thread is stuck inside the driver.
-fn timeout_output(
-    ctx: &Ctx,
-    r: &Report,
-    limit: Duration,
-    for_set: bool,
-    unlink: Option<std::ffi::CString>,
-) -> watchdog::OnTimeout {
+fn timeout_output(ctx: &Ctx, r: &Report, limit: Duration, for_set: bool) -> OnTimeout {
     let mut t = r.clone();
     let elapsed_ms = limit.as_secs_f64() * 1e3;
     let v = classify::classify(Stage::Watchdog, &[]);
@@ -494,11 +489,10 @@ fn timeout_output(
             "{}travelerUtil: error: db set: {what}; nothing was saved (add `force` to save without the test)\n",
             render(&t)
         );
-        return watchdog::OnTimeout {
+        return OnTimeout {
             stdout: Vec::new(),
             stderr: stderr.into_bytes(),
             code,
-            unlink,
         };
     }
     let stdout = if ctx.global.json {
@@ -507,11 +501,10 @@ fn timeout_output(
         render(&t)
     };
     let stderr = format!("travelerUtil: error: db check failed: {what}\n");
-    watchdog::OnTimeout {
+    OnTimeout {
         stdout: stdout.into_bytes(),
         stderr: stderr.into_bytes(),
         code,
-        unlink,
     }
 }
 

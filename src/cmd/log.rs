@@ -14,7 +14,6 @@ use crate::store::Settings;
 use serde::Serialize;
 use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
 
 const COLLECT_KEYS: &[Key] = &[Key::value("out")];
@@ -51,49 +50,8 @@ pub fn collect_for_case(ctx: &mut Ctx, case: &str) -> Result<PathBuf, Failure> {
 // ---------------------------------------------------------------------------------------------
 // collect
 
-/// Set by SIGINT/SIGTERM while a bundle is being written: the pipeline stops and the partial
-/// file is removed (a half-written zip must never be mistaken for a bundle).
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-extern "C" fn on_signal(_: libc::c_int) {
-    INTERRUPTED.store(true, Ordering::SeqCst);
-}
-
-/// Installs the handler for the duration of a collection and restores the previous ones.
-struct SignalGuard {
-    old: Vec<(libc::c_int, libc::sigaction)>,
-}
-
-impl SignalGuard {
-    fn install() -> SignalGuard {
-        INTERRUPTED.store(false, Ordering::SeqCst);
-        let mut old = Vec::new();
-        for sig in [libc::SIGINT, libc::SIGTERM] {
-            // SAFETY: sigaction with a handler that only stores to an atomic, which is
-            // async-signal-safe; the struct is fully initialised by zeroed() + the fields set.
-            unsafe {
-                let mut sa: libc::sigaction = std::mem::zeroed();
-                sa.sa_sigaction = on_signal as *const () as libc::sighandler_t;
-                libc::sigemptyset(&raw mut sa.sa_mask);
-                let mut prev: libc::sigaction = std::mem::zeroed();
-                if libc::sigaction(sig, &raw const sa, &raw mut prev) == 0 {
-                    old.push((sig, prev));
-                }
-            }
-        }
-        SignalGuard { old }
-    }
-}
-
-impl Drop for SignalGuard {
-    fn drop(&mut self) {
-        for (sig, prev) in &self.old {
-            // SAFETY: restores the action saved by install().
-            unsafe {
-                libc::sigaction(*sig, prev, std::ptr::null_mut());
-            }
-        }
-    }
+fn interrupted() -> bool {
+    crate::sys::signals::interrupted().is_some()
 }
 
 /// Removes the `.partial` file unless the archive was completed.
@@ -291,7 +249,10 @@ fn collect_cmd(ctx: &mut Ctx, a: &CollectArgs, case_override: Option<&str>) -> R
         path: partial_path.clone(),
         armed: true,
     };
-    let signals = SignalGuard::install();
+    // A signal stops the pipeline at its next piece; the partial file is then removed below,
+    // or by the handler itself if a second signal ends the process.
+    let signals = crate::sys::signals::Deferral::begin();
+    let unlink_partial = crate::sys::signals::UnlinkOnSignal::new(&partial_path);
 
     let bar = progress_bar(ctx, total);
     let progress = |n: u64| {
@@ -313,7 +274,7 @@ fn collect_cmd(ctx: &mut Ctx, a: &CollectArgs, case_override: Option<&str>) -> R
         threads: std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
     };
     let mut zip = ZipOut::new(BufWriter::with_capacity(256 * 1024, file));
-    let written = collect::write_entries(&mut zip, &p.entries, &redactor, &opts, &dos_of, &INTERRUPTED, &progress);
+    let written = collect::write_entries(&mut zip, &p.entries, &redactor, &opts, &dos_of, interrupted, &progress);
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -409,7 +370,7 @@ fn collect_cmd(ctx: &mut Ctx, a: &CollectArgs, case_override: Option<&str>) -> R
         f.sync_all()
     };
     finish().map_err(|e| write_failure(ArchiveError::Write(e), &partial_path))?;
-    if INTERRUPTED.load(Ordering::SeqCst) {
+    if interrupted() {
         return Err(Failure::msg(
             Exit::Interrupted,
             "interrupted; the partial archive was removed",
@@ -417,7 +378,8 @@ fn collect_cmd(ctx: &mut Ctx, a: &CollectArgs, case_override: Option<&str>) -> R
     }
     std::fs::rename(&partial_path, &final_path).map_err(|e| write_failure(ArchiveError::Write(e), &partial_path))?;
     partial.armed = false;
-    // Only now: a Ctrl-C before the rename must still find the handler (and remove the file).
+    // Only now: a signal before the rename must still find the handler (and the file removed).
+    drop(unlink_partial);
     drop(signals);
     if let Ok(d) = std::fs::File::open(&out_dir) {
         let _ = d.sync_all();
@@ -491,7 +453,7 @@ fn write_failure(e: ArchiveError, partial: &Path) -> Failure {
     match e {
         ArchiveError::Interrupted => Failure::msg(Exit::Interrupted, "interrupted; the partial archive was removed"),
         ArchiveError::Write(io) => {
-            let full = io.raw_os_error() == Some(libc::ENOSPC);
+            let full = io.kind() == std::io::ErrorKind::StorageFull;
             let msg = if full {
                 format!(
                     "no space left on the device while writing {}: the partial archive was removed and the logs are untouched; free some space or write elsewhere with out=DIR",
@@ -615,15 +577,7 @@ fn hash_file(p: &Path) -> std::io::Result<(u64, String)> {
 }
 
 fn hostname() -> String {
-    let mut buf = [0u8; 256];
-    // SAFETY: the buffer and its length are valid; gethostname NUL-terminates within it.
-    let rc = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-    let name = if rc == 0 {
-        let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-        String::from_utf8_lossy(&buf[..end]).into_owned()
-    } else {
-        String::new()
-    };
+    let name = crate::sys::process::hostname().unwrap_or_default();
     let s = sanitize(&name);
     if s.is_empty() { "localhost".into() } else { s }
 }

@@ -8,7 +8,7 @@ use crate::cli::support::{SetArgs, SupportAction, SupportCli};
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::secret::Secret;
-use crate::sftp::{self, Class, Endpoint, HostKey, SftpError, helper};
+use crate::sftp::{self, Class, Endpoint, HostKey, SftpError, client};
 use crate::store::{Settings, SupportSettings};
 use crate::support::{self as domain, CaseNumber};
 use serde::Serialize;
@@ -525,9 +525,9 @@ fn upload(ctx: &mut Ctx, name: &str, number: &str, files: &[String], timeout: Du
     let addr = ep.addr();
     let pinned = s.hostkey.clone();
     let mut seen: Option<HostKey> = None;
-    let program = helper::locate().map_err(|source| {
+    let program = client::locate().map_err(|source| {
         let e = SftpError::Helper {
-            path: helper::HELPER.into(),
+            path: sftp::protocol::HELPER.into(),
             source,
         };
         fail(name, &addr, &e)
@@ -542,7 +542,7 @@ fn upload(ctx: &mut Ctx, name: &str, number: &str, files: &[String], timeout: Du
             }
             r
         };
-        helper::connect(&program, &ep, s.key.as_deref(), password.as_ref(), &mut verify)
+        client::connect(&program, &ep, s.key.as_deref(), password.as_ref(), &mut verify)
             .map_err(|e| fail(name, &addr, &e))?
     };
     let Some(key) = seen else {
@@ -745,7 +745,7 @@ contact the vendor; the upload resumes when the same command is run again"
             Exit::Failure,
             format!(
                 "install `{}` in the same directory as travelerUtil; `cargo build --release` builds both",
-                helper::HELPER
+                sftp::protocol::HELPER
             ),
         ),
     };

@@ -1,5 +1,5 @@
 //! Proving a database reachable through a real ODBC driver (pure types and logic; the ODBC
-//! calls live in [`odbc`], the child-process watchdog in [`watchdog`]).
+//! calls live in [`odbc`]; the watchdog's timer is `crate::sys::timer`).
 //!
 //! `db check` never trusts one signal. The connection string comes from the URL engine's
 //! translation, the attempt is bounded three ways (SQL_ATTR_LOGIN_TIMEOUT, the driver's own
@@ -10,7 +10,6 @@ pub mod classify;
 pub mod drivers;
 pub mod odbc;
 pub mod offline;
-pub mod watchdog;
 
 use serde::Serialize;
 

@@ -16,6 +16,7 @@ use super::{DiagRecord, Stage};
 use odbc_api::handles::{self, Diagnostics, SqlResult, SqlText, Statement};
 use odbc_api::sys::{AttrOdbcVersion, InfoType, Pointer, SqlReturn};
 use serde::Serialize;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// What a probe is asked to do.
@@ -89,10 +90,19 @@ pub fn records(handle: &impl Diagnostics) -> Vec<DiagRecord> {
     out
 }
 
+/// Set once a probe has asked the driver manager for an environment (and so may have loaded a
+/// driver): the process then ends without the drivers' `atexit` handlers (see `main`).
+static LOADED: AtomicBool = AtomicBool::new(false);
+
+/// Whether an ODBC driver may have been loaded into this process.
+pub fn driver_loaded() -> bool {
+    LOADED.load(Ordering::SeqCst)
+}
+
 /// Runs one attempt. Blocking: the caller bounds it with the watchdog.
 pub fn probe(req: &ProbeRequest) -> ProbeOutcome {
     let start = Instant::now();
-    adopt_ctype_locale();
+    LOADED.store(true, Ordering::SeqCst);
     let env = match handles::Environment::new() {
         SqlResult::Success(e) | SqlResult::SuccessWithInfo(e) => e,
         _ => {
@@ -168,22 +178,6 @@ pub fn probe(req: &ProbeRequest) -> ProbeOutcome {
     // Disconnect before the handle is freed (see the module docs).
     let _ = conn.disconnect();
     outcome
-}
-
-/// Takes the character type (LC_CTYPE) from the environment (`LANG`, `LC_CTYPE`, `LC_ALL`), as
-/// `isql` and most C programs do at start with `setlocale(LC_ALL, "")`.
-///
-/// Drivers read the application's character set from it: FreeTDS's default client charset is
-/// `nl_langinfo(CODESET)`, and IBM's Db2 CLI driver, finding LC_CTYPE still "C", switches the
-/// whole locale to the environment's and back again to learn the code page, nine times per
-/// connection (seen by interposing `setlocale`): 0.64M instructions, 4% of a `db check`
-/// against Derby (callgrind). With the environment's LC_CTYPE it asks once and is done. Only
-/// LC_CTYPE: a decimal comma from LC_NUMERIC must not reach a driver's number formatting. If
-/// the environment names a locale that is not installed, setlocale fails and nothing changes.
-fn adopt_ctype_locale() {
-    // SAFETY: called before any driver is loaded, on the probing thread, while the process
-    // runs no other thread that could read the locale concurrently.
-    unsafe { libc::setlocale(libc::LC_CTYPE, c"".as_ptr()) };
 }
 
 /// Executes the validation query and fetches one row without reading any value.

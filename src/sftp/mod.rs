@@ -1,22 +1,20 @@
 //! SFTP uploads for `pmr`/`support`: the types shared by the command layer and the SFTP helper
 //! process, and the helper itself.
 //!
-//! The SSH client (libssh2 through the `ssh2` crate, in [`ssh`]) runs in a separate executable,
-//! `travelerUtil-sftp`, installed beside `travelerUtil` ([`helper`] has the protocol). git keeps
-//! libcurl and OpenSSL out of `git` the same way (`git-remote-https`). libssh2 links
-//! libssl.so.3 and libcrypto.so.3, and a library linked into `travelerUtil` is loaded and
-//! relocated at *every* start: +1.8 ms (15%) on each `db check` against Derby, measured with
-//! bench/check.sh, where the Db2 CLI driver itself loads no OpenSSL. Rust links with
-//! `--as-needed`, so with the SSH code only reachable from the helper's `main`, `travelerUtil`
-//! no longer lists those libraries (tests/regressions.rs checks it with `ldd`).
+//! The SSH client (libssh2 through the `ssh2` crate) runs in a separate executable,
+//! `travelerUtil-sftp`, the `travelerutil-sftp` crate of this workspace, installed beside
+//! `travelerUtil` ([`protocol`] is what they say to each other, [`client`] is travelerUtil's
+//! side). So OpenSSL, which libssh2 links, never loads into the process that holds the store
+//! key, and this crate cannot depend on `ssh2` by accident. git keeps libcurl out of `git` the
+//! same way (`git-remote-https`). tests/regressions.rs checks with `ldd`.
 //!
 //! Every failure is a [`SftpError`] with a [`Class`] (DNS, refused, timeout, authentication,
 //! host key, permission, remote disk full, ...), which the command layer maps to an exit code
 //! and a hint. No terminal I/O here: the host key decision and the progress display are
 //! callbacks supplied by the command layer.
 
-pub mod helper;
-pub mod ssh;
+pub mod client;
+pub mod protocol;
 
 use base64ct::Encoding;
 use serde::{Deserialize, Serialize};

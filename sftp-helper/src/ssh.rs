@@ -1,15 +1,15 @@
 //! The SSH side of an upload, on libssh2 (the `ssh2` crate): connect, verify the host key
 //! *before* authenticating, log in, upload to `<name>.partial` with resume, verify the size,
-//! rename. Only the helper executable reaches this module (see the parent module's docs).
+//! rename. Only this helper executable links libssh2 (see `travelerutil::sftp`).
 
-use super::{Endpoint, HostKey, SftpError, Uploaded, fingerprint};
-use crate::secret::Secret;
 use ssh2::{ErrorCode, OpenFlags, OpenType, Session, Sftp};
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::path::Path;
 use std::time::Instant;
+use travelerutil::secret::Secret;
+use travelerutil::sftp::{Endpoint, HostKey, SftpError, Uploaded, fingerprint};
 
 /// The upload buffer. libssh2 splits what it is given into 30000-byte WRITE requests and sends
 /// them all before waiting for the first status (sftp.c, `sftp_write`); [`Connection::stream`]
@@ -259,7 +259,7 @@ exceeded quota this way)"
         };
         let mut file = File::open(local).map_err(local_err)?;
         let total = file.metadata().map_err(local_err)?.len();
-        let partial = crate::support::partial_name(remote);
+        let partial = travelerutil::support::partial_name(remote);
 
         let mut offset = 0;
         let mut restart_reason = None;

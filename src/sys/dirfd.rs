@@ -1,0 +1,306 @@
+//! Directories held open and used through their descriptors.
+//!
+//! A path is resolved once, when the directory is opened; after that every child is looked
+//! up, checked and removed relative to the open directory (`openat`, `fstatat`, `unlinkat`),
+//! so a directory replaced by a symlink meanwhile cannot redirect the operation elsewhere. This
+//! is how GNU coreutils' `rm` and `find -delete` walk a tree that others can write to.
+
+use std::ffi::{CStr, CString, OsStr};
+use std::fs::File;
+use std::io;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+
+/// An open directory.
+#[derive(Debug)]
+pub struct Dir {
+    fd: OwnedFd,
+}
+
+/// What `fstatat` says of an entry, without following a symlink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stat {
+    pub dev: u64,
+    pub ino: u64,
+    pub mode: u32,
+    pub uid: u32,
+    pub size: u64,
+    pub mtime: i64,
+}
+
+impl Stat {
+    #[must_use]
+    pub fn is_dir(&self) -> bool {
+        self.mode & libc::S_IFMT == libc::S_IFDIR
+    }
+    #[must_use]
+    pub fn is_file(&self) -> bool {
+        self.mode & libc::S_IFMT == libc::S_IFREG
+    }
+    #[must_use]
+    pub fn is_symlink(&self) -> bool {
+        self.mode & libc::S_IFMT == libc::S_IFLNK
+    }
+    /// The same file as `other` (device and inode).
+    #[must_use]
+    pub fn same_file(&self, other: &Stat) -> bool {
+        self.dev == other.dev && self.ino == other.ino
+    }
+}
+
+fn cstring(name: &OsStr) -> io::Result<CString> {
+    CString::new(name.as_bytes()).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))
+}
+
+/// A single path component: no `/`, not empty, not `.` or `..`.
+fn component(name: &OsStr) -> io::Result<CString> {
+    let b = name.as_bytes();
+    if b.is_empty() || b == b"." || b == b".." || b.contains(&b'/') {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "not a single file name"));
+    }
+    cstring(name)
+}
+
+fn stat_of(st: &libc::stat) -> Stat {
+    Stat {
+        dev: st.st_dev,
+        ino: st.st_ino,
+        mode: st.st_mode,
+        uid: st.st_uid,
+        size: u64::try_from(st.st_size).unwrap_or(0),
+        mtime: st.st_mtime,
+    }
+}
+
+impl Dir {
+    /// Opens the directory at `path`. With `follow == false`, a symlink as the last component
+    /// is refused (`ELOOP`); earlier components are resolved as usual.
+    pub fn open(path: &Path, follow: bool) -> io::Result<Dir> {
+        let c = cstring(path.as_os_str())?;
+        let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
+        // SAFETY: a NUL-terminated path; the returned descriptor is owned by the Dir.
+        let fd = unsafe {
+            libc::open(
+                c.as_ptr(),
+                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC | nofollow,
+            )
+        };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: fd is a fresh descriptor that nothing else owns.
+        Ok(Dir {
+            fd: unsafe { OwnedFd::from_raw_fd(fd) },
+        })
+    }
+
+    /// Opens the child directory `name`, never following a symlink.
+    pub fn open_dir(&self, name: &OsStr) -> io::Result<Dir> {
+        let c = component(name)?;
+        // SAFETY: a valid directory descriptor and a NUL-terminated single component.
+        let fd = unsafe {
+            libc::openat(
+                self.fd.as_raw_fd(),
+                c.as_ptr(),
+                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+            )
+        };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: fd is a fresh descriptor that nothing else owns.
+        Ok(Dir {
+            fd: unsafe { OwnedFd::from_raw_fd(fd) },
+        })
+    }
+
+    /// Opens the child file `name` for reading, never following a symlink and never blocking on
+    /// a FIFO (`O_NONBLOCK`, cleared again for the reads of a regular file).
+    pub fn open_file(&self, name: &OsStr) -> io::Result<File> {
+        let c = component(name)?;
+        // SAFETY: a valid directory descriptor and a NUL-terminated single component.
+        let fd = unsafe {
+            libc::openat(
+                self.fd.as_raw_fd(),
+                c.as_ptr(),
+                libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK | libc::O_NOCTTY,
+            )
+        };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: fd is a fresh descriptor that nothing else owns.
+        let file = unsafe { File::from_raw_fd(fd) };
+        // SAFETY: fcntl on a descriptor we own.
+        unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            if flags >= 0 {
+                libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+            }
+        }
+        Ok(file)
+    }
+
+    /// `fstatat` of the child `name`, not following a symlink.
+    pub fn stat(&self, name: &OsStr) -> io::Result<Stat> {
+        let c = component(name)?;
+        let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+        // SAFETY: valid descriptor, NUL-terminated name, and a buffer for one stat.
+        let rc = unsafe {
+            libc::fstatat(
+                self.fd.as_raw_fd(),
+                c.as_ptr(),
+                st.as_mut_ptr(),
+                libc::AT_SYMLINK_NOFOLLOW,
+            )
+        };
+        if rc != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: fstatat succeeded, so the buffer is initialised.
+        Ok(stat_of(unsafe { st.assume_init_ref() }))
+    }
+
+    /// `fstat` of the directory itself.
+    pub fn stat_self(&self) -> io::Result<Stat> {
+        fstat(self.fd.as_raw_fd())
+    }
+
+    /// Removes the child `name` if it is still the file `expected` (device and inode), and
+    /// not a directory. `Ok(false)` when it changed or vanished since it was listed: nothing is
+    /// removed then.
+    pub fn unlink_if_same(&self, name: &OsStr, expected: &Stat) -> io::Result<bool> {
+        match self.stat(name) {
+            Ok(now) if now.same_file(expected) && !now.is_dir() => {}
+            Ok(_) => return Ok(false),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+            Err(e) => return Err(e),
+        }
+        let c = component(name)?;
+        // SAFETY: valid descriptor and NUL-terminated single component; flags 0 removes a
+        // non-directory entry (a symlink itself, never its target).
+        let rc = unsafe { libc::unlinkat(self.fd.as_raw_fd(), c.as_ptr(), 0) };
+        if rc != 0 {
+            let e = io::Error::last_os_error();
+            return if e.kind() == io::ErrorKind::NotFound {
+                Ok(false)
+            } else {
+                Err(e)
+            };
+        }
+        Ok(true)
+    }
+
+    /// The entry names of this directory, without `.` and `..`, in the order the file system
+    /// gives them. Reads through a duplicate of the descriptor, so this `Dir` stays usable.
+    pub fn names(&self) -> io::Result<Vec<std::ffi::OsString>> {
+        // SAFETY: dup of a valid descriptor; the copy is owned by the DIR stream below.
+        let fd = unsafe { libc::fcntl(self.fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, 0) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: fdopendir takes ownership of fd on success.
+        let dirp = unsafe { libc::fdopendir(fd) };
+        if dirp.is_null() {
+            let e = io::Error::last_os_error();
+            // SAFETY: fdopendir failed, so fd is still ours to close.
+            unsafe { libc::close(fd) };
+            return Err(e);
+        }
+        // SAFETY: the duplicate shares the file offset with the original; start from the top.
+        unsafe { libc::rewinddir(dirp) };
+        let mut out = Vec::new();
+        let result = loop {
+            // SAFETY: errno is thread-local; cleared so that end of stream is told from error.
+            unsafe { *libc::__errno_location() = 0 };
+            // SAFETY: dirp is a valid stream until closedir below.
+            let ent = unsafe { libc::readdir(dirp) };
+            if ent.is_null() {
+                let e = io::Error::last_os_error();
+                break if e.raw_os_error() == Some(0) { Ok(()) } else { Err(e) };
+            }
+            // SAFETY: d_name is NUL-terminated within the dirent readdir returned.
+            let name = unsafe { CStr::from_ptr((*ent).d_name.as_ptr()) }.to_bytes();
+            if name != b"." && name != b".." {
+                out.push(OsStr::from_bytes(name).to_os_string());
+            }
+        };
+        // SAFETY: closes the stream and its descriptor (the duplicate).
+        unsafe { libc::closedir(dirp) };
+        result.map(|()| out)
+    }
+}
+
+/// `fstat` of an open descriptor.
+pub fn fstat(fd: std::os::fd::RawFd) -> io::Result<Stat> {
+    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: a descriptor the caller owns and a buffer for one stat.
+    if unsafe { libc::fstat(fd, st.as_mut_ptr()) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: fstat succeeded.
+    Ok(stat_of(unsafe { st.assume_init_ref() }))
+}
+
+/// The effective user id of this process.
+#[must_use]
+pub fn euid() -> u32 {
+    // SAFETY: geteuid cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// A file with no name in directory `dir` (Linux `O_TMPFILE`, mode 0600): it disappears with
+/// its last descriptor, even when the process is killed, so nothing is ever left behind.
+/// Others may open it by `/proc/self/fd/N` while this process holds it.
+pub fn anonymous_file(dir: &Path) -> io::Result<File> {
+    let c = cstring(dir.as_os_str())?;
+    // SAFETY: a NUL-terminated directory path; the mode applies to the unnamed inode.
+    let fd = unsafe { libc::open(c.as_ptr(), libc::O_TMPFILE | libc::O_RDWR | libc::O_CLOEXEC, 0o600) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: fd is a fresh descriptor that nothing else owns.
+    Ok(unsafe { File::from_raw_fd(fd) })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    #[test]
+    fn unlink_refuses_a_replaced_entry_and_a_symlinked_directory() {
+        let t = tempfile::tempdir().unwrap();
+        let logs = t.path().join("logs");
+        std::fs::create_dir_all(logs.join("sub")).unwrap();
+        std::fs::write(logs.join("sub/a.log"), "x").unwrap();
+        let outside = t.path().join("outside");
+        std::fs::create_dir(&outside).unwrap();
+        std::fs::write(outside.join("a.log"), "keep").unwrap();
+
+        let root = Dir::open(&logs, false).unwrap();
+        let sub = root.open_dir(OsStr::new("sub")).unwrap();
+        let listed = sub.stat(OsStr::new("a.log")).unwrap();
+        // Replaced by another file of the same name: not removed. (Written first and renamed
+        // over, so the new file cannot reuse the old inode number.)
+        std::fs::write(logs.join("sub/new"), "new").unwrap();
+        std::fs::rename(logs.join("sub/new"), logs.join("sub/a.log")).unwrap();
+        assert!(!sub.unlink_if_same(OsStr::new("a.log"), &listed).unwrap());
+        let listed = sub.stat(OsStr::new("a.log")).unwrap();
+        assert!(sub.unlink_if_same(OsStr::new("a.log"), &listed).unwrap());
+        assert!(!logs.join("sub/a.log").exists());
+
+        // A directory swapped for a symlink is not entered.
+        std::fs::remove_dir(logs.join("sub")).unwrap();
+        symlink(&outside, logs.join("sub")).unwrap();
+        let e = root.open_dir(OsStr::new("sub")).unwrap_err();
+        assert!(matches!(e.raw_os_error(), Some(libc::ELOOP | libc::ENOTDIR)), "{e}");
+        // The open descriptor of the old directory still names the old (now removed) one.
+        assert!(!sub.unlink_if_same(OsStr::new("a.log"), &listed).unwrap());
+        assert_eq!(std::fs::read_to_string(outside.join("a.log")).unwrap(), "keep");
+        assert!(root.names().unwrap().contains(&"sub".into()));
+        assert!(root.open_file(OsStr::new("../outside/a.log")).is_err());
+    }
+}
