@@ -61,7 +61,7 @@ fn classify(e: &anyhow::Error) -> Exit {
             return Exit::Store;
         }
         if cause
-            .downcast_ref::<crate::prompt::PromptError>()
+            .downcast_ref::<crate::term::prompt::PromptError>()
             .is_some_and(|p| p.is_missing_input())
         {
             return Exit::Usage;

@@ -6,129 +6,84 @@
 
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
+/// Declares [`Exit`] from one table, so that a new code cannot be left out of [`Exit::ALL`],
+/// [`Exit::code`] or [`Exit::describe`].
+macro_rules! exit_codes {
+    ($( $(#[$doc:meta])* $name:ident = $code:literal, $describe:literal; )*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Exit {
+            $( $(#[$doc])* $name, )*
+        }
+
+        impl Exit {
+            /// Every exit code, in table order.
+            pub const ALL: &'static [Exit] = &[ $( Exit::$name, )* ];
+
+            /// The process exit status.
+            #[must_use]
+            pub fn code(self) -> u8 {
+                match self {
+                    $( Exit::$name => $code, )*
+                }
+            }
+
+            /// One line for the exit-status tables (README, `--help`, man page).
+            #[must_use]
+            pub fn describe(self) -> &'static str {
+                match self {
+                    $( Exit::$name => $describe, )*
+                }
+            }
+        }
+    };
+}
+
+exit_codes! {
     /// Success (also: nothing to do, settings unchanged).
-    Success,
+    Success = 0, "success (including \"unchanged\" and \"nothing to remove\")";
     /// An unexpected internal failure.
-    Failure,
+    Failure = 1, "unexpected internal error";
     /// Usage error: unknown command, key or option, a missing value under `--no-input`.
-    Usage,
+    Usage = 2, "usage error: unknown command, key or option; a required value missing under --no-input";
     /// The admin answered "no" at a confirmation.
-    Declined,
+    Declined = 4, "declined at a confirmation prompt";
     /// Refused because the Traveler or Domino server is running (`log clear`; `force` overrides).
-    ServerRunning,
+    ServerRunning = 5, "refused: the Traveler or Domino server is running (use force)";
     /// A check failed for a reason outside the classes below.
-    CheckFailed,
+    CheckFailed = 10, "check failed (other cause)";
     /// The server could not be reached: connection refused or network unreachable.
-    Unreachable,
+    Unreachable = 11, "unreachable: connection refused or network unreachable";
     /// No answer within the time limit.
-    Timeout,
+    Timeout = 12, "timeout: no answer within the time limit";
     /// Authentication failed (user or password rejected).
-    Authentication,
+    Authentication = 13, "authentication failed";
     /// Something named does not exist (database, file, keystore).
-    NotFound,
+    NotFound = 14, "not found: database, file or keystore";
     /// No ODBC driver for the database, or its library cannot be loaded.
-    DriverMissing,
+    DriverMissing = 15, "ODBC driver missing, or its library cannot be loaded";
     /// TLS failed (certificate, handshake, trust store).
-    Tls,
+    Tls = 16, "TLS failure: certificate, handshake or trust store";
     /// The server refused access to an object (permission denied).
-    Permission,
+    Permission = 17, "permission denied by the server";
     /// The server's host name does not resolve.
-    Dns,
+    Dns = 18, "DNS: the host name does not resolve";
     /// The ODBC driver manager (unixODBC) itself failed or is too old.
-    DriverManager,
+    DriverManager = 19, "ODBC driver manager (unixODBC) failure";
     /// The SSH server's host key is unknown and was not accepted, or differs from the pinned key.
-    HostKey,
+    HostKey = 20, "SSH host key unknown and not accepted, or changed since it was pinned";
     /// The remote server has no space left (SFTP upload).
-    RemoteFull,
+    RemoteFull = 21, "the remote server has no space left";
     /// Invalid input: a URL with errors, a value out of range, a shell-split command.
-    InvalidInput,
+    InvalidInput = 65, "invalid input: URL errors, bad values, a command split by the shell";
     /// An I/O error outside the store (reading stdin or a batch file, writing output).
-    Io,
+    Io = 74, "I/O error outside the store (stdin, batch file, output)";
     /// A store or key problem: insecure permissions, missing or wrong key, tampered file.
-    Store,
+    Store = 78, "store or key problem: insecure permissions, missing or wrong key, damaged file";
     /// Interrupted (Ctrl-C).
-    Interrupted,
+    Interrupted = 130, "interrupted (Ctrl-C)";
 }
 
 impl Exit {
-    pub const ALL: &'static [Exit] = &[
-        Exit::Success,
-        Exit::Failure,
-        Exit::Usage,
-        Exit::Declined,
-        Exit::ServerRunning,
-        Exit::CheckFailed,
-        Exit::Unreachable,
-        Exit::Timeout,
-        Exit::Authentication,
-        Exit::NotFound,
-        Exit::DriverMissing,
-        Exit::Tls,
-        Exit::Permission,
-        Exit::Dns,
-        Exit::DriverManager,
-        Exit::HostKey,
-        Exit::RemoteFull,
-        Exit::InvalidInput,
-        Exit::Io,
-        Exit::Store,
-        Exit::Interrupted,
-    ];
-
-    pub fn code(self) -> u8 {
-        match self {
-            Exit::Success => 0,
-            Exit::Failure => 1,
-            Exit::Usage => 2,
-            Exit::Declined => 4,
-            Exit::ServerRunning => 5,
-            Exit::CheckFailed => 10,
-            Exit::Unreachable => 11,
-            Exit::Timeout => 12,
-            Exit::Authentication => 13,
-            Exit::NotFound => 14,
-            Exit::DriverMissing => 15,
-            Exit::Tls => 16,
-            Exit::Permission => 17,
-            Exit::Dns => 18,
-            Exit::DriverManager => 19,
-            Exit::HostKey => 20,
-            Exit::RemoteFull => 21,
-            Exit::InvalidInput => 65,
-            Exit::Io => 74,
-            Exit::Store => 78,
-            Exit::Interrupted => 130,
-        }
-    }
-
-    pub fn describe(self) -> &'static str {
-        match self {
-            Exit::Success => "success (including \"unchanged\" and \"nothing to remove\")",
-            Exit::Failure => "unexpected internal error",
-            Exit::Usage => "usage error: unknown command, key or option; a required value missing under --no-input",
-            Exit::Declined => "declined at a confirmation prompt",
-            Exit::ServerRunning => "refused: the Traveler or Domino server is running (use force)",
-            Exit::CheckFailed => "check failed (other cause)",
-            Exit::Unreachable => "unreachable: connection refused or network unreachable",
-            Exit::Timeout => "timeout: no answer within the time limit",
-            Exit::Authentication => "authentication failed",
-            Exit::NotFound => "not found: database, file or keystore",
-            Exit::DriverMissing => "ODBC driver missing, or its library cannot be loaded",
-            Exit::Tls => "TLS failure: certificate, handshake or trust store",
-            Exit::Permission => "permission denied by the server",
-            Exit::Dns => "DNS: the host name does not resolve",
-            Exit::DriverManager => "ODBC driver manager (unixODBC) failure",
-            Exit::HostKey => "SSH host key unknown and not accepted, or changed since it was pinned",
-            Exit::RemoteFull => "the remote server has no space left",
-            Exit::InvalidInput => "invalid input: URL errors, bad values, a command split by the shell",
-            Exit::Io => "I/O error outside the store (stdin, batch file, output)",
-            Exit::Store => "store or key problem: insecure permissions, missing or wrong key, damaged file",
-            Exit::Interrupted => "interrupted (Ctrl-C)",
-        }
-    }
-
     /// The table as plain lines, for `--help` and the man page (the README's copy is tested).
     pub fn table_plain() -> String {
         Exit::ALL

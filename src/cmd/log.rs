@@ -12,7 +12,7 @@ use crate::error::{Failure, ResultExt};
 use crate::exit::Exit;
 use crate::store::Settings;
 use serde::Serialize;
-use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -254,7 +254,7 @@ fn collect_cmd(ctx: &mut Ctx, a: &CollectArgs, case_override: Option<&str>) -> R
     let signals = crate::sys::signals::Deferral::begin();
     let unlink_partial = crate::sys::signals::UnlinkOnSignal::new(&partial_path);
 
-    let bar = progress_bar(ctx, total);
+    let bar = crate::term::progress::bytes("collecting", total, ctx.global.quiet, ctx.global.json);
     let progress = |n: u64| {
         if let Some(b) = &bar {
             b.set_position(n);
@@ -544,19 +544,6 @@ fn estimate(
         human(total),
         human(est)
     ))
-}
-
-fn progress_bar(ctx: &Ctx, total: u64) -> Option<indicatif::ProgressBar> {
-    if ctx.global.quiet || ctx.global.json || !std::io::stderr().is_terminal() {
-        return None;
-    }
-    let b = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{spinner} collecting [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
-    ) {
-        b.set_style(style.progress_chars("=> "));
-    }
-    Some(b)
 }
 
 fn hash_file(p: &Path) -> std::io::Result<(u64, String)> {

@@ -15,9 +15,9 @@ use crate::error::Failure;
 use crate::exit::Exit;
 use crate::jdbc::Style;
 use crate::location::{self, Source};
-use crate::prompt::Prompter;
 use crate::secret::Secret;
 use crate::store::Store;
+use crate::term::prompt::Prompter;
 use std::io::{self, IsTerminal, Write};
 
 /// What every command gets: the global options, the store and how to talk to the admin.
@@ -166,7 +166,7 @@ pub fn secret_from_word(ctx: &Ctx, key: &str, env: &str, value: String) -> Resul
                 "{key}=- cannot read stdin: the batch itself is being read from stdin"
             )));
         }
-        let line = crate::prompt::read_stdin_line()?.ok_or_else(|| {
+        let line = crate::term::prompt::read_stdin_line()?.ok_or_else(|| {
             Failure::usage(format!(
                 "{key}=-: standard input is empty (expected one line with the password)"
             ))
