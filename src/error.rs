@@ -1,11 +1,18 @@
 //! A failure on its way to `main`: an error chain plus the exit code it maps to.
 //!
-//! Domain modules return their own `thiserror` enums; the command layer adds context with
-//! anyhow and picks the exit code, either explicitly ([`ResultExt::exit_with`]) or by
-//! recognising a domain error ([`Failure::from`]).
+//! There is one way from an error to its exit code: a domain error enum implements
+//! [`HasExit`], and `?` turns it into a [`Failure`] with that code. Anything else (an
+//! `io::Error`, an `anyhow` chain) gets its code where it happens, with [`ResultExt::exit_with`]
+//! or [`Failure::new`]: the same `io::Error` means "not found" (14) for a keystore path and
+//! "I/O error" (74) for stdin, and only the call site knows which.
 
 use crate::exit::Exit;
 use std::fmt;
+
+/// A domain error that knows its exit code (README, "Exit codes").
+pub trait HasExit: std::error::Error + Send + Sync + 'static {
+    fn exit(&self) -> Exit;
+}
 
 pub struct Failure {
     pub exit: Exit,
@@ -34,6 +41,17 @@ impl Failure {
     pub fn input(msg: impl fmt::Display) -> Self {
         Failure::msg(Exit::InvalidInput, msg)
     }
+
+    /// A domain error with context in front of it; the code stays the error's own.
+    pub fn context<E: HasExit>(e: E, context: impl fmt::Display + Send + Sync + 'static) -> Self {
+        let exit = e.exit();
+        Failure::new(exit, anyhow::Error::new(e).context(context))
+    }
+
+    /// Output that cannot be rendered (a JSON document that does not serialise): a bug, exit 1.
+    pub fn internal(e: impl Into<anyhow::Error>) -> Self {
+        Failure::new(Exit::Failure, e)
+    }
 }
 
 impl fmt::Debug for Failure {
@@ -42,35 +60,10 @@ impl fmt::Debug for Failure {
     }
 }
 
-/// Any error becomes a failure; domain errors the CLI knows get their own exit code.
-impl<E: Into<anyhow::Error>> From<E> for Failure {
+impl<E: HasExit> From<E> for Failure {
     fn from(e: E) -> Self {
-        let error: anyhow::Error = e.into();
-        let exit = classify(&error);
-        Failure {
-            exit,
-            error,
-            summary_only: false,
-        }
+        Failure::new(e.exit(), e)
     }
-}
-
-fn classify(e: &anyhow::Error) -> Exit {
-    for cause in e.chain() {
-        if cause.downcast_ref::<crate::store::StoreError>().is_some() {
-            return Exit::Store;
-        }
-        if cause
-            .downcast_ref::<crate::term::prompt::PromptError>()
-            .is_some_and(|p| p.is_missing_input())
-        {
-            return Exit::Usage;
-        }
-        if cause.downcast_ref::<std::io::Error>().is_some() {
-            return Exit::Io;
-        }
-    }
-    Exit::Failure
 }
 
 pub trait ResultExt<T> {

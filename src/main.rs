@@ -6,8 +6,8 @@
 use clap::FromArgMatches;
 use std::io::Write;
 use std::process::ExitCode;
-use travelerutil::cli::{self, Cli, Command};
-use travelerutil::cmd::{self, Ctx};
+use travelerutil::cli::{self, Cli};
+use travelerutil::cmd;
 use travelerutil::error::Failure;
 use travelerutil::exit::Exit;
 
@@ -58,28 +58,9 @@ fn start() -> Exit {
             return if e.use_stderr() { Exit::Usage } else { Exit::Success };
         }
     };
-    match run(cli) {
+    match cmd::run(cli, None) {
         Ok(code) => code,
         Err(f) => report(f),
-    }
-}
-
-fn run(cli: Cli) -> Result<Exit, Failure> {
-    match cli.command {
-        Command::Completions { shell } => {
-            let mut out = std::io::stdout().lock();
-            clap_complete::generate(shell, &mut cli::command(), "travelerUtil", &mut out);
-            out.flush()?;
-            Ok(Exit::Success)
-        }
-        Command::GenerateMan { dir } => {
-            travelerutil::manpages::write_all(&dir)?;
-            Ok(Exit::Success)
-        }
-        command => {
-            let mut ctx = Ctx::new(cli.global.with_env(|k| std::env::var_os(k)))?;
-            cmd::run(command, &mut ctx)
-        }
     }
 }
 

@@ -1,9 +1,13 @@
-//! A password held in memory.
+//! A password held in memory: the one secret type of the crate.
 //!
 //! The value lives in a [`secrecy::SecretString`], so its heap buffer is zeroized on drop and
-//! `Debug` can never print it. The only way to read it is [`Secret::expose`], which makes every
-//! use greppable.
+//! `Debug` can never print it. Its `Serialize` writes the fixed mask [`MASK`], so a `--json`
+//! struct that holds a secret cannot leak it by forgetting to mask. Only two places write the
+//! plaintext, each by naming [`plain`] (or [`plain_opt`], [`plain_map`]) explicitly: the store's
+//! own encoding (encrypted before it touches the disk) and the pipe to the SFTP helper. The only
+//! other way to read it is [`Secret::expose`], which makes every use greppable.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -11,7 +15,11 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use zeroize::Zeroize;
 
-/// A password (or other credential) held in memory; zeroized on drop, redacted in `Debug`.
+/// What every secret looks like when printed: fixed, so not even its length leaks.
+pub const MASK: &str = "*****";
+
+/// A password (or other credential) held in memory; zeroized on drop, redacted in `Debug` and
+/// in `Serialize`.
 #[derive(Clone)]
 pub struct Secret(SecretString);
 
@@ -57,12 +65,39 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// Writes the plain value. It is only ever serialized into the store's plaintext, which lives
-/// in a zeroizing buffer and is encrypted before it touches the disk.
+/// Writes [`MASK`]: a secret inside any report is masked by construction.
 impl Serialize for Secret {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.expose())
+        serializer.serialize_str(MASK)
     }
+}
+
+/// `#[serde(serialize_with = "crate::secret::plain")]`: the plaintext, for the store's encoding
+/// and the SFTP helper's pipe only.
+///
+/// # Errors
+/// The serializer's.
+pub fn plain<S: Serializer>(secret: &Secret, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(secret.expose())
+}
+
+/// [`plain`] for an optional secret.
+///
+/// # Errors
+/// The serializer's.
+pub fn plain_opt<S: Serializer>(secret: &Option<Secret>, serializer: S) -> Result<S::Ok, S::Error> {
+    match secret {
+        Some(s) => serializer.serialize_some(s.expose()),
+        None => serializer.serialize_none(),
+    }
+}
+
+/// [`plain`] for secrets by name (key passwords by alias).
+///
+/// # Errors
+/// The serializer's.
+pub fn plain_map<S: Serializer>(map: &BTreeMap<String, Secret>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(map.iter().map(|(k, v)| (k, v.expose())))
 }
 
 impl<'de> Deserialize<'de> for Secret {
@@ -121,11 +156,31 @@ mod tests {
     }
 
     #[test]
-    fn serde_round_trip_writes_the_plain_value() {
+    fn serialize_masks_and_only_plain_writes_the_value() {
+        #[derive(Serialize)]
+        struct Report {
+            pw: Secret,
+        }
+        #[derive(Serialize)]
+        struct Stored {
+            #[serde(serialize_with = "plain")]
+            pw: Secret,
+            #[serde(serialize_with = "plain_opt")]
+            other: Option<Secret>,
+        }
         let s = Secret::from("a\"b\\c\u{e9}");
-        let json = serde_json::to_string(&s).unwrap();
-        assert_eq!(json, r#""a\"b\\cé""#);
-        let back: Secret = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            serde_json::to_string(&Report { pw: s.clone() }).unwrap(),
+            r#"{"pw":"*****"}"#
+        );
+        let json = serde_json::to_string(&Stored {
+            pw: s.clone(),
+            other: None,
+        })
+        .unwrap();
+        assert_eq!(json, r#"{"pw":"a\"b\\cé","other":null}"#);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let back: Secret = serde_json::from_value(v["pw"].clone()).unwrap();
         assert_eq!(back, s);
         assert!(serde_json::from_str::<Secret>("42").is_err());
     }

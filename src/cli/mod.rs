@@ -222,6 +222,21 @@ fn keep_about(cmd: clap::Command, augment: fn(clap::Command) -> clap::Command) -
 }
 
 impl GlobalOpts {
+    /// A batch line's options on top of the batch's own (`self`): flags add up, a directory
+    /// given on the line wins.
+    #[must_use]
+    pub fn merged_with(&self, line: GlobalOpts) -> GlobalOpts {
+        GlobalOpts {
+            json: self.json || line.json,
+            home: line.home.or_else(|| self.home.clone()),
+            data_dir: line.data_dir.or_else(|| self.data_dir.clone()),
+            no_input: self.no_input || line.no_input,
+            yes: self.yes || line.yes,
+            quiet: self.quiet || line.quiet,
+            verbose: self.verbose.max(line.verbose),
+        }
+    }
+
     /// Fills what the command line left open from the environment: a flag beats its variable,
     /// and an empty variable counts as unset.
     pub fn with_env(mut self, env: impl Fn(&str) -> Option<std::ffi::OsString>) -> GlobalOpts {

@@ -5,7 +5,7 @@
 //! own options add to them.
 
 use super::Ctx;
-use crate::cli::{self, Cli, Command, GlobalOpts};
+use crate::cli::{self, Cli};
 use crate::error::Failure;
 use crate::exit::Exit;
 use clap::FromArgMatches;
@@ -40,14 +40,7 @@ pub fn run(file: &str, ctx: &mut Ctx) -> Result<Exit, Failure> {
             .try_get_matches_from(argv)
             .map_err(|e| Failure::usage(format!("batch line {n}: {}", first_line(&e.to_string()))))?;
         let line = Cli::from_arg_matches(&matches).map_err(|e| Failure::usage(format!("batch line {n}: {e}")))?;
-        if matches!(line.command, Command::Batch { .. }) {
-            return Err(Failure::usage(format!(
-                "batch line {n}: a batch cannot run another batch"
-            )));
-        }
-        let mut sub = Ctx::new(merge(&ctx.global, line.global))?;
-        sub.stdin_taken = ctx.stdin_taken;
-        match super::run(line.command, &mut sub) {
+        match super::run(line, Some(ctx)) {
             Ok(Exit::Success) => ran += 1,
             Ok(code) => {
                 return Err(Failure::msg(
@@ -111,18 +104,6 @@ pub fn parse(text: &str) -> Result<Vec<BatchLine>, BatchSyntaxError> {
         }
     }
     Ok(out)
-}
-
-fn merge(outer: &GlobalOpts, line: GlobalOpts) -> GlobalOpts {
-    GlobalOpts {
-        json: outer.json || line.json,
-        home: line.home.or_else(|| outer.home.clone()),
-        data_dir: line.data_dir.or_else(|| outer.data_dir.clone()),
-        no_input: outer.no_input || line.no_input,
-        yes: outer.yes || line.yes,
-        quiet: outer.quiet || line.quiet,
-        verbose: outer.verbose.max(line.verbose),
-    }
 }
 
 fn first_line(s: &str) -> &str {

@@ -130,7 +130,7 @@ pub fn show_json_text(ctx: &Ctx, settings: Option<&Settings>) -> Result<String, 
     let analysis = db.map(|d| jdbc::parse(&d.url));
     let url = analysis.as_ref().and_then(|a| a.url.as_ref());
     let (derby, shown_url, reproduce) = show_facts(ctx, db, url);
-    let mut text = serde_json::to_string_pretty(&ShowJson {
+    super::json_text(&ShowJson {
         mode: if db.is_some() { "enterprise" } else { "standalone" },
         kind: url.map(|u| u.kind),
         url: url.map(JdbcUrl::report),
@@ -143,9 +143,7 @@ pub fn show_json_text(ctx: &Ctx, settings: Option<&Settings>) -> Result<String, 
         derby,
         store: store_json(ctx),
         reproduce,
-    })?;
-    text.push('\n');
-    Ok(text)
+    })
 }
 
 /// What `db show` derives from the settings, in text and JSON alike: the embedded Derby path,

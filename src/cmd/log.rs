@@ -348,7 +348,7 @@ fn collect_cmd(ctx: &mut Ctx, a: &CollectArgs, case_override: Option<&str>) -> R
         files: &files,
         skipped: &skipped,
     };
-    let mut mdata = serde_json::to_vec_pretty(&manifest)?;
+    let mut mdata = serde_json::to_vec_pretty(&manifest).map_err(Failure::internal)?;
     mdata.push(b'\n');
     // Its strings were redacted one by one above; a line-based pass over JSON could cut a
     // closing quote.

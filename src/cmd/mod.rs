@@ -10,8 +10,8 @@ pub mod log;
 pub mod ssl;
 pub mod support;
 
-use crate::cli::{Command, GlobalOpts};
-use crate::error::Failure;
+use crate::cli::{Cli, Command, GlobalOpts};
+use crate::error::{Failure, ResultExt};
 use crate::exit::Exit;
 use crate::jdbc::Style;
 use crate::location::{self, Source};
@@ -78,36 +78,68 @@ impl Ctx {
         let mut o = io::stdout().lock();
         o.write_all(text.as_bytes())
             .and_then(|()| o.flush())
-            .map_err(Failure::from)
+            .map_err(|e| Failure::new(Exit::Io, anyhow::Error::new(e).context("writing to stdout")))
     }
 
     /// JSON data on stdout, pretty and newline-terminated.
     pub fn json(&self, v: &impl serde::Serialize) -> Result<(), Failure> {
-        let mut s = serde_json::to_string_pretty(v)?;
-        s.push('\n');
-        self.out(&s)
+        self.out(&json_text(v)?)
     }
 }
 
-pub fn run(command: Command, ctx: &mut Ctx) -> Result<Exit, Failure> {
-    ctx.debug(format_args!(
-        "travelerUtil {}; store {} (from {}); stdin {} a terminal; prompts {}",
-        env!("CARGO_PKG_VERSION"),
-        ctx.store.store_path().display(),
-        ctx.store_source.describe(),
-        if ctx.prompter.stdin_is_tty { "is" } else { "is not" },
-        if ctx.global.no_input { "off (--no-input)" } else { "on" },
-    ));
-    match command {
-        Command::Db { action } => db::run(action, ctx),
-        Command::Batch { file } => batch::run(&file, ctx),
-        Command::Ssl(a) => ssl::run(a.0, ctx),
-        Command::Log(a) => log::run(a.0, ctx),
-        Command::Pmr(a) => support::run(a.0, ctx, "pmr"),
-        Command::Support(a) => support::run(a.0, ctx, "support"),
-        Command::Completions { .. } | Command::GenerateMan { .. } => {
-            // Handled in main before a Ctx exists (they need no store).
+/// A JSON document as printed: pretty and newline-terminated (also what `log collect` puts into
+/// a bundle).
+pub fn json_text(v: &impl serde::Serialize) -> Result<String, Failure> {
+    let mut s = serde_json::to_string_pretty(v).map_err(Failure::internal)?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// Runs one parsed command line: the process's own (`outer` is `None`), or a batch line's, which
+/// inherits the batch's global options and its use of stdin. Every command goes through here,
+/// `completions` and man pages included, so a batch line behaves like the command line.
+pub fn run(cli: Cli, outer: Option<&Ctx>) -> Result<Exit, Failure> {
+    let global = match outer {
+        Some(o) => o.global.merged_with(cli.global),
+        None => cli.global.with_env(|k| std::env::var_os(k)),
+    };
+    match cli.command {
+        Command::Completions { shell } => {
+            let mut out = io::stdout().lock();
+            clap_complete::generate(shell, &mut crate::cli::command(), "travelerUtil", &mut out);
+            out.flush().exit_with(Exit::Io)?;
             Ok(Exit::Success)
+        }
+        Command::GenerateMan { dir } => {
+            crate::manpages::write_all(&dir).map_err(|e| {
+                Failure::new(
+                    Exit::Io,
+                    anyhow::Error::new(e).context(format!("writing man pages into {}", dir.display())),
+                )
+            })?;
+            Ok(Exit::Success)
+        }
+        Command::Batch { .. } if outer.is_some() => Err(Failure::usage("a batch cannot run another batch")),
+        command => {
+            let mut ctx = Ctx::new(global)?;
+            ctx.stdin_taken = outer.is_some_and(|o| o.stdin_taken);
+            ctx.debug(format_args!(
+                "travelerUtil {}; store {} (from {}); stdin {} a terminal; prompts {}",
+                env!("CARGO_PKG_VERSION"),
+                ctx.store.store_path().display(),
+                ctx.store_source.describe(),
+                if ctx.prompter.stdin_is_tty { "is" } else { "is not" },
+                if ctx.global.no_input { "off (--no-input)" } else { "on" },
+            ));
+            match command {
+                Command::Db { action } => db::run(action, &mut ctx),
+                Command::Batch { file } => batch::run(&file, &mut ctx),
+                Command::Ssl(a) => ssl::run(a.0, &mut ctx),
+                Command::Log(a) => log::run(a.0, &mut ctx),
+                Command::Pmr(a) => support::run(a.0, &mut ctx, "pmr"),
+                Command::Support(a) => support::run(a.0, &mut ctx, "support"),
+                Command::Completions { .. } | Command::GenerateMan { .. } => Ok(Exit::Success),
+            }
         }
     }
 }
@@ -166,11 +198,13 @@ pub fn secret_from_word(ctx: &Ctx, key: &str, env: &str, value: String) -> Resul
                 "{key}=- cannot read stdin: the batch itself is being read from stdin"
             )));
         }
-        let line = crate::term::prompt::read_stdin_line()?.ok_or_else(|| {
-            Failure::usage(format!(
-                "{key}=-: standard input is empty (expected one line with the password)"
-            ))
-        })?;
+        let line = crate::term::prompt::read_stdin_line()
+            .exit_with(Exit::Io)?
+            .ok_or_else(|| {
+                Failure::usage(format!(
+                    "{key}=-: standard input is empty (expected one line with the password)"
+                ))
+            })?;
         return Ok((Secret::new(line), PwSource::Stdin));
     }
     ctx.warn(format!(

@@ -606,9 +606,7 @@ fn show_json<'a>(ctx: &Ctx, ssl: Option<&'a SslSettings>, states: &'a FileStates
 pub fn show_json_text(ctx: &Ctx, settings: Option<&Settings>) -> Result<String, Failure> {
     let ssl = settings.and_then(|s| s.ssl.as_ref());
     let states = file_states(ssl);
-    let mut s = serde_json::to_string_pretty(&show_json(ctx, ssl, &states))?;
-    s.push('\n');
-    Ok(s)
+    super::json_text(&show_json(ctx, ssl, &states))
 }
 
 fn show(ctx: &Ctx) -> Result<Exit, Failure> {

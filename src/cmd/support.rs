@@ -34,7 +34,7 @@ pub const PW_ENV: &str = "TRAVELERUTIL_SUPPORT_PW";
 /// The SSH port when none is stored.
 pub const DEFAULT_PORT: u16 = 22;
 
-const MASK: &str = "*****";
+use crate::secret::MASK;
 
 pub fn run(args: SupportCli, ctx: &mut Ctx, name: &str) -> Result<Exit, Failure> {
     match (args.action, args.number) {

@@ -29,7 +29,7 @@ pub use model::{JdbcUrl, Kind, Property};
 
 /// What every secret is displayed as: fixed length, so the real length does not leak
 /// (mysql_config_editor's convention).
-pub const MASK: &str = "*****";
+pub use crate::secret::MASK;
 
 /// The outcome of [`parse`]: the best reading of the URL (absent only when not even the family
 /// could be told) and every diagnostic, errors first, then by position.

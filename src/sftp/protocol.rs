@@ -55,6 +55,8 @@ pub enum Order {
     },
     Verdict {
         accept: bool,
+        /// The one place besides the store where the plaintext is serialised: the pipe.
+        #[serde(serialize_with = "crate::secret::plain_opt")]
         password: Option<Secret>,
     },
     Upload {

@@ -171,3 +171,10 @@ impl StoreError {
         }
     }
 }
+
+/// Every store problem is exit 78 (README, "Exit codes").
+impl crate::error::HasExit for StoreError {
+    fn exit(&self) -> crate::exit::Exit {
+        crate::exit::Exit::Store
+    }
+}

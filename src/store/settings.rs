@@ -52,7 +52,7 @@ pub struct DbSettings {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
     /// `Secret`'s Debug is redacted, so the derived Debug of this struct is safe to log.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::secret::plain_opt")]
     pub password: Option<Secret>,
     /// JDBC driver jar.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -78,9 +78,13 @@ pub struct SslSettings {
 pub struct StoreFile {
     /// Absolute path.
     pub path: PathBuf,
+    #[serde(serialize_with = "crate::secret::plain_opt")]
     pub password: Option<Secret>,
     /// Key passwords that differ from the store password, by alias (`keypw=`).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        skip_serializing_if = "BTreeMap::is_empty",
+        serialize_with = "crate::secret::plain_map"
+    )]
     pub key_passwords: BTreeMap<String, Secret>,
     /// `JKS`, `JCEKS` or `PKCS12`, as detected at `ssl set`.
     pub store_type: String,
@@ -104,7 +108,7 @@ pub struct SupportSettings {
     pub port: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "crate::secret::plain_opt")]
     pub password: Option<Secret>,
     /// Remote directory for uploads.
     #[serde(skip_serializing_if = "Option::is_none")]

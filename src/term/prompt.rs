@@ -26,13 +26,16 @@ pub enum PromptError {
     },
 }
 
-impl PromptError {
-    /// A value the command needed but could not ask for (a usage error, exit 2).
-    pub fn is_missing_input(&self) -> bool {
-        matches!(
-            self,
-            PromptError::NoInput { .. } | PromptError::NeedsYes { .. } | PromptError::Eof { .. }
-        )
+/// A value the command needed but could not ask for is a usage error (exit 2); a terminal or
+/// stdin that fails is an I/O error (74).
+impl crate::error::HasExit for PromptError {
+    fn exit(&self) -> crate::exit::Exit {
+        match self {
+            PromptError::NoInput { .. } | PromptError::NeedsYes { .. } | PromptError::Eof { .. } => {
+                crate::exit::Exit::Usage
+            }
+            PromptError::Io { .. } => crate::exit::Exit::Io,
+        }
     }
 }
 
