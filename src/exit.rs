@@ -77,6 +77,9 @@ exit_codes! {
     InvalidInput = 65, "invalid input: URL errors, bad values, a command split by the shell";
     /// An I/O error outside the store (reading stdin or a batch file, writing output).
     Io = 74, "I/O error outside the store (stdin, batch file, output)";
+    /// Another travelerUtil holds the store lock past the wait, or changed the same settings
+    /// meanwhile (sysexits' EX_TEMPFAIL: try again).
+    Busy = 75, "store busy: another travelerUtil held its lock past the wait, or changed the same settings meanwhile; try again";
     /// A store or key problem: insecure permissions, missing or wrong key, tampered file.
     Store = 78, "store or key problem: insecure permissions, missing or wrong key, damaged file";
     /// Interrupted (Ctrl-C).

@@ -15,7 +15,6 @@ pub mod error;
 pub mod exit;
 pub mod jdbc;
 pub mod keystore;
-pub mod location;
 pub mod manpages;
 pub mod probe;
 pub mod secret;

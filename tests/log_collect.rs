@@ -71,7 +71,12 @@ impl Tree {
             }),
             ..Settings::default()
         };
-        Store::new(self.home.dir()).lock().unwrap().write(&s).unwrap();
+        let wait = travelerutil::store::LockWait {
+            timeout: std::time::Duration::from_secs(60),
+            holder: "test",
+            on_wait: &mut |_| {},
+        };
+        Store::new(self.home.dir()).lock(wait).unwrap().write(&s).unwrap();
     }
 
     /// A realistic logs directory with planted secrets.

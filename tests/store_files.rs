@@ -4,12 +4,13 @@
 #![cfg(unix)]
 
 use std::fs;
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use travelerutil::secret::Secret;
-use travelerutil::store::{DbSettings, Settings, Store, StoreError, TEMP_PREFIX};
+use travelerutil::store::{DbSettings, LockWait, Locked, Settings, Store, StoreError, TEMP_PREFIX};
 
 const PASSWORD: &str = "Pl4nted-S3cret-Passw0rd";
 
@@ -34,8 +35,17 @@ fn fresh() -> (tempfile::TempDir, Store) {
     (tmp, store)
 }
 
+/// The write lock, waiting long enough for any test machine (the bound itself is tested below).
+fn try_lock(store: &Store) -> Result<Locked, StoreError> {
+    store.lock(LockWait {
+        timeout: std::time::Duration::from_secs(120),
+        holder: "test",
+        on_wait: &mut |_| {},
+    })
+}
+
 fn write(store: &Store, s: &Settings) {
-    store.lock().unwrap().write(s).unwrap();
+    try_lock(store).unwrap().write(s).unwrap();
 }
 
 fn mode(p: &Path) -> u32 {
@@ -63,7 +73,7 @@ fn load_of_missing_or_empty_dir_is_none() {
     fs::create_dir(store.dir()).unwrap();
     chmod(store.dir(), 0o700);
     assert!(store.load().unwrap().is_none());
-    assert!(store.lock().unwrap().read().unwrap().is_none());
+    assert!(try_lock(&store).unwrap().read().unwrap().is_none());
 }
 
 #[test]
@@ -72,7 +82,7 @@ fn write_then_load_round_trip_with_private_modes() {
     let s = settings("jdbc:db2://h:50000/TRAVELER");
     write(&store, &s);
     assert_eq!(store.load().unwrap(), Some(s.clone()));
-    assert_eq!(store.lock().unwrap().read().unwrap(), Some(s));
+    assert_eq!(try_lock(&store).unwrap().read().unwrap(), Some(s));
     assert_eq!(mode(store.dir()), 0o700);
     assert_eq!(mode(&store.key_path()), 0o600);
     assert_eq!(mode(&store.store_path()), 0o600);
@@ -129,7 +139,7 @@ fn group_readable_store_is_refused_with_the_exact_fix() {
     assert!(err.to_string().ends_with(&expected_fix), "{err}");
     // Writers refuse too, and leave the file alone.
     let before = fs::read(store.store_path()).unwrap();
-    let lock = store.lock().unwrap();
+    let mut lock = try_lock(&store).unwrap();
     assert!(matches!(
         lock.write(&Settings::default()),
         Err(StoreError::InsecurePermissions { .. })
@@ -158,7 +168,7 @@ fn open_directory_is_refused_with_chmod_700() {
     write(&store, &settings("jdbc:db2://h:1/T"));
     chmod(store.dir(), 0o750);
     let expected_fix = format!("chmod 700 '{}'", store.dir().display());
-    for err in [store.load().unwrap_err(), store.lock().unwrap_err()] {
+    for err in [store.load().unwrap_err(), try_lock(&store).unwrap_err()] {
         match err {
             StoreError::InsecurePermissions { path, mode: 0o750, fix } => {
                 assert_eq!(path, store.dir());
@@ -217,7 +227,7 @@ fn symlinked_lock_file_is_refused() {
     chmod(store.dir(), 0o700);
     let target = tmp.path().join("elsewhere");
     symlink(&target, store.lock_path()).unwrap();
-    assert!(matches!(store.lock(), Err(StoreError::NotRegularFile { .. })));
+    assert!(matches!(try_lock(&store), Err(StoreError::NotRegularFile { .. })));
     assert!(!target.exists(), "the symlink target must not be created");
 }
 
@@ -242,7 +252,7 @@ fn missing_key_is_reported_and_the_store_is_never_overwritten() {
         "{msg}"
     );
 
-    let lock = store.lock().unwrap();
+    let mut lock = try_lock(&store).unwrap();
     assert!(matches!(
         lock.write(&Settings::default()),
         Err(StoreError::KeyMissing { .. })
@@ -270,7 +280,7 @@ fn wrong_key_file_is_reported_and_the_store_is_not_overwritten() {
     fs::copy(other.key_path(), store.key_path()).unwrap();
     assert!(matches!(store.load(), Err(StoreError::WrongKey { .. })));
     assert!(matches!(
-        store.lock().unwrap().write(&Settings::default()),
+        try_lock(&store).unwrap().write(&Settings::default()),
         Err(StoreError::WrongKey { .. })
     ));
     assert_eq!(fs::read(store.store_path()).unwrap(), before);
@@ -337,7 +347,7 @@ fn existing_key_without_store_is_reused() {
 }
 
 #[test]
-fn lock_removes_stale_temp_files_only() {
+fn a_write_removes_stale_temp_files_only() {
     let (_tmp, store) = fresh();
     write(&store, &Settings::default());
     let stale = store.dir().join(format!("{TEMP_PREFIX}abc123"));
@@ -350,11 +360,13 @@ fn lock_removes_stale_temp_files_only() {
     fs::write(&foreign, b"keep").unwrap();
     fs::write(&lookalike, b"keep").unwrap();
     fs::create_dir(&dir_with_prefix).unwrap();
-    let lock = store.lock().unwrap();
-    assert!(!stale.exists() && !stale2.exists());
-    assert!(foreign.exists() && lookalike.exists() && dir_with_prefix.exists());
+    let mut lock = try_lock(&store).unwrap();
+    // Taking the lock deletes nothing: a command that fails after it must leave all as it was.
+    assert!(stale.exists() && stale2.exists());
     lock.write(&Settings::default()).unwrap();
     drop(lock);
+    assert!(!stale.exists() && !stale2.exists());
+    assert!(foreign.exists() && lookalike.exists() && dir_with_prefix.exists());
     // A successful write leaves no temporary file behind.
     let leftovers: Vec<_> = fs::read_dir(store.dir())
         .unwrap()
@@ -369,7 +381,7 @@ fn failed_write_leaves_no_temp_file() {
     let (_tmp, store) = fresh();
     write(&store, &Settings::default());
     fs::remove_file(store.key_path()).unwrap();
-    let lock = store.lock().unwrap();
+    let mut lock = try_lock(&store).unwrap();
     assert!(lock.write(&Settings::default()).is_err());
     assert!(
         fs::read_dir(store.dir())
@@ -389,7 +401,7 @@ fn concurrent_read_modify_write_cycles() {
             let store = Arc::clone(&store);
             std::thread::spawn(move || {
                 for c in 0..CYCLES {
-                    let lock = store.lock().unwrap();
+                    let mut lock = try_lock(&store).unwrap();
                     let mut s = lock.read().unwrap().unwrap_or_default();
                     // Counting proves no update was lost: every cycle sees the previous one.
                     s.version += 1;
@@ -423,4 +435,86 @@ fn debug_of_loaded_settings_hides_the_password() {
     let loaded = store.load().unwrap();
     assert!(!format!("{loaded:?}").contains(PASSWORD));
     assert_eq!(loaded.unwrap().db.unwrap().password.unwrap().expose(), PASSWORD);
+}
+
+#[test]
+fn a_busy_lock_is_waited_for_a_bounded_time_and_names_its_holder() {
+    let (_tmp, store) = fresh();
+    write(&store, &Settings::default());
+    let held = store
+        .lock(LockWait {
+            timeout: std::time::Duration::from_secs(5),
+            holder: "db set",
+            on_wait: &mut |_| {},
+        })
+        .unwrap();
+    let mut told = Vec::new();
+    let started = std::time::Instant::now();
+    let err = store
+        .lock(LockWait {
+            timeout: std::time::Duration::from_secs(1),
+            holder: "ssl set",
+            on_wait: &mut |who| told.push(who.to_string()),
+        })
+        .unwrap_err();
+    let waited = started.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_secs(1) && waited < std::time::Duration::from_secs(5),
+        "{waited:?}"
+    );
+    let pid = std::process::id();
+    assert_eq!(told, [format!("travelerUtil db set (pid {pid})")]);
+    let msg = err.to_string();
+    assert!(matches!(err, StoreError::Busy { .. }), "{msg}");
+    assert!(
+        msg.contains(&format!("pid {pid}")) && msg.contains("TRAVELERUTIL_LOCK_TIMEOUT"),
+        "{msg}"
+    );
+    drop(held);
+    // Free again: taken at once.
+    write(&store, &Settings::default());
+}
+
+#[test]
+fn a_failed_first_write_leaves_nothing_behind() {
+    let (tmp, store) = fresh();
+    // An unserialisable path fails the write after the lock created the directory.
+    let mut s = Settings::default();
+    s.db = Some(DbSettings {
+        url: "jdbc:db2://h:1/DB".into(),
+        path: Some(PathBuf::from(std::ffi::OsStr::from_bytes(b"/opt/\xff.jar"))),
+        ..DbSettings::default()
+    });
+    let mut lock = try_lock(&store).unwrap();
+    assert!(store.dir().is_dir());
+    assert!(lock.write(&s).is_err());
+    drop(lock);
+    assert!(
+        !store.dir().exists(),
+        "{:?}",
+        fs::read_dir(tmp.path()).unwrap().collect::<Vec<_>>()
+    );
+}
+
+#[test]
+#[ignore = "needs root (chown to another account): bash scripts/test.sh runs it"]
+fn a_store_owned_by_another_account_is_refused_with_the_exact_chown() {
+    let (_tmp, store) = fresh();
+    write(&store, &settings("jdbc:db2://h:1/DB"));
+    assert_eq!(
+        travelerutil::sys::process::euid(),
+        0,
+        "run as root: only root can chown to another account"
+    );
+    std::os::unix::fs::chown(store.key_path(), Some(65534), None).unwrap();
+    let err = store.load().unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, StoreError::WrongOwner { .. }), "{msg}");
+    assert!(
+        msg.contains(&format!("chown root '{}'", store.key_path().display())),
+        "{msg}"
+    );
+    std::os::unix::fs::chown(store.key_path(), Some(0), None).unwrap();
+    std::os::unix::fs::chown(store.dir(), Some(65534), None).unwrap();
+    assert!(matches!(store.load(), Err(StoreError::WrongOwner { .. })));
 }

@@ -1,13 +1,19 @@
 //! `db show | set | check | remove`: the enterprise database settings.
+//!
+//! `db set` runs in the three steps of every command: resolve the inputs (words, the store read
+//! without a lock, prompts), validate and probe them, then commit under the lock and render.
 
-use super::{Ctx, PwSource};
-use crate::args::{self, ArgError, Key};
+use super::Ctx;
+use super::inputs::{self, PwSource, SecretSpec};
+use super::persist::{Ask, RemoveStatus, SetStatus, StoreJson};
+use crate::args::Key;
 use crate::cli::{DbAction, SetArgs};
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::jdbc::{self, Diagnostic, JdbcUrl, Kind, MASK, shell};
 use crate::secret::Secret;
 use crate::store::{DbSettings, Settings};
+use crate::term::escape::{escape, escape_path};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -24,6 +30,12 @@ pub const SET_KEYS: &[Key] = &[
 /// The environment variable `db set` reads the password from (after `pw=`).
 pub const PW_ENV: &str = "TRAVELERUTIL_DB_PW";
 
+const PW: SecretSpec<'static> = SecretSpec {
+    key: "pw",
+    env: PW_ENV,
+    question: "Database password",
+};
+
 pub fn run(action: DbAction, ctx: &mut Ctx) -> Result<Exit, Failure> {
     match action {
         DbAction::Show => show(ctx),
@@ -35,14 +47,6 @@ pub fn run(action: DbAction, ctx: &mut Ctx) -> Result<Exit, Failure> {
 
 // ---------------------------------------------------------------------------------------------
 // show
-
-#[derive(Serialize)]
-struct StoreJson {
-    dir: PathBuf,
-    file: PathBuf,
-    source: crate::location::Source,
-    exists: bool,
-}
 
 #[derive(Serialize)]
 struct ShowJson<'a> {
@@ -60,45 +64,71 @@ struct ShowJson<'a> {
     reproduce: Option<String>,
 }
 
-fn store_json(ctx: &Ctx) -> StoreJson {
-    StoreJson {
-        dir: ctx.store.dir().to_path_buf(),
-        file: ctx.store.store_path(),
-        source: ctx.store_source,
-        exists: ctx.store.store_path().exists(),
+/// What `db show` derives from the settings, once for text and JSON alike.
+struct ShowFacts {
+    /// The URL parsed, with every value equal to the stored password marked secret.
+    url: Option<JdbcUrl>,
+    /// The URL as shown: secrets masked.
+    shown_url: Option<String>,
+    /// The embedded Derby database, when the data directory is known.
+    derby: Option<PathBuf>,
+    /// A `db set` line that recreates the settings (no `pw=`).
+    reproduce: Option<String>,
+}
+
+impl ShowFacts {
+    fn of(ctx: &Ctx, db: Option<&DbSettings>) -> ShowFacts {
+        let url = db.and_then(|d| {
+            let mut u = jdbc::parse(&d.url).url?;
+            u.mark_known_secrets(&d.password.iter().map(Secret::expose).collect::<Vec<_>>());
+            Some(u)
+        });
+        let shown_url = db.map(|d| {
+            url.as_ref()
+                .map_or_else(|| jdbc::mask_any(&d.url), |u| jdbc::mask(&d.url, u))
+        });
+        let reproduce = db.map(|d| reproduce_command(d, shown_url.as_deref().unwrap_or_default()));
+        ShowFacts {
+            url,
+            shown_url,
+            derby: ctx.global.data_dir.as_ref().map(|d| d.join("traveler").join("ntsdb")),
+            reproduce,
+        }
     }
 }
 
 fn show(ctx: &Ctx) -> Result<Exit, Failure> {
     let settings = ctx.store.load()?;
     if ctx.global.json {
-        return ctx
-            .out(&show_json_text(ctx, settings.as_ref())?)
-            .map(|()| Exit::Success);
+        ctx.out(&show_json_text(ctx, settings.as_ref())?)?;
+    } else {
+        ctx.out(&show_text(ctx, settings.as_ref().and_then(|s| s.db.as_ref())))?;
     }
-    let db = settings.as_ref().and_then(|s| s.db.as_ref());
-    let analysis = db.map(|d| jdbc::parse(&d.url));
-    let url = analysis.as_ref().and_then(|a| a.url.as_ref());
-    let (derby, shown_url, reproduce) = show_facts(ctx, db, url);
-    let mut t = String::new();
-    let line = |t: &mut String, k: &str, v: &str| t.push_str(&format!("{k:<10} {v}\n"));
+    Ok(Exit::Success)
+}
+
+fn show_text(ctx: &Ctx, db: Option<&DbSettings>) -> String {
+    let facts = ShowFacts::of(ctx, db);
+    let mut t = Lines::default();
     match db {
         None => {
-            let where_ = derby.map(|p| format!(": {}", p.display())).unwrap_or_default();
-            line(&mut t, "mode:", &format!("standalone (embedded Derby{where_})"));
+            let at = facts
+                .derby
+                .map(|p| format!(": {}", escape_path(&p)))
+                .unwrap_or_default();
+            t.line("mode:", &format!("standalone (embedded Derby{at})"));
         }
         Some(d) => {
-            let kind = url.map(|u| u.kind.product()).unwrap_or("unrecognised URL");
-            line(&mut t, "mode:", &format!("enterprise ({kind})"));
-            line(&mut t, "url:", shown_url.as_deref().unwrap_or_default());
-            line(&mut t, "user:", d.user.as_deref().unwrap_or("(none)"));
-            line(&mut t, "password:", if d.password.is_some() { MASK } else { "(none)" });
-            line(
-                &mut t,
-                "path:",
-                &d.path.as_ref().map_or("(none)".into(), |p| p.display().to_string()),
+            let kind = facts.url.as_ref().map_or("unrecognised URL", |u| u.kind.product());
+            t.line("mode:", &format!("enterprise ({kind})"));
+            t.line("url:", &escape(facts.shown_url.as_deref().unwrap_or_default()));
+            t.line("user:", &d.user.as_deref().map_or("(none)".into(), escape));
+            t.line("password:", if d.password.is_some() { MASK } else { "(none)" });
+            t.line("path:", &d.path.as_deref().map_or("(none)".into(), escape_path));
+            t.line(
+                "driver:",
+                &d.driver.as_deref().map_or("(chosen by db check)".into(), escape),
             );
-            line(&mut t, "driver:", d.driver.as_deref().unwrap_or("(chosen by db check)"));
         }
     }
     let exists = if ctx.store.store_path().exists() {
@@ -106,20 +136,28 @@ fn show(ctx: &Ctx) -> Result<Exit, Failure> {
     } else {
         " (not created yet)"
     };
-    line(
-        &mut t,
+    t.line(
         "store:",
         &format!(
             "{}{exists} (from {})",
-            ctx.store.store_path().display(),
+            escape_path(&ctx.store.store_path()),
             ctx.store_source.describe()
         ),
     );
-    if let Some(r) = reproduce {
-        line(&mut t, "reproduce:", &r);
+    if let Some(r) = facts.reproduce {
+        t.line("reproduce:", &escape(&r));
     }
-    ctx.out(&t)?;
-    Ok(Exit::Success)
+    t.0
+}
+
+/// `key: value` lines with the values in one column.
+#[derive(Default)]
+struct Lines(String);
+
+impl Lines {
+    fn line(&mut self, key: &str, value: &str) {
+        self.0.push_str(&format!("{key:<10} {value}\n"));
+    }
 }
 
 /// The `db show --json` document, pretty and newline-terminated, fields in their documented
@@ -127,40 +165,21 @@ fn show(ctx: &Ctx) -> Result<Exit, Failure> {
 /// masked.
 pub fn show_json_text(ctx: &Ctx, settings: Option<&Settings>) -> Result<String, Failure> {
     let db = settings.and_then(|s| s.db.as_ref());
-    let analysis = db.map(|d| jdbc::parse(&d.url));
-    let url = analysis.as_ref().and_then(|a| a.url.as_ref());
-    let (derby, shown_url, reproduce) = show_facts(ctx, db, url);
+    let facts = ShowFacts::of(ctx, db);
     super::json_text(&ShowJson {
         mode: if db.is_some() { "enterprise" } else { "standalone" },
-        kind: url.map(|u| u.kind),
-        url: url.map(JdbcUrl::report),
-        url_text: shown_url,
+        kind: facts.url.as_ref().map(|u| u.kind),
+        url: facts.url.as_ref().map(JdbcUrl::report),
+        url_text: facts.shown_url.clone(),
         user: db.and_then(|d| d.user.as_deref()),
         password: db.and_then(|d| d.password.as_ref()).map(|_| MASK),
         password_set: db.is_some_and(|d| d.password.is_some()),
         path: db.and_then(|d| d.path.as_deref()),
         driver: db.and_then(|d| d.driver.as_deref()),
-        derby,
-        store: store_json(ctx),
-        reproduce,
+        derby: facts.derby.clone(),
+        store: StoreJson::of(ctx),
+        reproduce: facts.reproduce.clone(),
     })
-}
-
-/// What `db show` derives from the settings, in text and JSON alike: the embedded Derby path,
-/// the URL as shown (masked), and the command line that recreates the settings.
-fn show_facts(
-    ctx: &Ctx,
-    db: Option<&DbSettings>,
-    url: Option<&JdbcUrl>,
-) -> (Option<PathBuf>, Option<String>, Option<String>) {
-    let derby = ctx.global.data_dir.as_ref().map(|d| d.join("traveler").join("ntsdb"));
-    let shown_url = match (db, url) {
-        (Some(d), Some(u)) => Some(jdbc::mask(&d.url, u)),
-        (Some(d), None) => Some(d.url.clone()),
-        _ => None,
-    };
-    let reproduce = db.map(|d| reproduce_command(d, shown_url.as_deref().unwrap_or_default()));
-    (derby, shown_url, reproduce)
 }
 
 /// A `db set` line that recreates the settings, quoted for bash and Qshell, without `pw=`.
@@ -183,7 +202,7 @@ fn reproduce_command(d: &DbSettings, shown_url: &str) -> String {
 
 #[derive(Serialize)]
 struct SetJson<'a> {
-    status: &'static str,
+    status: SetStatus,
     dry_run: bool,
     url: Option<jdbc::model::UrlReport<'a>>,
     user: Option<&'a str>,
@@ -196,175 +215,208 @@ struct SetJson<'a> {
     store: StoreJson,
 }
 
-fn set(ctx: &mut Ctx, a: &SetArgs) -> Result<Exit, Failure> {
-    // The shell's marks first: stray pieces of a split URL would otherwise read as unknown keys.
+/// The words of `db set`, still unresolved.
+struct SetWords {
+    url: Option<String>,
+    user: Option<String>,
+    pw: Option<String>,
+    path: Option<String>,
+    driver: Option<String>,
+    force: bool,
+}
+
+/// What `db set` resolved: the settings to store and how they came about.
+struct Resolved {
+    analysis: jdbc::Analysis,
+    new: DbSettings,
+    source: PwSource,
+    used: Used,
+}
+
+/// Which stored values `db set` kept because nothing new was given for them: the values a
+/// concurrent writer must not have changed before this command commits.
+#[derive(Debug, Clone, Copy)]
+struct Used {
+    url: bool,
+    user: bool,
+    password: bool,
+    path: bool,
+    driver: bool,
+}
+
+impl Used {
+    /// The stored values this command relied on (the others blanked; nothing stored reads as
+    /// empty values, which a concurrent first configuration may then not have filled).
+    fn project(self, db: Option<&DbSettings>) -> DbSettings {
+        let d = db.cloned().unwrap_or_default();
+        DbSettings {
+            url: if self.url { d.url } else { String::new() },
+            user: d.user.filter(|_| self.user),
+            password: d.password.filter(|_| self.password),
+            path: d.path.filter(|_| self.path),
+            driver: d.driver.filter(|_| self.driver),
+        }
+    }
+}
+
+fn set(ctx: &Ctx, a: &SetArgs) -> Result<Exit, Failure> {
+    let Some(words) = set_words(ctx, &a.words)? else {
+        return Ok(Exit::Success);
+    };
+    // A URL on the command line is checked before anything else, so a bad one costs nothing.
+    let early = words
+        .url
+        .as_deref()
+        .map(|u| validate_url(ctx, u, a.dry_run))
+        .transpose()?;
+    let read = ctx.store.load()?;
+    let stored = read.as_ref().and_then(|s| s.db.as_ref());
+    let force = words.force;
+    let mut r = resolve(ctx, words, early, stored, a.dry_run)?;
+    let unchanged = stored == Some(&r.new);
+    if a.dry_run {
+        return dry_run_output(ctx, &r, unchanged);
+    }
+    if unchanged {
+        if ctx.global.json {
+            emit_set_json(ctx, SetStatus::Unchanged, false, &r.analysis, Some(&r.new), r.source)?;
+        }
+        ctx.info("db settings unchanged");
+        return Ok(Exit::Success);
+    }
+    let truststore = read
+        .as_ref()
+        .and_then(|s| s.ssl.as_ref())
+        .and_then(|s| s.truststore.as_ref());
+    connection_test(ctx, &mut r, truststore, force)?;
+    let new = r.new.clone();
+    let used = r.used;
+    let basis = move |s: &Settings| used.project(s.db.as_ref());
+    ctx.commit("db set", "database", read.as_ref(), basis, move |s| s.db = Some(new))?;
+    if ctx.global.json {
+        emit_set_json(ctx, SetStatus::Saved, false, &r.analysis, Some(&r.new), r.source)?;
+    }
+    let product = r.analysis.url.as_ref().map_or("", |u| u.kind.product());
+    ctx.info(format!(
+        "db settings saved to {} ({product})",
+        escape_path(&ctx.store.store_path())
+    ));
+    Ok(Exit::Success)
+}
+
+/// The words of `db set`: the shell's marks first (stray pieces of a split URL would otherwise
+/// read as unknown keys), then the keys. `None` when help was asked for and printed.
+fn set_words(ctx: &Ctx, raw: &[String]) -> Result<Option<SetWords>, Failure> {
     let key_names: Vec<&str> = SET_KEYS.iter().map(|k| k.name).collect();
-    if let Some(split) = shell::detect(&a.words, &key_names, &["pw"]) {
+    if let Some(split) = shell::detect(raw, &key_names, &["pw"]) {
         report_split(ctx, &split)?;
     }
-    let mut words = match args::parse(&a.words, SET_KEYS) {
-        Ok(w) => {
-            ctx.debug(format_args!("db set: keys given: {}", w.keys().join(", ")));
-            w
-        }
-        Err(ArgError::Help) => return super::print_help(ctx, &["db", "set"]),
-        Err(e) => {
-            let hint = e.hint().map(|h| format!("\n  {h}")).unwrap_or_default();
-            return Err(Failure::usage(format!("db set: {e}{hint}")));
-        }
+    let Some(mut w) = inputs::words(ctx, raw, SET_KEYS, &["db", "set"])? else {
+        return Ok(None);
     };
-    // A URL given on the command line is checked before anything is locked or created, so a
-    // failed command leaves no trace at all.
-    let url_given = words.take("url");
-    let early = match &url_given {
-        Some(u) => Some(validate_url(ctx, u, a.dry_run)?),
-        None => None,
-    };
-    let lock = ctx.store.lock()?;
-    let mut settings = lock.read()?.unwrap_or_default();
-    let stored = settings.db.clone();
+    Ok(Some(SetWords {
+        url: w.take("url"),
+        user: w.take("user").map(|u| inputs::plain_value("user", u)).transpose()?,
+        pw: w.take("pw"),
+        path: w.take("path").map(|p| inputs::plain_value("path", p)).transpose()?,
+        driver: w.take("driver").map(|d| inputs::plain_value("driver", d)).transpose()?,
+        force: w.flag("force"),
+    }))
+}
 
-    // URL: given, else stored (never asked again), else prompted as one raw line.
-    let (mut url_text, analysis) = match (url_given, early, stored.as_ref()) {
-        (Some(u), Some(a), _) => (u, a),
-        (_, _, Some(s)) => (s.url.clone(), validate_url(ctx, &s.url, a.dry_run)?),
-        (_, _, None) => {
-            super::ensure_stdin(ctx, "url")?;
-            let u = ctx.prompter.line(
-                "url",
-                "JDBC URL (typed as-is: `;` and blanks need no quoting here)",
-                None,
-            )?;
-            let an = validate_url(ctx, &u, a.dry_run)?;
-            (u, an)
-        }
+/// Every input of `db set`, from the words, the stored settings and prompts; nothing is locked.
+fn resolve(
+    ctx: &Ctx,
+    w: SetWords,
+    early: Option<jdbc::Analysis>,
+    stored: Option<&DbSettings>,
+    dry_run: bool,
+) -> Result<Resolved, Failure> {
+    let used = Used {
+        url: w.url.is_none(),
+        user: w.user.is_none(),
+        password: w.pw.is_none(),
+        path: w.path.is_none(),
+        driver: w.driver.is_none(),
     };
+    let (url_text, analysis) = resolve_url(ctx, w.url, early, stored, dry_run)?;
     let Some(url) = analysis.url.as_ref() else {
         return Err(Failure::input("the URL could not be read; nothing was saved"));
     };
     let (url_to_store, url_password) = jdbc::lift_password(&url_text, url);
     let url_password = url_password.map(Secret::new);
-    if url_password.is_some() {
-        // The typed URL held the password; only the lifted copy (a Secret below) lives on.
-        zeroize::Zeroize::zeroize(&mut url_text);
+    // The typed URL may hold the password; only the lifted copy (a Secret) lives on.
+    drop(zeroize::Zeroizing::new(url_text));
+    let user = resolve_user(ctx, w.user, stored, url)?;
+    let user_changed = stored.map(|s| s.user.as_deref()) != Some(user.as_deref());
+    let (password, source) = resolve_password(ctx, w.pw, url_password, stored, user_changed)?;
+    let path = resolve_path(ctx, w.path, stored)?;
+    let driver = w.driver.or_else(|| stored.and_then(|s| s.driver.clone()));
+    if !matches!(source, PwSource::None | PwSource::Stored) {
+        ctx.info(format!("password: from {}", PW.describe(source)));
     }
-
-    // User: given, else stored, else named in the URL (`user=` property, MySQL `user@`), else
-    // prompted.
-    let user_given = words.take("user");
-    let url_user = url
-        .property_value("user")
-        .map(str::to_string)
-        .or_else(|| url.userinfo.as_ref().map(|u| u.user.clone()))
-        .filter(|u| !u.is_empty());
-    let user = match (
-        user_given.clone(),
-        stored.as_ref().and_then(|s| s.user.clone()),
-        url_user,
-    ) {
-        (Some(u), _, _) => Some(u),
-        (None, Some(u), _) => Some(u),
-        (None, None, Some(u)) => Some(u),
-        (None, None, None) => {
-            super::ensure_stdin(ctx, "user")?;
-            let u = ctx.prompter.line("user", "Database user", None)?;
-            if u.is_empty() { None } else { Some(u) }
-        }
-    };
-    let user_changed = stored.as_ref().map(|s| s.user.as_deref()) != Some(user.as_deref());
-
-    // Password, first found wins.
-    let (password, source) = resolve_password(ctx, words.take("pw"), url_password, stored.as_ref(), user_changed)?;
-
-    // JDBC jar: given, else stored; asked for only on a first configuration at a terminal
-    // (it is optional: an empty answer means none), as the original asks for what it has not
-    // found. A script piping the password in is never stopped by this optional question.
-    let path_given = words.take("path");
-    let path = match (&path_given, stored.as_ref()) {
-        (Some(p), _) => (!p.is_empty()).then(|| absolute(p)),
-        (None, Some(s)) => s.path.clone(),
-        (None, None) if ctx.global.no_input || ctx.stdin_taken || !ctx.prompter.stdin_is_tty => None,
-        (None, None) => {
-            let p = ctx
-                .prompter
-                .line("path", "JDBC driver jar (path=; empty for none)", None)?;
-            (!p.is_empty()).then(|| absolute(&p))
-        }
-    };
-    if path_given.is_some()
-        && let Some(p) = &path
-        && !p.exists()
-    {
-        ctx.warn(format!(
-            "path={} does not exist (yet); `db check` will verify it",
-            p.display()
-        ));
-    }
-    let driver = words
-        .take("driver")
-        .or_else(|| stored.as_ref().and_then(|s| s.driver.clone()));
-    let force = words.flag("force");
-    if source != PwSource::None && source != PwSource::Stored {
-        ctx.info(format!("password: from {}", source.describe("pw", PW_ENV)));
-    }
-
-    let mut new = DbSettings {
+    let new = DbSettings {
         url: url_to_store,
         user,
         password,
         path,
         driver,
     };
-    let unchanged = stored.as_ref() == Some(&new);
-    if a.dry_run {
-        return dry_run_output(ctx, &analysis, &new, source, unchanged);
+    Ok(Resolved {
+        analysis,
+        new,
+        source,
+        used,
+    })
+}
+
+/// The URL: given (and already checked), else stored (never asked again), else prompted as one
+/// raw line, where `;` and blanks need no quoting.
+fn resolve_url(
+    ctx: &Ctx,
+    given: Option<String>,
+    early: Option<jdbc::Analysis>,
+    stored: Option<&DbSettings>,
+    dry_run: bool,
+) -> Result<(String, jdbc::Analysis), Failure> {
+    if let (Some(u), Some(a)) = (given, early) {
+        return Ok((u, a));
     }
-    if unchanged {
-        if ctx.global.json {
-            emit_set_json(ctx, "unchanged", false, &analysis, Some(&new), source)?;
-        }
-        ctx.info("db settings unchanged");
-        return Ok(Exit::Success);
+    if let Some(s) = stored {
+        return Ok((s.url.clone(), validate_url(ctx, &s.url, dry_run)?));
     }
-    // As the original validated the settings before configuring them: a connection test
-    // through ODBC whenever a driver for the database is installed. `force` skips it.
-    if force {
-        ctx.info("connection test: skipped (force)");
-    } else if url.kind == Kind::Derby && !matches!(url.variant, jdbc::model::Variant::DerbyNetwork) {
-        ctx.info("connection test: not possible for embedded Derby (no ODBC path)");
-    } else {
-        match super::check::probe_before_save(
-            ctx,
-            &new,
-            settings.ssl.as_ref().and_then(|s| s.truststore.as_ref()),
-            super::check::DEFAULT_TIMEOUT_SECS,
-        ) {
-            super::check::SetProbe::Passed(detail, driver) => {
-                ctx.info(format!("connection test: PASS ({detail})"));
-                // Keep the driver that proved the settings, so `db check` uses the same one
-                // (and need not ask the driver manager for its whole list).
-                if new.driver.is_none() && !driver.is_empty() {
-                    new.driver = Some(driver);
-                }
-            }
-            super::check::SetProbe::NoDriver(why) => {
-                ctx.warn(format!("connection test skipped: {why}"));
-            }
-            super::check::SetProbe::Failed(f) => return Err(f),
-        }
+    inputs::ensure_stdin(ctx, "url")?;
+    let u = ctx.prompter.line(
+        "url",
+        "JDBC URL (typed as-is: `;` and blanks need no quoting here)",
+        None,
+    )?;
+    let a = validate_url(ctx, &u, dry_run)?;
+    Ok((u, a))
+}
+
+/// The user: given, else stored, else named in the URL (`user=` property, MySQL `user@`), else
+/// prompted (empty means none).
+fn resolve_user(
+    ctx: &Ctx,
+    given: Option<String>,
+    stored: Option<&DbSettings>,
+    url: &JdbcUrl,
+) -> Result<Option<String>, Failure> {
+    if let Some(u) = given.or_else(|| stored.and_then(|s| s.user.clone())) {
+        return Ok(Some(u));
     }
-    settings.db = Some(new);
-    lock.write(&settings)?;
-    let saved = settings.db.as_ref();
-    if ctx.global.json {
-        emit_set_json(ctx, "saved", false, &analysis, saved, source)?;
+    let in_url = url
+        .property_value("user")
+        .map(str::to_string)
+        .or_else(|| url.userinfo.as_ref().map(|u| u.user.clone()))
+        .filter(|u| !u.is_empty());
+    if let Some(u) = in_url {
+        return inputs::plain_value("user", u).map(Some);
     }
-    ctx.info(format!(
-        "db settings saved to {} ({})",
-        ctx.store.store_path().display(),
-        url.kind.product()
-    ));
-    Ok(Exit::Success)
+    inputs::ensure_stdin(ctx, "user")?;
+    let u = inputs::plain_value("user", ctx.prompter.line("user", "Database user", None)?)?;
+    Ok((!u.is_empty()).then_some(u))
 }
 
 /// `pw=` (argv or `-` for stdin) > TRAVELERUTIL_DB_PW > the URL's own password > the stored
@@ -376,35 +428,82 @@ fn resolve_password(
     stored: Option<&DbSettings>,
     user_changed: bool,
 ) -> Result<(Option<Secret>, PwSource), Failure> {
-    let url_dropped = |ctx: &Ctx, from_url: &Option<Secret>| {
+    if let Some((secret, source)) = inputs::given_secret(ctx, &PW, given)? {
         if from_url.is_some() {
             ctx.warn("the URL's password was dropped: the password given separately is used");
         }
-    };
-    if let Some(g) = given {
-        url_dropped(ctx, &from_url);
-        let (secret, source) = super::secret_from_word(ctx, "pw", PW_ENV, g)?;
         return Ok((Some(secret), source));
-    }
-    if let Some(v) = super::secret_from_env(PW_ENV)? {
-        url_dropped(ctx, &from_url);
-        return Ok((Some(v), PwSource::Env));
     }
     if let Some(u) = from_url {
         return Ok((Some(u), PwSource::Url));
     }
-    if !user_changed && let Some(p) = stored.and_then(|s| s.password.clone()) {
-        return Ok((Some(p), PwSource::Stored));
-    }
-    super::ensure_stdin(ctx, "pw")?;
-    let p = ctx.prompter.password("pw", "Database password")?;
-    Ok((Some(p), PwSource::Prompt))
+    let keep = stored.filter(|_| !user_changed).and_then(|s| s.password.as_ref());
+    let (secret, source) = inputs::stored_or_prompt(ctx, &PW, keep)?;
+    Ok((Some(secret), source))
 }
 
-fn absolute(p: &str) -> PathBuf {
-    // Not canonicalized: a jt400.jar symlink to the system's copy must stay a symlink (the
-    // first seed article explains why copies go stale).
-    std::path::absolute(p).unwrap_or_else(|_| PathBuf::from(p))
+/// The JDBC jar: given (empty means none), else stored; asked for only on a first configuration
+/// at a terminal (it is optional), as the original asks for what it has not found. A script
+/// piping the password in is never stopped by this optional question.
+fn resolve_path(ctx: &Ctx, given: Option<String>, stored: Option<&DbSettings>) -> Result<Option<PathBuf>, Failure> {
+    let path = match (given, stored) {
+        (Some(p), _) => {
+            let p = (!p.is_empty()).then(|| inputs::absolute(&p));
+            if let Some(p) = p.as_ref().filter(|p| !p.exists()) {
+                ctx.warn(format!(
+                    "path={} does not exist (yet); `db check` will verify it",
+                    escape_path(p)
+                ));
+            }
+            p
+        }
+        (None, Some(s)) => s.path.clone(),
+        (None, None) if ctx.global.no_input || ctx.stdin_taken || !ctx.prompter.stdin_is_tty => None,
+        (None, None) => {
+            let p = ctx
+                .prompter
+                .line("path", "JDBC driver jar (path=; empty for none)", None)?;
+            let p = inputs::plain_value("path", p)?;
+            (!p.is_empty()).then(|| inputs::absolute(&p))
+        }
+    };
+    Ok(path)
+}
+
+/// As the original validated the settings before configuring them: a connection test through
+/// ODBC whenever a driver for the database is installed. `force` skips it. A passing test
+/// records the driver that proved the settings, so `db check` uses the same one.
+fn connection_test(
+    ctx: &Ctx,
+    r: &mut Resolved,
+    truststore: Option<&crate::store::StoreFile>,
+    force: bool,
+) -> Result<(), Failure> {
+    let Some(url) = r.analysis.url.as_ref() else {
+        return Ok(());
+    };
+    if force {
+        ctx.info("connection test: skipped (force)");
+        return Ok(());
+    }
+    if url.kind == Kind::Derby && !matches!(url.variant, jdbc::model::Variant::DerbyNetwork) {
+        ctx.info("connection test: not possible for embedded Derby (no ODBC path)");
+        return Ok(());
+    }
+    match super::check::probe_before_save(ctx, &r.new, truststore, super::check::DEFAULT_TIMEOUT_SECS) {
+        super::check::SetProbe::Passed(detail, driver) => {
+            ctx.info(format!("connection test: PASS ({detail})"));
+            if r.new.driver.is_none() && !driver.is_empty() {
+                r.new.driver = Some(driver);
+            }
+            Ok(())
+        }
+        super::check::SetProbe::NoDriver(why) => {
+            ctx.warn(format!("connection test skipped: {why}"));
+            Ok(())
+        }
+        super::check::SetProbe::Failed(f) => Err(f),
+    }
 }
 
 /// Parses the URL, prints its diagnostics (stderr), and fails when it has errors.
@@ -417,7 +516,7 @@ fn validate_url(ctx: &Ctx, url_text: &str, dry_run: bool) -> Result<jdbc::Analys
         return Ok(analysis);
     }
     if ctx.global.json {
-        emit_set_json(ctx, "invalid", dry_run, &analysis, None, PwSource::None)?;
+        emit_set_json(ctx, SetStatus::Invalid, dry_run, &analysis, None, PwSource::None)?;
     }
     let n = analysis.errors().count();
     let mut f = Failure::input(format!(
@@ -463,6 +562,7 @@ fn report_split(ctx: &Ctx, s: &shell::ShellSplit) -> Result<(), Failure> {
         shell::posix_command(&prefix, &s.fixed_words),
         shell::cl_command(&prefix, &s.fixed_words),
     ));
+    let msg = crate::term::escape::escape_lines(&msg);
     if s.is_error {
         eprintln!("{msg}");
         let mut f = Failure::input("the command line was split by the shell; nothing was saved");
@@ -477,7 +577,7 @@ fn report_split(ctx: &Ctx, s: &shell::ShellSplit) -> Result<(), Failure> {
 
 fn emit_set_json(
     ctx: &Ctx,
-    status: &'static str,
+    status: SetStatus,
     dry_run: bool,
     a: &jdbc::Analysis,
     new: Option<&DbSettings>,
@@ -494,61 +594,50 @@ fn emit_set_json(
         driver: new.and_then(|n| n.driver.as_deref()),
         warnings: a.warnings().collect(),
         errors: a.errors().collect(),
-        store: store_json(ctx),
+        store: StoreJson::of(ctx),
     })
 }
 
-fn dry_run_output(
-    ctx: &Ctx,
-    a: &jdbc::Analysis,
-    new: &DbSettings,
-    source: PwSource,
-    unchanged: bool,
-) -> Result<Exit, Failure> {
-    let status = if unchanged { "unchanged" } else { "would-save" };
+fn dry_run_output(ctx: &Ctx, r: &Resolved, unchanged: bool) -> Result<Exit, Failure> {
+    let status = if unchanged {
+        SetStatus::Unchanged
+    } else {
+        SetStatus::WouldSave
+    };
     if ctx.global.json {
-        emit_set_json(ctx, status, true, a, Some(new), source)?;
+        emit_set_json(ctx, status, true, &r.analysis, Some(&r.new), r.source)?;
         return Ok(Exit::Success);
     }
-    let shown = a.url.as_ref().map(|u| jdbc::mask(&new.url, u)).unwrap_or_default();
-    let mut t = format!(
-        "dry run: {} (nothing written)\n",
-        if unchanged {
-            "the settings are unchanged"
-        } else {
-            "would store"
-        }
-    );
-    t.push_str(&format!("{:<10} {shown}\n", "url:"));
-    if let Some(u) = a.url.as_ref() {
-        t.push_str(&format!("{:<10} {}\n", "database:", u.kind.product()));
+    let new = &r.new;
+    let shown = r
+        .analysis
+        .url
+        .as_ref()
+        .map(|u| jdbc::mask(&new.url, u))
+        .unwrap_or_default();
+    let what = if unchanged {
+        "the settings are unchanged"
+    } else {
+        "would store"
+    };
+    let mut t = Lines(format!("dry run: {what} (nothing written)\n"));
+    t.line("url:", &escape(&shown));
+    if let Some(u) = r.analysis.url.as_ref() {
+        t.line("database:", u.kind.product());
     }
-    t.push_str(&format!(
-        "{:<10} {}\n",
-        "user:",
-        new.user.as_deref().unwrap_or("(none)")
-    ));
-    t.push_str(&format!(
-        "{:<10} {}\n",
-        "password:",
-        if new.password.is_some() {
-            format!("{MASK} (from {})", source.describe("pw", PW_ENV))
-        } else {
-            "(none)".into()
-        }
-    ));
-    t.push_str(&format!(
-        "{:<10} {}\n",
-        "path:",
-        new.path.as_ref().map_or("(none)".into(), |p| p.display().to_string())
-    ));
-    t.push_str(&format!(
-        "{:<10} {}\n",
+    t.line("user:", &new.user.as_deref().map_or("(none)".into(), escape));
+    let pw = match new.password {
+        Some(_) => format!("{MASK} (from {})", PW.describe(r.source)),
+        None => "(none)".into(),
+    };
+    t.line("password:", &pw);
+    t.line("path:", &new.path.as_deref().map_or("(none)".into(), escape_path));
+    t.line(
         "driver:",
-        new.driver.as_deref().unwrap_or("(chosen by db check)")
-    ));
-    t.push_str(&format!("{:<10} {}\n", "store:", ctx.store.store_path().display()));
-    ctx.out(&t)?;
+        &new.driver.as_deref().map_or("(chosen by db check)".into(), escape),
+    );
+    t.line("store:", &escape_path(&ctx.store.store_path()));
+    ctx.out(&t.0)?;
     Ok(Exit::Success)
 }
 
@@ -557,7 +646,7 @@ fn dry_run_output(
 
 #[derive(Serialize)]
 struct RemoveJson {
-    status: &'static str,
+    status: RemoveStatus,
     removed: Option<RemovedJson>,
     store: StoreJson,
 }
@@ -572,62 +661,55 @@ struct RemovedJson {
 }
 
 fn remove(ctx: &Ctx) -> Result<Exit, Failure> {
-    // Read first without creating anything: removing from a store that does not exist is a no-op.
-    if ctx.store.load()?.and_then(|s| s.db).is_none() {
+    let ask = Ask {
+        question: "Remove the enterprise database settings and revert to the standalone Derby database?",
+        what: "remove the database settings",
+    };
+    let basis = |s: &Settings| s.db.clone();
+    let Some(old) = ctx.remove("db remove", "database", &ask, basis, |s| s.db.take())? else {
         if ctx.global.json {
             ctx.json(&RemoveJson {
-                status: "nothing-to-remove",
+                status: RemoveStatus::NothingToRemove,
                 removed: None,
-                store: store_json(ctx),
+                store: StoreJson::of(ctx),
             })?;
         }
         ctx.info("nothing to remove: no enterprise database is configured (standalone Derby already)");
         return Ok(Exit::Success);
-    }
-    super::confirm_remove(
-        ctx,
-        "Remove the enterprise database settings and revert to the standalone Derby database?",
-        "remove the database settings",
-    )?;
-    let lock = ctx.store.lock()?;
-    let mut settings: Settings = lock.read()?.unwrap_or_default();
-    let Some(old) = settings.db.take() else {
-        ctx.info("nothing to remove: the settings were removed meanwhile");
-        return Ok(Exit::Success);
     };
-    lock.write(&settings)?;
-    let masked = {
-        let a = jdbc::parse(&old.url);
-        a.url.as_ref().map_or(old.url.clone(), |u| jdbc::mask(&old.url, u))
-    };
+    let masked = ShowFacts::of(ctx, Some(&old)).shown_url.unwrap_or_default();
     if ctx.global.json {
-        ctx.json(&RemoveJson {
-            status: "removed",
-            removed: Some(RemovedJson {
-                url: masked,
-                user: old.user.clone(),
-                password_set: old.password.is_some(),
-                path: old.path.clone(),
-                driver: old.driver.clone(),
-            }),
-            store: store_json(ctx),
-        })?;
-    } else {
-        let mut t = String::from("removed:\n");
-        t.push_str(&format!("  url:      {masked}\n"));
-        t.push_str(&format!("  user:     {}\n", old.user.as_deref().unwrap_or("(none)")));
-        t.push_str(&format!(
-            "  password: {}\n",
-            if old.password.is_some() { MASK } else { "(none)" }
-        ));
-        if let Some(p) = &old.path {
-            t.push_str(&format!("  path:     {}\n", p.display()));
-        }
-        if let Some(d) = &old.driver {
-            t.push_str(&format!("  driver:   {d}\n"));
-        }
-        t.push_str("mode:       standalone (embedded Derby)\n");
-        ctx.out(&t)?;
+        return ctx
+            .json(&RemoveJson {
+                status: RemoveStatus::Removed,
+                removed: Some(RemovedJson {
+                    url: masked,
+                    user: old.user.clone(),
+                    password_set: old.password.is_some(),
+                    path: old.path.clone(),
+                    driver: old.driver.clone(),
+                }),
+                store: StoreJson::of(ctx),
+            })
+            .map(|()| Exit::Success);
     }
+    let mut t = String::from("removed:\n");
+    t.push_str(&format!("  url:      {}\n", escape(&masked)));
+    t.push_str(&format!(
+        "  user:     {}\n",
+        old.user.as_deref().map_or("(none)".into(), escape)
+    ));
+    t.push_str(&format!(
+        "  password: {}\n",
+        if old.password.is_some() { MASK } else { "(none)" }
+    ));
+    if let Some(p) = &old.path {
+        t.push_str(&format!("  path:     {}\n", escape_path(p)));
+    }
+    if let Some(d) = &old.driver {
+        t.push_str(&format!("  driver:   {}\n", escape(d)));
+    }
+    t.push_str("mode:       standalone (embedded Derby)\n");
+    ctx.out(&t)?;
     Ok(Exit::Success)
 }

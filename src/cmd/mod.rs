@@ -6,17 +6,20 @@
 pub mod batch;
 pub mod check;
 pub mod db;
+pub mod inputs;
 pub mod log;
+pub mod persist;
 pub mod ssl;
 pub mod support;
+
+pub use inputs::PwSource;
 
 use crate::cli::{Cli, Command, GlobalOpts};
 use crate::error::{Failure, ResultExt};
 use crate::exit::Exit;
 use crate::jdbc::Style;
-use crate::location::{self, Source};
-use crate::secret::Secret;
 use crate::store::Store;
+use crate::store::location::{self, Source};
 use crate::term::prompt::Prompter;
 use std::io::{self, IsTerminal, Write};
 
@@ -30,6 +33,8 @@ pub struct Ctx {
     pub store_source: Source,
     /// Set when stdin is the batch file itself, so `pw=-` and prompts cannot read it.
     pub stdin_taken: bool,
+    /// How long a write waits for the store lock (`TRAVELERUTIL_LOCK_TIMEOUT`).
+    pub lock_timeout: std::time::Duration,
 }
 
 impl Ctx {
@@ -38,7 +43,9 @@ impl Ctx {
         let (dir, store_source) = location::from_env(global.home.as_deref(), global.data_dir.as_deref())
             .map_err(|e| Failure::new(Exit::Usage, e))?;
         let color = io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let lock_timeout = lock_timeout(std::env::var_os(LOCK_TIMEOUT_ENV))?;
         Ok(Ctx {
+            lock_timeout,
             prompter: Prompter::new(global.no_input),
             style: if color { Style::Color } else { Style::Plain },
             store: Store::new(dir),
@@ -157,91 +164,23 @@ pub fn print_help(ctx: &Ctx, path: &[&str]) -> Result<Exit, Failure> {
     Ok(Exit::Success)
 }
 
-/// Where a password came from (reported as text and in `--json`, never the value).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum PwSource {
-    CommandLine,
-    Stdin,
-    Env,
-    /// Inside the JDBC URL (`db set`), moved into the encrypted store.
-    Url,
-    Stored,
-    Prompt,
-    /// A key password that is the keystore's own (`ssl`).
-    StorePassword,
-    None,
-}
+/// The variable that bounds the wait for the store lock, in seconds.
+pub const LOCK_TIMEOUT_ENV: &str = "TRAVELERUTIL_LOCK_TIMEOUT";
 
-impl PwSource {
-    /// `key` is the word that carries the password (`pw`, `keystorepw`), `env` its variable.
-    pub fn describe(self, key: &str, env: &str) -> String {
-        match self {
-            PwSource::CommandLine => format!("{key}= on the command line"),
-            PwSource::Stdin => format!("standard input ({key}=-)"),
-            PwSource::Env => env.to_owned(),
-            PwSource::Url => "the URL (moved into the encrypted store)".to_owned(),
-            PwSource::Stored => "the store (unchanged)".to_owned(),
-            PwSource::Prompt => "the prompt".to_owned(),
-            PwSource::StorePassword => "the keystore password".to_owned(),
-            PwSource::None => "none".to_owned(),
-        }
-    }
-}
-
-/// A secret given as `key=VALUE`: `-` reads one line from stdin; a literal value works (as in
-/// travelerUtil) but gets a warning naming the better routes.
-pub fn secret_from_word(ctx: &Ctx, key: &str, env: &str, value: String) -> Result<(Secret, PwSource), Failure> {
-    if value == "-" {
-        if ctx.stdin_taken {
-            return Err(Failure::usage(format!(
-                "{key}=- cannot read stdin: the batch itself is being read from stdin"
-            )));
-        }
-        let line = crate::term::prompt::read_stdin_line()
-            .exit_with(Exit::Io)?
-            .ok_or_else(|| {
-                Failure::usage(format!(
-                    "{key}=-: standard input is empty (expected one line with the password)"
-                ))
-            })?;
-        return Ok((Secret::new(line), PwSource::Stdin));
-    }
-    ctx.warn(format!(
-        "{key}= on the command line is visible in `ps` and kept in shell history; prefer {key}=-, {env} or the prompt"
-    ));
-    Ok((Secret::new(value), PwSource::CommandLine))
-}
-
-/// A secret from the environment variable `env`; an empty variable counts as unset, like
-/// every TRAVELERUTIL_* variable.
-pub fn secret_from_env(env: &str) -> Result<Option<Secret>, Failure> {
-    std::env::var_os(env)
-        .filter(|v| !v.is_empty())
-        .map(|v| {
-            v.into_string()
-                .map(Secret::new)
-                .map_err(|_| Failure::input(format!("{env} is not valid UTF-8")))
+/// `TRAVELERUTIL_LOCK_TIMEOUT`: whole seconds, 0 to 3600 (0: do not wait); empty or unset means
+/// the default.
+fn lock_timeout(v: Option<std::ffi::OsString>) -> Result<std::time::Duration, Failure> {
+    let Some(v) = v.filter(|v| !v.is_empty()) else {
+        return Ok(crate::store::DEFAULT_LOCK_TIMEOUT);
+    };
+    v.to_str()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .filter(|n| *n <= 3600)
+        .map(std::time::Duration::from_secs)
+        .ok_or_else(|| {
+            Failure::usage(format!(
+                "{LOCK_TIMEOUT_ENV}={} is not a number of seconds from 0 to 3600",
+                crate::term::escape(&v.to_string_lossy())
+            ))
         })
-        .transpose()
-}
-
-/// Prompts read stdin; inside a batch read from stdin they cannot.
-pub fn ensure_stdin(ctx: &Ctx, key: &str) -> Result<(), Failure> {
-    if ctx.stdin_taken && !ctx.global.no_input {
-        return Err(Failure::usage(format!(
-            "`{key}` is missing, and it cannot be prompted for while the batch is read from stdin: give `{key}=...`"
-        )));
-    }
-    Ok(())
-}
-
-/// Asks before a `remove`; `--yes` answers it, `--no-input` without `--yes` is an error, "no"
-/// ends the command with [`Exit::Declined`].
-pub fn confirm_remove(ctx: &Ctx, question: &str, what: &str) -> Result<(), Failure> {
-    if ctx.prompter.confirm(question, what, ctx.global.yes)? {
-        Ok(())
-    } else {
-        Err(Failure::msg(Exit::Declined, "not removed (answered no)"))
-    }
 }

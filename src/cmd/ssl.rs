@@ -6,8 +6,10 @@
 //! and what the file is, where keytool only says "Keystore was tampered with, or password was
 //! incorrect".
 
-use super::{Ctx, PwSource};
-use crate::args::{self, ArgError, Key, Words};
+use super::Ctx;
+use super::inputs::{self, PwSource, SecretSpec};
+use super::persist::{Ask, RemoveStatus, SetStatus};
+use crate::args::Key;
 use crate::cli::ssl::{SslAction, SslCheckArgs, SslCli, SslRemoveArgs, SslSetArgs};
 use crate::error::Failure;
 use crate::exit::Exit;
@@ -16,6 +18,7 @@ use crate::keystore::{self, EntryKind, KeystoreError, Limits, Verified, x509};
 use crate::secret::Secret;
 use crate::stamp::Stamp;
 use crate::store::{Settings, SslSettings, StoreFile};
+use crate::term::escape::escape_path;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -140,20 +143,6 @@ fn verdict_name(e: &KeystoreError) -> &'static str {
     }
 }
 
-fn parse_words(ctx: &Ctx, words: &[String], keys: &[Key], path: &[&str]) -> Result<Option<Words>, Failure> {
-    match args::parse(words, keys) {
-        Ok(w) => {
-            ctx.debug(format_args!("{}: keys given: {}", path.join(" "), w.keys().join(", ")));
-            Ok(Some(w))
-        }
-        Err(ArgError::Help) => super::print_help(ctx, path).map(|_| None),
-        Err(e) => {
-            let hint = e.hint().map(|h| format!("\n  {h}")).unwrap_or_default();
-            Err(Failure::usage(format!("{}: {e}{hint}", path.join(" "))))
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reading and verifying one file
 
@@ -269,27 +258,23 @@ fn resolve_password(
     stored: Option<&Secret>,
     question: &str,
 ) -> Result<(Secret, PwSource), Failure> {
-    if let Some(g) = given {
-        return super::secret_from_word(ctx, key, env, g);
+    let spec = SecretSpec { key, env, question };
+    match inputs::given_secret(ctx, &spec, given)? {
+        Some(found) => Ok(found),
+        None => inputs::stored_or_prompt(ctx, &spec, stored),
     }
-    if let Some(v) = super::secret_from_env(env)? {
-        return Ok((v, PwSource::Env));
-    }
-    if let Some(p) = stored {
-        return Ok((p.clone(), PwSource::Stored));
-    }
-    super::ensure_stdin(ctx, key)?;
-    Ok((ctx.prompter.password(key, question)?, PwSource::Prompt))
 }
 
 /// The private keys' own password, when one is given: `keypw=` (or `-`), else
 /// TRAVELERUTIL_KEY_PW. Never prompted here: without it each key is tried with the store
 /// password (and `--key-passwords` prompts per key).
 fn key_password(ctx: &Ctx, given: Option<String>) -> Result<Option<(Secret, PwSource)>, Failure> {
-    if let Some(g) = given {
-        return super::secret_from_word(ctx, "keypw", KEY_PW_ENV, g).map(Some);
-    }
-    Ok(super::secret_from_env(KEY_PW_ENV)?.map(|s| (s, PwSource::Env)))
+    let spec = SecretSpec {
+        key: "keypw",
+        env: KEY_PW_ENV,
+        question: "Private key password",
+    };
+    inputs::given_secret(ctx, &spec, given)
 }
 
 fn absolute(p: &str) -> PathBuf {
@@ -321,19 +306,19 @@ struct KeyJson {
 
 #[derive(Serialize)]
 struct SetJson {
-    status: &'static str,
+    status: SetStatus,
     dry_run: bool,
     verified: Vec<SetStoreJson>,
     store: PathBuf,
 }
 
 fn set(ctx: &mut Ctx, a: &SslSetArgs) -> Result<Exit, Failure> {
-    let Some(mut words) = parse_words(ctx, &a.words, SET_KEYS, &["ssl", "set"])? else {
+    let Some(mut words) = inputs::words(ctx, &a.words, SET_KEYS, &["ssl", "set"])? else {
         return Ok(Exit::Success);
     };
-    let lock = ctx.store.lock()?;
-    let mut settings = lock.read()?.unwrap_or_default();
-    let stored = settings.ssl.clone().unwrap_or_default();
+    let read = ctx.store.load()?;
+    let current = read.as_ref().and_then(|s| s.ssl.clone());
+    let stored = current.clone().unwrap_or_default();
 
     // Which stores this command touches: a path or a password given for it. With nothing given
     // at all, ask for the paths (a first configuration at a terminal, as the original asks).
@@ -476,15 +461,15 @@ fn set(ctx: &mut Ctx, a: &SslSetArgs) -> Result<Exit, Failure> {
             sha256: file.stamp.sha256.clone(),
         });
     }
-    let unchanged = settings.ssl.as_ref() == Some(&new) || (settings.ssl.is_none() && new == SslSettings::default());
+    let unchanged = current.as_ref() == Some(&new) || (current.is_none() && new == SslSettings::default());
     let status = match (a.dry_run, unchanged) {
-        (_, true) => "unchanged",
-        (true, false) => "would-save",
-        (false, false) => "saved",
+        (_, true) => SetStatus::Unchanged,
+        (true, false) => SetStatus::WouldSave,
+        (false, false) => SetStatus::Saved,
     };
-    if !a.dry_run && !unchanged {
-        settings.ssl = Some(new);
-        lock.write(&settings)?;
+    if status == SetStatus::Saved {
+        let basis = |s: &Settings| s.ssl.clone();
+        ctx.commit("ssl set", "TLS store", read.as_ref(), basis, move |s| s.ssl = Some(new))?;
     }
     if ctx.global.json {
         ctx.json(&SetJson {
@@ -495,9 +480,11 @@ fn set(ctx: &mut Ctx, a: &SslSetArgs) -> Result<Exit, Failure> {
         })?;
     } else {
         let msg = match status {
-            "unchanged" => "ssl settings unchanged".to_owned(),
-            "would-save" => "dry run: the passwords verify; nothing was written".to_owned(),
-            _ => format!("ssl settings saved to {}", ctx.store.store_path().display()),
+            SetStatus::Unchanged => "ssl settings unchanged".to_owned(),
+            SetStatus::WouldSave => "dry run: the passwords verify; nothing was written".to_owned(),
+            SetStatus::Saved | SetStatus::Invalid => {
+                format!("ssl settings saved to {}", escape_path(&ctx.store.store_path()))
+            }
         };
         ctx.info(msg);
     }
@@ -748,7 +735,7 @@ struct Target {
 }
 
 fn check(ctx: &mut Ctx, a: &SslCheckArgs) -> Result<Exit, Failure> {
-    let Some(mut words) = parse_words(ctx, &a.words, CHECK_KEYS, &["ssl", "check"])? else {
+    let Some(mut words) = inputs::words(ctx, &a.words, CHECK_KEYS, &["ssl", "check"])? else {
         return Ok(Exit::Success);
     };
     let warn_days = match words.take("days") {
@@ -1061,13 +1048,13 @@ fn render_check(reports: &[CheckStoreJson], status: &str) -> String {
 
 #[derive(Serialize)]
 struct RemoveJson {
-    status: &'static str,
+    status: RemoveStatus,
     removed: Vec<Role>,
     store: PathBuf,
 }
 
 fn remove(ctx: &Ctx, a: &SslRemoveArgs) -> Result<Exit, Failure> {
-    let Some(words) = parse_words(ctx, &a.words, REMOVE_KEYS, &["ssl", "remove"])? else {
+    let Some(words) = inputs::words(ctx, &a.words, REMOVE_KEYS, &["ssl", "remove"])? else {
         return Ok(Exit::Success);
     };
     let which: Vec<Role> = match (words.flag("keystore"), words.flag("truststore")) {
@@ -1075,46 +1062,39 @@ fn remove(ctx: &Ctx, a: &SslRemoveArgs) -> Result<Exit, Failure> {
         (true, false) => vec![Role::Keystore],
         (false, true) => vec![Role::Truststore],
     };
-    let present = |s: Option<&SslSettings>| -> Vec<Role> {
-        which
+    let names: Vec<&str> = which.iter().map(|r| r.name()).collect();
+    let question = format!("Remove the stored {} settings?", names.join(" and "));
+    let take = |s: &mut Settings| -> Option<Vec<Role>> {
+        let ssl = s.ssl.as_mut()?;
+        let removed: Vec<Role> = which
             .iter()
             .copied()
-            .filter(|r| s.and_then(|s| r.slot(s)).is_some())
-            .collect()
+            .filter(|r| r.slot_mut(ssl).take().is_some())
+            .collect();
+        if *ssl == SslSettings::default() {
+            s.ssl = None;
+        }
+        (!removed.is_empty()).then_some(removed)
     };
-    let loaded = ctx.store.load()?;
-    if present(loaded.as_ref().and_then(|s| s.ssl.as_ref())).is_empty() {
+    let ask = Ask {
+        question: &question,
+        what: "remove the ssl settings",
+    };
+    let basis = |s: &Settings| s.ssl.clone();
+    let Some(removed) = ctx.remove("ssl remove", "TLS store", &ask, basis, take)? else {
         if ctx.global.json {
             ctx.json(&RemoveJson {
-                status: "nothing-to-remove",
+                status: RemoveStatus::NothingToRemove,
                 removed: vec![],
                 store: ctx.store.store_path(),
             })?;
         }
         ctx.info("nothing to remove: no such ssl settings are stored");
         return Ok(Exit::Success);
-    }
-    let names: Vec<&str> = which.iter().map(|r| r.name()).collect();
-    super::confirm_remove(
-        ctx,
-        &format!("Remove the stored {} settings?", names.join(" and ")),
-        "remove the ssl settings",
-    )?;
-    let lock = ctx.store.lock()?;
-    let mut settings = lock.read()?.unwrap_or_default();
-    let removed = present(settings.ssl.as_ref());
-    if let Some(ssl) = settings.ssl.as_mut() {
-        for r in &removed {
-            *r.slot_mut(ssl) = None;
-        }
-        if *ssl == SslSettings::default() {
-            settings.ssl = None;
-        }
-    }
-    lock.write(&settings)?;
+    };
     if ctx.global.json {
         ctx.json(&RemoveJson {
-            status: "removed",
+            status: RemoveStatus::Removed,
             removed,
             store: ctx.store.store_path(),
         })?;

@@ -2,8 +2,10 @@
 //! remove` manage the stored endpoint and credentials. Both spellings behave the same; `name`
 //! is the one the admin typed, so messages echo it.
 
-use super::{Ctx, PwSource};
-use crate::args::{self, ArgError, Key};
+use super::Ctx;
+use super::inputs::{self, PwSource, SecretSpec};
+use super::persist::{Ask, RemoveStatus, SetStatus, StoreJson};
+use crate::args::Key;
 use crate::cli::support::{SetArgs, SupportAction, SupportCli};
 use crate::error::Failure;
 use crate::exit::Exit;
@@ -34,6 +36,12 @@ pub const PW_ENV: &str = "TRAVELERUTIL_SUPPORT_PW";
 /// The SSH port when none is stored.
 pub const DEFAULT_PORT: u16 = 22;
 
+const PW: SecretSpec<'static> = SecretSpec {
+    key: "pw",
+    env: PW_ENV,
+    question: "SFTP password",
+};
+
 use crate::secret::MASK;
 
 pub fn run(args: SupportCli, ctx: &mut Ctx, name: &str) -> Result<Exit, Failure> {
@@ -48,23 +56,6 @@ pub fn run(args: SupportCli, ctx: &mut Ctx, name: &str) -> Result<Exit, Failure>
 
 // ---------------------------------------------------------------------------------------------
 // show
-
-#[derive(Serialize)]
-struct StoreJson {
-    dir: PathBuf,
-    file: PathBuf,
-    source: crate::location::Source,
-    exists: bool,
-}
-
-fn store_json(ctx: &Ctx) -> StoreJson {
-    StoreJson {
-        dir: ctx.store.dir().to_path_buf(),
-        file: ctx.store.store_path(),
-        source: ctx.store_source,
-        exists: ctx.store.store_path().exists(),
-    }
-}
 
 /// The stored settings as shown (`show`, `set`, `remove`): the password only as a mask.
 #[derive(Serialize)]
@@ -131,7 +122,7 @@ fn show(ctx: &Ctx, _name: &str) -> Result<Exit, Failure> {
         ctx.json(&ShowJson {
             configured: support.is_some(),
             settings: settings_json(s),
-            store: store_json(ctx),
+            store: StoreJson::of(ctx),
         })?;
         return Ok(Exit::Success);
     }
@@ -156,7 +147,7 @@ fn show(ctx: &Ctx, _name: &str) -> Result<Exit, Failure> {
 
 #[derive(Serialize)]
 struct SetJson<'a> {
-    status: &'static str,
+    status: SetStatus,
     dry_run: bool,
     #[serde(flatten)]
     settings: SettingsJson<'a>,
@@ -165,16 +156,8 @@ struct SetJson<'a> {
 }
 
 fn set(ctx: &mut Ctx, a: &SetArgs, name: &str) -> Result<Exit, Failure> {
-    let mut words = match args::parse(&a.words, SET_KEYS) {
-        Ok(w) => {
-            ctx.debug(format_args!("{name} set: keys given: {}", w.keys().join(", ")));
-            w
-        }
-        Err(ArgError::Help) => return super::print_help(ctx, &[name, "set"]),
-        Err(e) => {
-            let hint = e.hint().map(|h| format!("\n  {h}")).unwrap_or_default();
-            return Err(Failure::usage(format!("{name} set: {e}{hint}")));
-        }
+    let Some(mut words) = inputs::words(ctx, &a.words, SET_KEYS, &[name, "set"])? else {
+        return Ok(Exit::Success);
     };
     // Everything given is validated before the store is locked or created: a failed command
     // leaves no trace.
@@ -212,16 +195,15 @@ fn set(ctx: &mut Ctx, a: &SetArgs, name: &str) -> Result<Exit, Failure> {
     }
     let pw_given = words.take("pw");
 
-    let lock = ctx.store.lock()?;
-    let mut settings = lock.read()?.unwrap_or_default();
-    let stored = settings.support.clone();
+    let read = ctx.store.load()?;
+    let stored = read.as_ref().and_then(|s| s.support.clone());
     let old = stored.clone().unwrap_or_default();
 
     let host = match (host_given, &old.host) {
         (Some(h), _) => h,
         (None, Some(h)) => h.clone(),
         (None, None) => {
-            super::ensure_stdin(ctx, "host")?;
+            inputs::ensure_stdin(ctx, "host")?;
             let h = ctx.prompter.line("host", "SFTP server (host name)", None)?;
             validate_host(&h)?
         }
@@ -231,7 +213,7 @@ fn set(ctx: &mut Ctx, a: &SetArgs, name: &str) -> Result<Exit, Failure> {
         (Some(u), _) => u,
         (None, Some(u)) => u.clone(),
         (None, None) => {
-            super::ensure_stdin(ctx, "user")?;
+            inputs::ensure_stdin(ctx, "user")?;
             let u = ctx.prompter.line("user", "SFTP user", None)?;
             if u.is_empty() {
                 return Err(Failure::input("the SFTP user is empty; nothing was saved"));
@@ -273,7 +255,7 @@ fn set(ctx: &mut Ctx, a: &SetArgs, name: &str) -> Result<Exit, Failure> {
         None => old.case.clone(),
     };
     if source != PwSource::None && source != PwSource::Stored {
-        ctx.info(format!("password: from {}", source.describe("pw", PW_ENV)));
+        ctx.info(format!("password: from {}", PW.describe(source)));
     }
     let new = SupportSettings {
         case,
@@ -287,13 +269,22 @@ fn set(ctx: &mut Ctx, a: &SetArgs, name: &str) -> Result<Exit, Failure> {
     };
     let unchanged = stored.as_ref() == Some(&new);
     let status = match (a.dry_run, unchanged) {
-        (_, true) => "unchanged",
-        (true, false) => "would-save",
-        (false, false) => "saved",
+        (_, true) => SetStatus::Unchanged,
+        (true, false) => SetStatus::WouldSave,
+        (false, false) => SetStatus::Saved,
     };
-    if !a.dry_run && !unchanged {
-        settings.support = Some(new.clone());
-        lock.write(&settings)?;
+    if status == SetStatus::Saved {
+        let saved = new.clone();
+        let basis = |s: &Settings| s.support.clone();
+        ctx.commit(
+            &format!("{name} set"),
+            "support upload",
+            read.as_ref(),
+            basis,
+            move |s| {
+                s.support = Some(saved);
+            },
+        )?;
     }
     if ctx.global.json {
         ctx.json(&SetJson {
@@ -301,17 +292,17 @@ fn set(ctx: &mut Ctx, a: &SetArgs, name: &str) -> Result<Exit, Failure> {
             dry_run: a.dry_run,
             settings: settings_json(&new),
             password_source: source,
-            store: store_json(ctx),
+            store: StoreJson::of(ctx),
         })?;
         return Ok(Exit::Success);
     }
     match status {
-        "unchanged" => ctx.info(format!("{name} settings unchanged")),
-        "would-save" => ctx.out(&format!(
+        SetStatus::Unchanged => ctx.info(format!("{name} settings unchanged")),
+        SetStatus::WouldSave => ctx.out(&format!(
             "dry run: would store (nothing written)\n{}",
             settings_text(&new)
         ))?,
-        _ => ctx.info(format!(
+        SetStatus::Saved | SetStatus::Invalid => ctx.info(format!(
             "{name} settings saved to {} ({}@{}:{})",
             ctx.store.store_path().display(),
             new.user.as_deref().unwrap_or_default(),
@@ -362,12 +353,8 @@ fn resolve_password(
     stored: Option<Secret>,
     have_key: bool,
 ) -> Result<(Option<Secret>, PwSource), Failure> {
-    if let Some(g) = given {
-        let (secret, source) = super::secret_from_word(ctx, "pw", PW_ENV, g)?;
+    if let Some((secret, source)) = inputs::given_secret(ctx, &PW, given)? {
         return Ok((Some(secret), source));
-    }
-    if let Some(v) = super::secret_from_env(PW_ENV)? {
-        return Ok((Some(v), PwSource::Env));
     }
     if let Some(p) = stored {
         return Ok((Some(p), PwSource::Stored));
@@ -376,7 +363,7 @@ fn resolve_password(
         // With a key the password is optional: not asking is not an error.
         return Ok((None, PwSource::None));
     }
-    super::ensure_stdin(ctx, "pw")?;
+    inputs::ensure_stdin(ctx, "pw")?;
     let question = if have_key {
         "SFTP password (empty: key only)"
     } else {
@@ -394,41 +381,35 @@ fn resolve_password(
 
 #[derive(Serialize)]
 struct RemoveJson<'a> {
-    status: &'static str,
+    status: RemoveStatus,
     removed: Option<SettingsJson<'a>>,
     store: StoreJson,
 }
 
 fn remove(ctx: &Ctx, name: &str) -> Result<Exit, Failure> {
-    // Read first without creating anything: removing from a store that does not exist is a no-op.
-    if ctx.store.load()?.and_then(|s| s.support).is_none() {
+    let what = format!("remove the {name} settings");
+    let ask = Ask {
+        question: "Remove the stored support upload settings (endpoint, credentials, pinned host key)?",
+        what: &what,
+    };
+    let basis = |s: &Settings| s.support.clone();
+    let holder = format!("{name} remove");
+    let Some(old) = ctx.remove(&holder, "support upload", &ask, basis, |s| s.support.take())? else {
         if ctx.global.json {
             ctx.json(&RemoveJson {
-                status: "nothing-to-remove",
+                status: RemoveStatus::NothingToRemove,
                 removed: None,
-                store: store_json(ctx),
+                store: StoreJson::of(ctx),
             })?;
         }
         ctx.info(format!("nothing to remove: no {name} settings are stored"));
         return Ok(Exit::Success);
-    }
-    super::confirm_remove(
-        ctx,
-        "Remove the stored support upload settings (endpoint, credentials, pinned host key)?",
-        &format!("remove the {name} settings"),
-    )?;
-    let lock = ctx.store.lock()?;
-    let mut settings: Settings = lock.read()?.unwrap_or_default();
-    let Some(old) = settings.support.take() else {
-        ctx.info("nothing to remove: the settings were removed meanwhile");
-        return Ok(Exit::Success);
     };
-    lock.write(&settings)?;
     if ctx.global.json {
         ctx.json(&RemoveJson {
-            status: "removed",
+            status: RemoveStatus::Removed,
             removed: Some(settings_json(&old)),
-            store: store_json(ctx),
+            store: StoreJson::of(ctx),
         })?;
     } else {
         let mut t = String::from("removed:\n");
@@ -496,12 +477,12 @@ fn upload(ctx: &mut Ctx, name: &str, number: &str, files: &[String], timeout: Du
         (plan, false)
     };
 
-    let password = match (s.password.clone(), super::secret_from_env(PW_ENV)?) {
+    let password = match (s.password.clone(), inputs::env_secret(PW_ENV)?) {
         (_, Some(e)) => Some(e),
         (Some(p), None) => Some(p),
         (None, None) if s.key.is_some() => None,
         (None, None) => {
-            super::ensure_stdin(ctx, "pw")?;
+            inputs::ensure_stdin(ctx, "pw")?;
             Some(
                 ctx.prompter
                     .password("pw", &format!("SFTP password for {user}@{host}"))?,
@@ -673,7 +654,7 @@ Someone may be intercepting the connection, or the vendor replaced its key. Noth
 /// Stores the accepted fingerprint, re-reading the store under the lock so a concurrent
 /// change is kept; skipped when the endpoint changed meanwhile.
 fn pin_host_key(ctx: &Ctx, host: &str, port: u16, fp: &str) -> Result<(), Failure> {
-    let lock = ctx.store.lock()?;
+    let mut lock = ctx.lock("pmr upload")?;
     let mut settings = lock.read()?.unwrap_or_default();
     let Some(s) = settings.support.as_mut() else {
         return Ok(());

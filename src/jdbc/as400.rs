@@ -211,6 +211,7 @@ fn token(s: &str, sep: usize, end: usize, out: &mut Vec<Property>, d: &mut Vec<D
         token_span: sep..end,
         name_span,
         value_span,
+        known_secret: false,
     });
 }
 

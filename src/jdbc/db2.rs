@@ -242,6 +242,7 @@ fn parse_props(s: &str, start: usize, out: &mut Vec<Property>, d: &mut Vec<Diagn
             token_span: at..token_end,
             name_span,
             value_span,
+            known_secret: false,
         });
         at = token_end;
     }

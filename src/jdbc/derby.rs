@@ -165,6 +165,7 @@ fn parse_attrs(s: &str, from: usize, out: &mut Vec<Property>, d: &mut Vec<Diagno
                         token_span: sep..end,
                         name_span,
                         value_span,
+                        known_secret: false,
                     });
                 }
                 None => {
@@ -187,6 +188,7 @@ fn parse_attrs(s: &str, from: usize, out: &mut Vec<Property>, d: &mut Vec<Diagno
                         token_span: sep..end,
                         name_span,
                         value_span: end..end,
+                        known_secret: false,
                     });
                 }
             }

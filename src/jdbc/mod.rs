@@ -305,32 +305,25 @@ pub fn mask_any(text: &str) -> String {
 }
 
 fn mask_loose(text: &str) -> String {
-    let lower = text.to_ascii_lowercase();
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    let mut search = 0;
-    while let Some(rel) = lower[search..].find(['p', 'P']) {
-        let i = search + rel;
-        search = i + 1;
-        let name_len = if lower[i..].starts_with("password") {
-            "password".len()
-        } else if lower[i..].starts_with("pwd") {
-            "pwd".len()
-        } else {
-            continue;
-        };
-        let after = &text[i + name_len..];
-        let eq = after.len() - after.trim_start().len();
-        if !after[eq..].starts_with('=') || i < at {
+    for (eq, _) in text.match_indices('=') {
+        if eq < at {
             continue;
         }
-        let vstart = i + name_len + eq + 1;
+        // The name runs back to the previous separator (JTOpen names hold blanks).
+        let start = text[..eq]
+            .rfind([';', '&', '?', '/', ':', ',', '='])
+            .map_or(0, |k| k + 1);
+        if !model::is_secret_name(text[start..eq].trim()) {
+            continue;
+        }
+        let vstart = eq + 1;
         let vend = text[vstart..].find([';', '&']).map_or(text.len(), |j| vstart + j);
         if vend > vstart && text[vstart..vend] != *MASK {
             out.push_str(&text[at..vstart]);
             out.push_str(MASK);
             at = vend;
-            search = vend;
         }
     }
     out.push_str(&text[at..]);
@@ -340,13 +333,15 @@ fn mask_loose(text: &str) -> String {
 /// Removes every password from the URL text and returns `(url_without_password, password)`.
 ///
 /// The rest of the text is kept exactly as the user wrote it. The password returned is the one
-/// the driver would use (the last `password` property, else the `user:password@` part).
+/// the driver would use (the last `password` property, else the `user:password@` part). A
+/// second copy of it under another name (`passwrd=`, a typo the driver ignores) goes too, so
+/// the stored URL holds no copy of the password.
 pub fn lift_password(src: &str, u: &JdbcUrl) -> (String, Option<String>) {
     let password = u.password().map(str::to_string);
     let mut cuts: Vec<Span> = u
         .properties
         .iter()
-        .filter(|p| p.is_password())
+        .filter(|p| p.is_password() || (password.is_some() && p.value.as_deref() == password.as_deref()))
         .map(|p| p.token_span.clone())
         .collect();
     if let Some(ui) = &u.userinfo
@@ -414,6 +409,23 @@ mod tests {
             mask_any("jdbc:as400://h;password=*****"),
             "jdbc:as400://h;password=*****"
         );
+    }
+
+    #[test]
+    fn a_secret_under_a_misspelled_key_is_masked() {
+        assert_eq!(
+            mask_any("jdbc:as400://h;password=S3;passwrd=S3;naming=sql"),
+            "jdbc:as400://h;password=*****;passwrd=*****;naming=sql"
+        );
+        assert_eq!(
+            mask_any("jdbc:mysql://h/db?pasword=S3&x=1"),
+            "jdbc:mysql://h/db?pasword=*****&x=1"
+        );
+        let mut u = parse("jdbc:db2://h:5/DB:user=LNT;currentSchema=S3cr3t!;").url.unwrap();
+        u.mark_known_secrets(&["S3cr3t!"]);
+        let text = "jdbc:db2://h:5/DB:user=LNT;currentSchema=S3cr3t!;";
+        assert_eq!(mask(text, &u), "jdbc:db2://h:5/DB:user=LNT;currentSchema=*****;");
+        assert!(!model::is_secret_name("username") && !model::is_secret_name("databaseName"));
     }
 
     #[test]

@@ -102,6 +102,9 @@ pub struct Property {
     pub name_span: Span,
     /// Span of the value text (inside the braces for a braced value).
     pub value_span: Span,
+    /// The value equals a secret the tool knows (the password given for the connection), so it
+    /// is masked whatever the property is called ([`JdbcUrl::mark_known_secrets`]).
+    pub known_secret: bool,
 }
 
 /// A secret value typed into a URL is wiped when the parse result goes away.
@@ -127,7 +130,7 @@ impl Property {
     /// True for any property whose value is a secret and must never be displayed:
     /// `password`, `sslTrustStorePassword`, `key ring password`, `bootPassword`, `pwd`, ...
     pub fn is_secret(&self) -> bool {
-        is_secret_name(&self.name)
+        self.known_secret || is_secret_name(&self.name)
     }
 
     /// True for the connection password itself (`password`, any case), the one that is
@@ -137,15 +140,24 @@ impl Property {
     }
 }
 
-/// Secret-name rule shared by every family: the name contains "password" (ignoring case and
-/// spaces) or is `pwd`.
+/// Secret-name rule shared by every family: the name (ignoring case and spaces) contains
+/// "password" or "passwd", ends in "pwd", or ends in a near-miss of "password" (two edits at
+/// most: `passwrd`, `pasword`, `trustStorePasword`). A misspelled key still holds the password
+/// the admin meant to type, so it is masked like the real one.
 pub fn is_secret_name(name: &str) -> bool {
     let n: String = name
         .chars()
         .filter(|c| !c.is_whitespace())
         .collect::<String>()
         .to_ascii_lowercase();
-    n.contains("password") || n == "pwd"
+    if n.contains("password") || n.contains("passwd") || n.ends_with("pwd") {
+        return true;
+    }
+    let chars: Vec<char> = n.chars().collect();
+    (6..=10).filter(|k| *k <= chars.len()).any(|k| {
+        let tail: String = chars[chars.len() - k..].iter().collect();
+        strsim::osa_distance(&tail, "password") <= 2
+    })
 }
 
 /// A parsed JDBC URL. Built by [`crate::jdbc::parse`]; valid only if no error diagnostics came
@@ -264,6 +276,16 @@ impl JdbcUrl {
         }
         v.sort_by_key(|s| s.start);
         v
+    }
+
+    /// Marks every property whose value equals one of `known` (passwords the tool holds) as a
+    /// secret, so it is masked in every display whatever its name.
+    pub fn mark_known_secrets(&mut self, known: &[&str]) {
+        for p in &mut self.properties {
+            if p.value.as_deref().is_some_and(|v| !v.is_empty() && known.contains(&v)) {
+                p.known_secret = true;
+            }
+        }
     }
 
     /// The canonical URL. With `mask`, every secret value is written as `*****`.

@@ -253,6 +253,7 @@ fn parse_query(s: &str, from: usize, out: &mut Vec<Property>, d: &mut Vec<Diagno
                 token_span,
                 name_span,
                 value_span: vstart..end,
+                known_secret: false,
             });
         }
         sep = end;

@@ -264,6 +264,7 @@ fn parse_props(s: &str, from: usize, out: &mut Vec<Property>, d: &mut Vec<Diagno
                     token_span: tok..i,
                     name_span,
                     value_span: i..i,
+                    known_secret: false,
                 });
             }
             at = i;
@@ -307,6 +308,7 @@ fn parse_props(s: &str, from: usize, out: &mut Vec<Property>, d: &mut Vec<Diagno
             token_span: tok..end,
             name_span,
             value_span,
+            known_secret: false,
         });
         at = end;
     }

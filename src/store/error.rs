@@ -138,6 +138,43 @@ pub enum StoreError {
     #[error("the settings cannot be stored ({detail}); file paths in the store must be valid UTF-8")]
     Unserializable { detail: String },
 
+    #[error(
+        "{} belongs to {owner}, not to {user} who runs travelerUtil; another account that owns \
+         the store can read its key and replace its settings, so travelerUtil refuses to use it \
+         (as OpenSSH refuses a key file that is not the user's own): {fix}",
+        path.display()
+    )]
+    WrongOwner {
+        path: PathBuf,
+        owner: String,
+        user: String,
+        fix: String,
+    },
+
+    #[error(
+        "{} is not a directory; give --home (or TRAVELERUTIL_HOME) a directory, or remove the file",
+        path.display()
+    )]
+    NotADirectory { path: PathBuf },
+
+    #[error(
+        "the store is busy: {holder} has held its lock ({}) for more than {waited_secs} s; \
+         nothing was written. Try again when it is done, or wait longer with \
+         TRAVELERUTIL_LOCK_TIMEOUT=SECONDS",
+        lock.display()
+    )]
+    Busy {
+        lock: PathBuf,
+        holder: String,
+        waited_secs: u64,
+    },
+
+    #[error(
+        "the {section} settings changed while this command ran (another travelerUtil saved \
+         them); nothing was written: run the command again"
+    )]
+    ChangedMeanwhile { section: &'static str },
+
     /// A failure of the pure format layer, which has no path to report.
     #[error(transparent)]
     Format(#[from] FormatError),
@@ -150,7 +187,7 @@ impl StoreError {
     pub fn is_permission_problem(&self) -> bool {
         matches!(
             self,
-            StoreError::InsecurePermissions { .. } | StoreError::NotRegularFile { .. }
+            StoreError::InsecurePermissions { .. } | StoreError::NotRegularFile { .. } | StoreError::WrongOwner { .. }
         )
     }
 
@@ -158,7 +195,7 @@ impl StoreError {
     #[must_use]
     pub fn fix(&self) -> Option<&str> {
         match self {
-            StoreError::InsecurePermissions { fix, .. } => Some(fix),
+            StoreError::InsecurePermissions { fix, .. } | StoreError::WrongOwner { fix, .. } => Some(fix),
             _ => None,
         }
     }
@@ -172,9 +209,13 @@ impl StoreError {
     }
 }
 
-/// Every store problem is exit 78 (README, "Exit codes").
+/// A busy store is worth retrying (75); every other store problem is exit 78 (README, "Exit
+/// codes").
 impl crate::error::HasExit for StoreError {
     fn exit(&self) -> crate::exit::Exit {
-        crate::exit::Exit::Store
+        match self {
+            StoreError::Busy { .. } | StoreError::ChangedMeanwhile { .. } => crate::exit::Exit::Busy,
+            _ => crate::exit::Exit::Store,
+        }
     }
 }

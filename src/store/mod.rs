@@ -9,18 +9,26 @@
 //! atomic ("a link named new shall remain visible to other threads throughout the renaming
 //! operation and refer either to the file referred to by new or old"), so a reader sees the old
 //! or the new file, never a mixture. Writers take an exclusive lock on the lock file
-//! ([`Store::lock`]) so that concurrent read-modify-write cycles do not lose updates.
+//! ([`Store::lock`]) so that concurrent read-modify-write cycles do not lose updates. A writer
+//! resolves everything it needs (prompts included) before it asks for the lock, so the lock is
+//! held only for the read-modify-write itself; the wait for it is bounded, and the holder's
+//! PID, written into the lock file, is what a waiter reports.
 //!
-//! Both files and the directory must be private to their owner (no group/other permission
-//! bits); anything else is refused with the exact `chmod` command that fixes it.
+//! The directory and both files must belong to the account that runs travelerUtil and be
+//! private to it (no group/other permission bits); anything else is refused with the exact
+//! `chown` or `chmod` command that fixes it. A command that fails leaves nothing behind: a
+//! directory, lock or key file it created is removed again.
 
 pub mod error;
 pub mod format;
+pub mod location;
 pub mod settings;
 
 use std::fs::{self, File, Metadata};
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, Write};
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use zeroize::Zeroizing;
 
@@ -93,38 +101,83 @@ impl Store {
         self.read_settings()
     }
 
-    /// Takes the exclusive lock for a read-modify-write cycle, blocking until it is free.
+    /// Takes the exclusive lock for a read-modify-write cycle.
     ///
-    /// Creates the directory (mode 0700) if missing, opens or creates the lock file (0600),
-    /// locks it, and removes temporary files a crashed writer left behind.
+    /// Creates the directory (mode 0700) and the lock file (0600) if missing; both are removed
+    /// again if the [`Locked`] is dropped without a successful write. While another writer
+    /// holds the lock, `wait.on_wait` is told who (once, after a short while), and after
+    /// `wait.timeout` the attempt ends with [`StoreError::Busy`].
     ///
     /// # Errors
-    /// [`StoreError::Io`] (cannot create the directory, open or lock the lock file, remove a
-    /// stale temporary file), [`StoreError::InsecurePermissions`] for a pre-existing directory
-    /// open to other users, [`StoreError::NotRegularFile`] for a symlinked lock file.
-    pub fn lock(&self) -> Result<Locked, StoreError> {
-        sys::create_dir_all(&self.dir).map_err(|e| StoreError::io(&self.dir, "create the store directory", e))?;
-        self.inspect_dir()?;
-
-        let lock_path = self.lock_path();
-        // The lock file's contents do not matter, but open(2) with O_CREAT follows a symlink
-        // and would create a file wherever it points; refuse it.
-        if inspect_entry(&lock_path)?.is_some_and(|m| !m.file_type().is_file()) {
-            return Err(StoreError::NotRegularFile { path: lock_path });
+    /// [`StoreError::Busy`], [`StoreError::Io`] (cannot create the directory, open or lock the
+    /// lock file), [`StoreError::NotADirectory`], [`StoreError::InsecurePermissions`] and
+    /// [`StoreError::WrongOwner`] for a pre-existing directory or lock file,
+    /// [`StoreError::NotRegularFile`] for a symlinked lock file.
+    pub fn lock(&self, wait: LockWait<'_>) -> Result<Locked, StoreError> {
+        let created_dir = !self.inspect_dir()?;
+        if created_dir {
+            sys::create_dir_all(&self.dir).map_err(|e| StoreError::io(&self.dir, "create the store directory", e))?;
         }
-        let lock = sys::open_lock_file(&lock_path).map_err(|e| StoreError::io(&lock_path, "open the lock file", e))?;
-        // `File::lock` is flock(2) on Linux: the lock belongs to this open file description,
-        // so it excludes other processes and also other threads that opened their own handle,
-        // and the kernel releases it when the process dies (no stale lock after a crash).
-        lock.lock().map_err(|e| StoreError::io(&lock_path, "lock", e))?;
-
-        // Holding the lock, no other writer is between "create temp" and "rename", so any
-        // file with our prefix is debris from a crash.
-        self.remove_stale_temp_files()?;
-        Ok(Locked {
+        let mut locked = Locked {
             store: self.clone(),
-            _lock: lock,
-        })
+            lock: None,
+            created_dir,
+            created_lock: false,
+            committed: false,
+        };
+        let lock_path = self.lock_path();
+        let start = Instant::now();
+        let mut told = false;
+        let mut poll = POLL_FIRST;
+        loop {
+            // The lock file's contents matter only to waiters, but open(2) with O_CREAT follows
+            // a symlink and would create a file wherever it points; refuse it.
+            let existed = match inspect_entry(&lock_path)? {
+                Some(m) if !m.file_type().is_file() => return Err(StoreError::NotRegularFile { path: lock_path }),
+                Some(m) => {
+                    check_private(&lock_path, &m, false)?;
+                    true
+                }
+                None => false,
+            };
+            let file =
+                sys::open_lock_file(&lock_path).map_err(|e| StoreError::io(&lock_path, "open the lock file", e))?;
+            locked.created_lock |= !existed;
+            // `File::try_lock` is flock(2) on Linux: the lock belongs to this open file
+            // description, so it excludes other processes and other threads with their own
+            // handle, and the kernel releases it when the process dies (no stale lock).
+            match file.try_lock() {
+                Ok(()) => {
+                    // A writer that failed removes a lock file it created, while holding the
+                    // lock; whoever waited on that file's old inode must start over on the new.
+                    if same_inode(&file, &lock_path) {
+                        locked.lock = Some(file);
+                        break;
+                    }
+                    continue;
+                }
+                Err(fs::TryLockError::WouldBlock) => {}
+                Err(fs::TryLockError::Error(e)) => return Err(StoreError::io(&lock_path, "lock", e)),
+            }
+            let waited = start.elapsed();
+            if waited >= wait.timeout {
+                return Err(StoreError::Busy {
+                    lock: lock_path.clone(),
+                    holder: read_holder(&file),
+                    waited_secs: wait.timeout.as_secs(),
+                });
+            }
+            if !told && waited >= TELL_AFTER {
+                (wait.on_wait)(&read_holder(&file));
+                told = true;
+            }
+            std::thread::sleep(poll.min(wait.timeout.saturating_sub(waited)));
+            poll = (poll * 2).min(POLL_MAX);
+        }
+        if let Some(file) = locked.lock.as_mut() {
+            write_holder(file, wait.holder);
+        }
+        Ok(locked)
     }
 
     /// Whether the directory exists; checks that it is a directory private to its owner.
@@ -137,11 +190,7 @@ impl Store {
             Err(e) => return Err(StoreError::io(&self.dir, "inspect the store directory", e)),
         };
         if !meta.is_dir() {
-            return Err(StoreError::io(
-                &self.dir,
-                "use as the store directory",
-                io::Error::from(io::ErrorKind::NotADirectory),
-            ));
+            return Err(StoreError::NotADirectory { path: self.dir.clone() });
         }
         check_private(&self.dir, &meta, true)?;
         Ok(true)
@@ -238,11 +287,49 @@ impl Store {
     }
 }
 
-/// The exclusive write lock on a store, held until dropped.
+/// How long [`Store::lock`] waits, who this writer is, and how to tell the admin about a wait.
+pub struct LockWait<'a> {
+    pub timeout: Duration,
+    /// Written into the lock file for waiters: the command, e.g. `db set`. Never argv, which may
+    /// hold a password.
+    pub holder: &'a str,
+    /// Called once when the wait lasts, with the holder's description.
+    pub on_wait: &'a mut dyn FnMut(&str),
+}
+
+/// The default bound on the wait for the lock.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+/// A wait shorter than this is not worth a message.
+const TELL_AFTER: Duration = Duration::from_millis(500);
+/// The polling interval starts short (a writer holds the lock for milliseconds) and backs off.
+const POLL_FIRST: Duration = Duration::from_millis(2);
+const POLL_MAX: Duration = Duration::from_millis(50);
+
+/// The exclusive write lock on a store, held until dropped. Dropped without a successful
+/// [`Locked::write`], it removes the lock file and the directory it created itself.
 #[derive(Debug)]
 pub struct Locked {
     store: Store,
-    _lock: File,
+    lock: Option<File>,
+    created_dir: bool,
+    created_lock: bool,
+    committed: bool,
+}
+
+impl Drop for Locked {
+    fn drop(&mut self) {
+        if self.committed {
+            return;
+        }
+        // Still holding the lock: waiters re-check the inode after locking (see `lock`).
+        if self.created_lock {
+            let _ = fs::remove_file(self.store.lock_path());
+        }
+        if self.created_dir {
+            // Only an empty directory goes: anything else in it is not ours to remove.
+            let _ = fs::remove_dir(&self.store.dir);
+        }
+    }
 }
 
 impl Locked {
@@ -260,7 +347,7 @@ impl Locked {
         self.store.read_settings()
     }
 
-    /// Replaces the stored settings atomically.
+    /// Replaces the stored settings atomically (through [`Locked::write`]).
     ///
     /// When neither the store nor the key exists, a new key file is created first (atomically,
     /// mode 0600). The store is then written to a 0600 temporary file in the same directory,
@@ -274,7 +361,7 @@ impl Locked {
     /// # Errors
     /// [`StoreError::KeyMissing`] (store exists, key does not; nothing is written), every
     /// error of [`Locked::read`] for the existing store, [`StoreError::Io`].
-    pub fn write(&self, settings: &Settings) -> Result<(), StoreError> {
+    fn write_settings(&self, settings: &Settings) -> Result<(), StoreError> {
         let store = &self.store;
         store.inspect_dir()?;
         let (store_exists, key_exists) = store.inspect_files()?;
@@ -294,6 +381,60 @@ impl Locked {
         let bytes = format::encode(&key, &plaintext)?;
         atomic_write(&store.dir, &store_path, &bytes, true)
     }
+
+    /// [`Locked::write_settings`], and on any failure removes a key file it created, so that a
+    /// failed first write leaves nothing behind.
+    pub fn write(&mut self, settings: &Settings) -> Result<(), StoreError> {
+        let key_existed = self.store.key_path().exists();
+        // Holding the lock, no other writer is between "create temp" and "rename", so any file
+        // with our prefix is debris from a crash.
+        self.store.remove_stale_temp_files()?;
+        match self.write_settings(settings) {
+            Ok(()) => {
+                self.committed = true;
+                Ok(())
+            }
+            Err(e) => {
+                if !key_existed && !self.store.store_path().exists() {
+                    let _ = fs::remove_file(self.store.key_path());
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+/// Whether `file` is still the file named `path` (device and inode).
+fn same_inode(file: &File, path: &Path) -> bool {
+    match (file.metadata(), fs::symlink_metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Who holds the lock, as its holder wrote it into the lock file (see [`write_holder`]).
+fn read_holder(file: &File) -> String {
+    let mut buf = [0u8; 256];
+    let n = std::os::unix::fs::FileExt::read_at(file, &mut buf, 0).unwrap_or(0);
+    let text = String::from_utf8_lossy(&buf[..n]);
+    let field = |k: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(k))
+            .map(|v| crate::term::escape(v.trim()).into_owned())
+    };
+    match (field("pid="), field("command=")) {
+        (Some(pid), Some(cmd)) => format!("travelerUtil {cmd} (pid {pid})"),
+        (Some(pid), None) => format!("pid {pid}"),
+        _ => "another travelerUtil".to_owned(),
+    }
+}
+
+/// Records this process as the holder, for waiters (best effort: the lock works without it).
+fn write_holder(file: &mut File, holder: &str) {
+    let text = format!("pid={}\ncommand={holder}\n", std::process::id());
+    let _ = file.set_len(0);
+    let _ = file.rewind();
+    let _ = file.write_all(text.as_bytes());
 }
 
 /// `Some(metadata)` of a directory entry without following symlinks, `None` when absent.
@@ -349,8 +490,19 @@ fn read_store_bytes(path: &Path) -> Result<Vec<u8>, StoreError> {
     Ok(bytes)
 }
 
-/// Refuses a file or directory with any group/other permission bit set.
+/// Refuses a file or directory that another account owns, or with any group/other permission
+/// bit set.
 fn check_private(path: &Path, meta: &Metadata, is_dir: bool) -> Result<(), StoreError> {
+    let me = crate::sys::process::euid();
+    if meta.uid() != me {
+        let user = crate::sys::process::user_name(me);
+        return Err(StoreError::WrongOwner {
+            path: path.to_path_buf(),
+            owner: crate::sys::process::user_name(meta.uid()),
+            fix: format!("chown {user} {}", shell_quote(path)),
+            user,
+        });
+    }
     let Some(mode) = sys::mode(meta) else {
         return Ok(());
     };

@@ -243,13 +243,6 @@ pub fn fstat(fd: std::os::fd::RawFd) -> io::Result<Stat> {
     Ok(stat_of(unsafe { st.assume_init_ref() }))
 }
 
-/// The effective user id of this process.
-#[must_use]
-pub fn euid() -> u32 {
-    // SAFETY: geteuid cannot fail.
-    unsafe { libc::geteuid() }
-}
-
 /// A file with no name in directory `dir` (Linux `O_TMPFILE`, mode 0600): it disappears with
 /// its last descriptor, even when the process is killed, so nothing is ever left behind.
 /// Others may open it by `/proc/self/fd/N` while this process holds it.

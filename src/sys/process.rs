@@ -52,3 +52,27 @@ pub fn exit_skipping_atexit(code: u8) -> ! {
         libc::_exit(i32::from(code))
     }
 }
+
+/// The effective user id of this process.
+#[must_use]
+pub fn euid() -> u32 {
+    // SAFETY: geteuid cannot fail and takes no pointers.
+    unsafe { libc::geteuid() }
+}
+
+/// The login name of user `uid` (`getpwuid_r`), or the number when it has none.
+#[must_use]
+pub fn user_name(uid: u32) -> String {
+    let mut pwd = std::mem::MaybeUninit::<libc::passwd>::uninit();
+    let mut buf = vec![0 as libc::c_char; 4096];
+    let mut result: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: getpwuid_r writes into `pwd` and `buf` (whose length is given) and sets `result`
+    // to `pwd` on success or null when there is no such user.
+    let rc = unsafe { libc::getpwuid_r(uid, pwd.as_mut_ptr(), buf.as_mut_ptr(), buf.len(), &mut result) };
+    if rc != 0 || result.is_null() {
+        return uid.to_string();
+    }
+    // SAFETY: on success pw_name points to a NUL-terminated string inside `buf`.
+    let name = unsafe { std::ffi::CStr::from_ptr((*result).pw_name) };
+    name.to_str().map_or_else(|_| uid.to_string(), str::to_owned)
+}

@@ -8,7 +8,7 @@
 //! - With `--no-input`, every prompt is an error naming the key instead.
 
 use crate::secret::Secret;
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, BufRead, IsTerminal, Read, Write};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PromptError {
@@ -18,6 +18,8 @@ pub enum PromptError {
     Eof { key: String },
     #[error("confirmation needed: re-run with --yes to {what}")]
     NeedsYes { what: String },
+    #[error("the answer for `{key}` is longer than {limit} bytes (it is not shown)")]
+    TooLong { key: String, limit: usize },
     #[error("reading the answer for `{key}`")]
     Io {
         key: String,
@@ -34,6 +36,7 @@ impl crate::error::HasExit for PromptError {
             PromptError::NoInput { .. } | PromptError::NeedsYes { .. } | PromptError::Eof { .. } => {
                 crate::exit::Exit::Usage
             }
+            PromptError::TooLong { .. } => crate::exit::Exit::InvalidInput,
             PromptError::Io { .. } => crate::exit::Exit::Io,
         }
     }
@@ -66,10 +69,7 @@ impl Prompter {
         };
         eprint!("{question}{shown_default}{echo}: ");
         let _ = io::stderr().flush();
-        let line = read_stdin_line().map_err(|source| PromptError::Io {
-            key: key.into(),
-            source,
-        })?;
+        let line = read_stdin_line().map_err(|e| e.for_key(key))?;
         match line {
             None => Err(PromptError::Eof { key: key.into() }),
             Some(l) if l.is_empty() => Ok(default.unwrap_or_default().to_string()),
@@ -95,10 +95,7 @@ impl Prompter {
         }
         eprint!("{question} (no terminal: reading a line from stdin; it will echo if typed): ");
         let _ = io::stderr().flush();
-        match read_stdin_line().map_err(|source| PromptError::Io {
-            key: key.into(),
-            source,
-        })? {
+        match read_stdin_line().map_err(|e| e.for_key(key))? {
             Some(l) => Ok(Secret::new(l)),
             None => Err(PromptError::Eof { key: key.into() }),
         }
@@ -115,10 +112,7 @@ impl Prompter {
         }
         eprint!("{question} [y/N] ");
         let _ = io::stderr().flush();
-        let line = read_stdin_line().map_err(|source| PromptError::Io {
-            key: "confirmation".into(),
-            source,
-        })?;
+        let line = read_stdin_line().map_err(|e| e.for_key("confirmation"))?;
         Ok(matches!(
             line.as_deref().map(str::trim),
             Some("y" | "Y" | "yes" | "YES" | "Yes")
@@ -126,19 +120,81 @@ impl Prompter {
     }
 }
 
+/// The longest line read from stdin (a password, a URL, a path, a batch line): generous for any
+/// real value, and a bound on memory when stdin is `/dev/zero` or a runaway pipe.
+pub const MAX_LINE: usize = 1 << 20;
+
+/// Why no line could be read.
+#[derive(Debug, thiserror::Error)]
+pub enum LineError {
+    #[error("the line is longer than {limit} bytes")]
+    TooLong { limit: usize },
+    #[error(transparent)]
+    Io(#[from] io::Error),
+}
+
+impl LineError {
+    fn for_key(self, key: &str) -> PromptError {
+        match self {
+            LineError::TooLong { limit } => PromptError::TooLong { key: key.into(), limit },
+            LineError::Io(source) => PromptError::Io {
+                key: key.into(),
+                source,
+            },
+        }
+    }
+}
+
 /// Reads one line from stdin without its line ending (`\n` or `\r\n`); `None` at end of input.
-/// Stdin's own buffer is shared by every call, so `pw=-` and later prompts read in order.
-pub fn read_stdin_line() -> io::Result<Option<String>> {
-    let mut s = String::new();
-    let n = io::stdin().lock().read_line(&mut s)?;
+/// At most [`MAX_LINE`] bytes are read; a longer line is an error, and what was read is wiped
+/// (it may be a password). Stdin's own buffer is shared by every call, so `pw=-` and later
+/// prompts read in order.
+pub fn read_stdin_line() -> Result<Option<String>, LineError> {
+    read_line(&mut io::stdin().lock(), MAX_LINE)
+}
+
+/// [`read_stdin_line`] over any reader, with a limit.
+pub fn read_line(input: &mut dyn BufRead, limit: usize) -> Result<Option<String>, LineError> {
+    let mut buf = zeroize::Zeroizing::new(Vec::new());
+    let n = input.take(limit as u64 + 1).read_until(b'\n', &mut buf)?;
     if n == 0 {
         return Ok(None);
     }
-    if s.ends_with('\n') {
-        s.pop();
-        if s.ends_with('\r') {
-            s.pop();
+    if buf.last() == Some(&b'\n') {
+        buf.pop();
+        if buf.last() == Some(&b'\r') {
+            buf.pop();
         }
+    } else if buf.len() > limit {
+        return Err(LineError::TooLong { limit });
     }
-    Ok(Some(s))
+    match std::str::from_utf8(&buf) {
+        Ok(s) => Ok(Some(s.to_owned())),
+        Err(_) => Err(LineError::Io(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "the line is not valid UTF-8",
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_bounded_and_lose_their_ending() {
+        let mut r = &b"pw\r\nnext\nlast"[..];
+        assert_eq!(read_line(&mut r, 8).unwrap().as_deref(), Some("pw"));
+        assert_eq!(read_line(&mut r, 8).unwrap().as_deref(), Some("next"));
+        assert_eq!(read_line(&mut r, 8).unwrap().as_deref(), Some("last"));
+        assert!(read_line(&mut r, 8).unwrap().is_none());
+        let mut zeros = std::io::repeat(0).take(1 << 30);
+        let mut zeros = std::io::BufReader::new(&mut zeros);
+        assert!(matches!(
+            read_line(&mut zeros, 1024),
+            Err(LineError::TooLong { limit: 1024 })
+        ));
+        let mut exact = &b"12345678\n"[..];
+        assert_eq!(read_line(&mut exact, 8).unwrap().as_deref(), Some("12345678"));
+    }
 }
