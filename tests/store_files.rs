@@ -479,12 +479,14 @@ fn a_busy_lock_is_waited_for_a_bounded_time_and_names_its_holder() {
 fn a_failed_first_write_leaves_nothing_behind() {
     let (tmp, store) = fresh();
     // An unserialisable path fails the write after the lock created the directory.
-    let mut s = Settings::default();
-    s.db = Some(DbSettings {
-        url: "jdbc:db2://h:1/DB".into(),
-        path: Some(PathBuf::from(std::ffi::OsStr::from_bytes(b"/opt/\xff.jar"))),
-        ..DbSettings::default()
-    });
+    let s = Settings {
+        db: Some(DbSettings {
+            url: "jdbc:db2://h:1/DB".into(),
+            path: Some(PathBuf::from(std::ffi::OsStr::from_bytes(b"/opt/\xff.jar"))),
+            ..DbSettings::default()
+        }),
+        ..Settings::default()
+    };
     let mut lock = try_lock(&store).unwrap();
     assert!(store.dir().is_dir());
     assert!(lock.write(&s).is_err());
