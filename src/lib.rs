@@ -9,6 +9,7 @@
 
 pub mod archive;
 pub mod args;
+pub mod case;
 pub mod cli;
 pub mod cmd;
 pub mod error;
@@ -19,8 +20,7 @@ pub mod manpages;
 pub mod probe;
 pub mod secret;
 pub mod sftp;
-pub mod stamp;
 pub mod store;
-pub mod support;
 pub mod sys;
 pub mod term;
+pub mod text;

@@ -5,25 +5,25 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use travelerutil::{sftp, support};
+use travelerutil::{case, sftp};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let (case_text, name) = text.split_once('\0').unwrap_or((text, "f.zip"));
-    if let Ok(c) = support::parse_case(case_text) {
-        let again = support::parse_case(c.as_str()).expect("a normalised case number parses");
+    if let Ok(c) = case::parse_case(case_text) {
+        let again = case::parse_case(c.as_str()).expect("a normalised case number parses");
         assert_eq!(again, c);
         let prefix = c.file_prefix();
         assert!(!prefix.is_empty() && prefix.is_ascii());
-        if let Ok(r) = support::remote_name(&c, name) {
+        if let Ok(r) = case::remote_name(&c, name) {
             assert!(!r.contains('/'), "{r}");
             assert!(r == name || r == format!("{prefix}.{name}"), "{r}");
-            let p = support::partial_name(&r);
+            let p = case::partial_name(&r);
             assert!(p.ends_with(".partial"));
         }
     }
     if let Ok(fp) = sftp::parse_fingerprint(text) {
         assert_eq!(sftp::parse_fingerprint(&fp).as_deref(), Ok(fp.as_str()));
     }
-    let _ = support::remote_path(case_text, name);
+    let _ = case::remote_path(case_text, name);
 });

@@ -259,7 +259,7 @@ exceeded quota this way)"
         };
         let mut file = File::open(local).map_err(local_err)?;
         let total = file.metadata().map_err(local_err)?.len();
-        let partial = travelerutil::support::partial_name(remote);
+        let partial = travelerutil::case::partial_name(remote);
 
         let mut offset = 0;
         let mut restart_reason = None;

@@ -11,8 +11,8 @@ use clap::{ArgAction, Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 pub mod log;
+pub mod pmr;
 pub mod ssl;
-pub mod support;
 
 const STYLES: styling::Styles = styling::Styles::styled()
     .header(styling::AnsiColor::Yellow.on_default().bold())
@@ -95,9 +95,9 @@ pub enum Command {
     /// Collect the Traveler logs into a support bundle, or clear them.
     Log(Deferred<log::LogCli>),
     /// Support cases and uploads to the vendor's SFTP (IBM's name; same as `support`).
-    Pmr(Deferred<support::SupportCli>),
+    Pmr(Deferred<pmr::SupportCli>),
     /// Support cases and uploads to the vendor's SFTP (HCL's name; same as `pmr`).
-    Support(Deferred<support::SupportCli>),
+    Support(Deferred<pmr::SupportCli>),
     /// Run commands from a file (or `-` for stdin), one per line, POSIX quoting, `#` comments.
     ///
     /// Stops at the first failing line and names it; exits with that line's code. Secrets on a

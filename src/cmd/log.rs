@@ -560,7 +560,7 @@ fn hash_file(p: &Path) -> std::io::Result<(u64, String)> {
         h.update(&buf[..k]);
         n += k as u64;
     }
-    Ok((n, crate::stamp::hex(&h.finalize())))
+    Ok((n, crate::text::hex(&h.finalize())))
 }
 
 fn hostname() -> String {

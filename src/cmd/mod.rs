@@ -9,8 +9,8 @@ pub mod db;
 pub mod inputs;
 pub mod log;
 pub mod persist;
+pub mod pmr;
 pub mod ssl;
-pub mod support;
 
 pub use inputs::PwSource;
 
@@ -143,8 +143,8 @@ pub fn run(cli: Cli, outer: Option<&Ctx>) -> Result<Exit, Failure> {
                 Command::Batch { file } => batch::run(&file, &mut ctx),
                 Command::Ssl(a) => ssl::run(a.0, &mut ctx),
                 Command::Log(a) => log::run(a.0, &mut ctx),
-                Command::Pmr(a) => support::run(a.0, &mut ctx, "pmr"),
-                Command::Support(a) => support::run(a.0, &mut ctx, "support"),
+                Command::Pmr(a) => pmr::run(a.0, &mut ctx, "pmr"),
+                Command::Support(a) => pmr::run(a.0, &mut ctx, "support"),
                 Command::Completions { .. } | Command::GenerateMan { .. } => Ok(Exit::Success),
             }
         }

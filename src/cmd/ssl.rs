@@ -16,7 +16,7 @@ use crate::exit::Exit;
 use crate::jdbc::{MASK, shell};
 use crate::keystore::{self, EntryKind, KeystoreError, Limits, Verified, x509};
 use crate::secret::Secret;
-use crate::stamp::Stamp;
+use crate::store::stamp::Stamp;
 use crate::store::{Settings, SslSettings, StoreFile};
 use crate::term::escape::escape_path;
 use serde::Serialize;
@@ -542,7 +542,7 @@ fn compare_stamp(f: &StoreFile, now: &Stamp) -> (&'static str, Option<String>) {
     if now.mtime != f.mtime {
         why.push(format!(
             "modified {}",
-            crate::stamp::format_utc(now.mtime).unwrap_or_else(|| now.mtime.to_string())
+            crate::text::utc(now.mtime).unwrap_or_else(|| now.mtime.to_string())
         ));
     }
     if why.is_empty() {
@@ -932,7 +932,7 @@ fn check_one(
         let days_left = info.as_ref().map(|i| (i.not_after - now_s).div_euclid(86_400));
         if let (Some(i), Some(d)) = (&info, days_left) {
             let who = format!("certificate '{}' ({})", e.alias.as_deref().unwrap_or("?"), i.subject);
-            let when = crate::stamp::format_utc(i.not_after).unwrap_or_default();
+            let when = crate::text::utc(i.not_after).unwrap_or_default();
             if i.not_after <= now_s {
                 let msg = format!("{who} expired on {when}");
                 if r.exit == Exit::Success {
@@ -949,7 +949,7 @@ fn check_one(
             kind: e.kind,
             subject: info.as_ref().map(|i| i.subject.clone()),
             issuer: info.as_ref().map(|i| i.issuer.clone()),
-            not_after: info.as_ref().and_then(|i| crate::stamp::format_utc(i.not_after)),
+            not_after: info.as_ref().and_then(|i| crate::text::utc(i.not_after)),
             days_left,
             key_password: e.alias.as_ref().and_then(|a| key_status.get(a).copied()),
         });

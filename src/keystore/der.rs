@@ -222,7 +222,7 @@ pub(crate) fn oid_to_string(content: &[u8]) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    format!("0x{}", crate::stamp::hex(bytes))
+    format!("0x{}", crate::text::hex(bytes))
 }
 
 /// A BMPString (UTF-16BE, RFC 7292 friendlyName) decoded lossily.

@@ -23,6 +23,7 @@ pub mod error;
 pub mod format;
 pub mod location;
 pub mod settings;
+pub mod stamp;
 
 use std::fs::{self, File, Metadata};
 use std::io::{self, Read, Seek, Write};
