@@ -49,19 +49,41 @@ fn start() -> Exit {
             let e = match e.kind() {
                 clap::error::ErrorKind::DisplayHelp
                 | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-                    cli::command().try_get_matches_from(argv).err().unwrap_or(e)
+                    cli::command().try_get_matches_from(argv.clone()).err().unwrap_or(e)
                 }
                 _ => e,
             };
             // --help and --version print to stdout and succeed; usage errors go to stderr.
-            let _ = e.print();
-            return if e.use_stderr() { Exit::Usage } else { Exit::Success };
+            if !e.use_stderr() {
+                let _ = e.print();
+                return Exit::Success;
+            }
+            print_usage_error(&e, &argv);
+            return Exit::Usage;
         }
     };
     match cmd::run(cli, None) {
         Ok(code) => code,
         Err(f) => report(f),
     }
+}
+
+/// clap quotes the words it did not expect. A word may be a secret (`db show pw=S3CRET`) or
+/// hold control characters, so such an error is printed as plain text with the secret values
+/// masked and the control characters escaped; any other keeps clap's colours.
+fn print_usage_error(e: &clap::Error, argv: &[std::ffi::OsString]) {
+    let words: Vec<String> = argv.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    let risky = words.iter().any(|w| {
+        w.chars().any(char::is_control)
+            || w.split_once('=')
+                .is_some_and(|(k, _)| travelerutil::secret::is_secret_key(k))
+    });
+    if !risky {
+        let _ = e.print();
+        return;
+    }
+    let text = travelerutil::secret::mask_words(&e.render().to_string(), &words);
+    eprint!("{}", travelerutil::term::escape::escape_lines(&text));
 }
 
 fn report(f: Failure) -> Exit {
@@ -77,6 +99,12 @@ fn report(f: Failure) -> Exit {
     } else {
         format!("{:#}", f.error)
     };
-    eprintln!("travelerUtil: error: {text}");
+    // The last line of defence: whatever a message quotes, no secret word and no control
+    // character reaches the terminal.
+    let text = travelerutil::secret::mask_words(&text, &[] as &[&str]);
+    eprintln!(
+        "travelerUtil: error: {}",
+        travelerutil::term::escape::escape_lines(&text)
+    );
     f.exit
 }

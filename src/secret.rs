@@ -126,6 +126,70 @@ impl<'de> Deserialize<'de> for Secret {
     }
 }
 
+/// Whether a `key=value` word (or `--key=value` option) carries a secret by its key: the tool's
+/// own password keys (`pw`, `keystorepw`, `truststorepw`, `keypw`), and any key that names a
+/// password, passphrase, secret, token or API key, even misspelled (`passwrd`).
+#[must_use]
+pub fn is_secret_key(key: &str) -> bool {
+    let k = key.trim().trim_start_matches('-').to_ascii_lowercase();
+    k.ends_with("pw")
+        || ["pass", "secret", "token", "apikey", "api_key", "api-key"]
+            .iter()
+            .any(|w| k.contains(w))
+        || crate::jdbc::model::is_secret_name(&k)
+}
+
+/// `text` (an error message that may quote what was typed) with the value of every secret word
+/// masked: each of `words` whose key [`is_secret_key`] is replaced wherever it appears, whole
+/// (so a value with blanks goes too), and then any remaining `key=value` token with such a key
+/// has its value, up to the next blank or quote, replaced by [`MASK`].
+#[must_use]
+pub fn mask_words<S: AsRef<str>>(text: &str, words: &[S]) -> String {
+    let mut out = text.to_owned();
+    for w in words {
+        let w = w.as_ref();
+        if let Some((k, v)) = w.split_once('=')
+            && !matches!(v, "" | "-" | MASK)
+            && is_secret_key(k)
+        {
+            out = out.replace(w, &format!("{k}={MASK}"));
+        }
+    }
+    mask_tokens(&out)
+}
+
+fn mask_tokens(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (eq, _) in text.match_indices('=') {
+        if eq < at {
+            continue;
+        }
+        let start = text[..eq]
+            .rfind(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`' | ';' | '&' | '?' | ','))
+            .map_or(0, |k| k + 1);
+        if start == eq || !is_secret_key(&text[start..eq]) {
+            continue;
+        }
+        let vstart = eq + 1;
+        // Only a blank or a quote ends the value: a `;` or `&` may be part of the password, and
+        // masking too much is the safe side.
+        let vend = text[vstart..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`'))
+            .map_or(text.len(), |j| vstart + j);
+        let value = &text[vstart..vend];
+        // `pw=-` names standard input; `pw=...` is a placeholder in a hint.
+        let placeholder = matches!(value.trim_end_matches([':', ',', '.', ')']), "-" | "..." | "");
+        if !placeholder && value != MASK {
+            out.push_str(&text[at..vstart]);
+            out.push_str(MASK);
+            at = vend;
+        }
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
@@ -183,5 +247,27 @@ mod tests {
         let back: Secret = serde_json::from_value(v["pw"].clone()).unwrap();
         assert_eq!(back, s);
         assert!(serde_json::from_str::<Secret>("42").is_err());
+    }
+
+    #[test]
+    fn secret_words_are_masked_in_messages() {
+        let argv = ["travelerUtil", "db", "show", "pw=S3CRET with blank", "user=me"];
+        let msg = "error: unexpected argument 'pw=S3CRET with blank' found";
+        assert_eq!(mask_words(msg, &argv), "error: unexpected argument 'pw=*****' found");
+        assert_eq!(
+            mask_words(
+                "unexpected argument 'keystorepw=abc' and --password=xyz, user=me",
+                &[] as &[&str]
+            ),
+            "unexpected argument 'keystorepw=*****' and --password=***** user=me"
+        );
+        assert_eq!(
+            mask_words("token=t0k passwrd=p4 name=n", &[] as &[&str]),
+            "token=***** passwrd=***** name=n"
+        );
+        let hint = "pw=-: the line is empty; give `pw=...` or pw=- again";
+        assert_eq!(mask_words(hint, &["pw=-"]), hint);
+        assert!(!is_secret_key("user") && !is_secret_key("path") && !is_secret_key("url"));
+        assert!(is_secret_key("pw") && is_secret_key("keypw") && is_secret_key("--Password"));
     }
 }

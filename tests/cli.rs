@@ -7,21 +7,12 @@ fn cli_cases() {
     // Variables that a step sets itself (`TRAVELERUTIL_DB_PW=x travelerUtil ...`) must not be
     // set at suite level too (the suite's value would win), so they are removed from this
     // process's environment, which the cases inherit.
+    // Every variable the product reads comes from the one list in the code, so a new one cannot
+    // leak into the cases from a developer's shell.
     // SAFETY: this test binary has this single test, so no other thread reads the environment.
     unsafe {
-        for k in [
-            "TRAVELERUTIL_DB_PW",
-            "TRAVELERUTIL_KEYSTORE_PW",
-            "TRAVELERUTIL_TRUSTSTORE_PW",
-            "TRAVELERUTIL_KEY_PW",
-            "TRAVELERUTIL_NOW",
-            "TRAVELERUTIL_SUPPORT_PW",
-            "TRAVELERUTIL_NO_INPUT",
-            "TRAVELERUTIL_DATA_DIR",
-            "XDG_CONFIG_HOME",
-            "ODBCINSTINI",
-            "TRAVELERUTIL_ODBC_DRIVER",
-        ] {
+        let product = travelerutil::cli::ENVIRONMENT.iter().map(|(k, _)| *k);
+        for k in product.chain(["XDG_CONFIG_HOME", "ODBCINSTINI", "ODBCINI"]) {
             std::env::remove_var(k);
         }
     }

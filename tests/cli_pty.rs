@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{Home, PRODUCT_ENV, bin, stored_password};
+use common::{Home, bin, product_env, stored_password};
 use rexpect::ReadUntil;
 use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
@@ -76,7 +76,7 @@ impl Transcript {
 fn spawn_in_pty(home: &Home, args: &[&str]) -> Transcript {
     let mut c = Command::new("sh");
     c.arg("-c").arg("stty echo && exec \"$0\" \"$@\"").arg(bin()).args(args);
-    for v in PRODUCT_ENV {
+    for v in product_env() {
         c.env_remove(v);
     }
     c.env("TRAVELERUTIL_HOME", home.dir())
@@ -188,7 +188,7 @@ fn ctrl_c_at_the_password_prompt_left_the_terminal_without_echo() {
     c.arg("-c")
         .arg("stty echo; \"$0\" db set url=jdbc:db2://h:50000/T user=u; echo \"rc=$?\"; stty -a")
         .arg(bin());
-    for v in PRODUCT_ENV {
+    for v in product_env() {
         c.env_remove(v);
     }
     c.env("TRAVELERUTIL_HOME", home.dir())

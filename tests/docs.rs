@@ -46,12 +46,42 @@ fn readme_lists_every_exit_code() {
 fn man_page_lists_every_exit_code() {
     let page = std::fs::read_to_string(root().join("man/travelerUtil.1")).unwrap();
     for e in Exit::ALL {
-        assert!(
-            page.contains(&format!("{}  {}", e.code(), e.describe()).replace('-', "\\-"))
-                || page.contains(e.describe()),
-            "man page lacks exit code {}",
-            e.code()
-        );
+        let row = format!("{:>3}  {}", e.code(), e.describe()).replace('-', "\\-");
+        assert!(page.contains(&row), "man page lacks the exit-code line `{row}`");
+    }
+}
+
+/// The exit codes are an interface: scripts and monitoring branch on the numbers. Changing one
+/// must be a deliberate change of this table too (the match is exhaustive, so a new code must be
+/// added here as well).
+#[test]
+fn exit_code_numbers_are_the_documented_ones() {
+    for e in Exit::ALL {
+        let documented = match e {
+            Exit::Success => 0,
+            Exit::Failure => 1,
+            Exit::Usage => 2,
+            Exit::Declined => 4,
+            Exit::ServerRunning => 5,
+            Exit::CheckFailed => 10,
+            Exit::Unreachable => 11,
+            Exit::Timeout => 12,
+            Exit::Authentication => 13,
+            Exit::NotFound => 14,
+            Exit::DriverMissing => 15,
+            Exit::Tls => 16,
+            Exit::Permission => 17,
+            Exit::Dns => 18,
+            Exit::DriverManager => 19,
+            Exit::HostKey => 20,
+            Exit::RemoteFull => 21,
+            Exit::InvalidInput => 65,
+            Exit::Io => 74,
+            Exit::Busy => 75,
+            Exit::Store => 78,
+            Exit::Interrupted => 130,
+        };
+        assert_eq!(e.code(), documented, "{e:?} changed its number");
     }
 }
 

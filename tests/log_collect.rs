@@ -513,7 +513,7 @@ fn unreadable_files_symlink_loops_and_links_outside_are_recorded() {
     } else {
         Command::new(common::bin())
     };
-    for v in common::PRODUCT_ENV {
+    for v in common::product_env() {
         c.env_remove(v);
     }
     c.env("TRAVELERUTIL_HOME", t.home.outside().join("nobody-home"))
@@ -754,7 +754,7 @@ fn progress_bar_only_on_a_terminal_and_never_with_quiet() {
     fs::write(t.logs.join("NTSActivity.log"), line.repeat(300_000)).unwrap();
     let spawn = |extra: &[&str]| {
         let mut c = Command::new(common::bin());
-        for v in common::PRODUCT_ENV {
+        for v in common::product_env() {
             c.env_remove(v);
         }
         c.env("TRAVELERUTIL_HOME", t.home.dir())

@@ -543,7 +543,7 @@ fn first_connection_at_a_terminal_asks_and_shows_progress() {
         common::bin().display(),
         f.display()
     ));
-    for v in common::PRODUCT_ENV {
+    for v in common::product_env() {
         c.env_remove(v);
     }
     c.env("TRAVELERUTIL_HOME", home.dir()).env("NO_COLOR", "1");

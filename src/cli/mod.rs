@@ -300,6 +300,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
         "TRAVELERUTIL_SUPPORT_PW",
         "SFTP password for `pmr`/`support` (after pw= on the command line)",
     ),
+    (
+        "TRAVELERUTIL_LOCK_TIMEOUT",
+        "seconds a write waits for the store lock (default 10, 0 to 3600)",
+    ),
     ("NO_COLOR", "no colour in diagnostics"),
 ];
 

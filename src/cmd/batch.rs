@@ -8,37 +8,34 @@ use super::Ctx;
 use crate::cli::{self, Cli};
 use crate::error::Failure;
 use crate::exit::Exit;
+use crate::term::escape::escape;
 use clap::FromArgMatches;
-use std::io::Read;
+
+/// The largest batch: far beyond any provisioning script, and a bound on memory when the batch
+/// is `/dev/zero` or a runaway pipe. Lines are bounded by [`crate::term::prompt::MAX_LINE`].
+pub const MAX_BATCH: u64 = 16 << 20;
 
 pub fn run(file: &str, ctx: &mut Ctx) -> Result<Exit, Failure> {
+    let shown = escape(file).into_owned();
     let text = if file == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| Failure::new(Exit::Io, anyhow::Error::new(e).context("reading the batch from stdin")))?;
         ctx.stdin_taken = true;
-        s
+        read_batch(&mut std::io::stdin().lock(), "standard input")?
     } else {
-        std::fs::read_to_string(file).map_err(|e| {
-            let exit = if e.kind() == std::io::ErrorKind::NotFound {
-                Exit::NotFound
-            } else {
-                Exit::Io
-            };
-            Failure::new(
-                exit,
-                anyhow::Error::new(e).context(format!("reading the batch file {file}")),
-            )
-        })?
+        let f = std::fs::File::open(file)
+            .map_err(|e| super::inputs::read_failure(e, format!("reading the batch file {shown}")))?;
+        read_batch(&mut std::io::BufReader::new(f), &shown)?
     };
     let lines = parse(&text).map_err(|e| Failure::input(format!("batch line {}: {}", e.line, e.message)))?;
     let mut ran = 0;
     for BatchLine { number: n, words } in lines {
         let argv = cli::normalize_argv(std::iter::once("travelerUtil".into()).chain(words.into_iter().map(Into::into)));
-        let matches = cli::parser()
-            .try_get_matches_from(argv)
-            .map_err(|e| Failure::usage(format!("batch line {n}: {}", first_line(&e.to_string()))))?;
+        // A line is never echoed (it may hold a password); clap's message quotes the word it did
+        // not expect, so secret words are masked in it.
+        let matches = cli::parser().try_get_matches_from(&argv).map_err(|e| {
+            let words: Vec<String> = argv.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+            let msg = crate::secret::mask_words(first_line(&e.render().to_string()), &words);
+            Failure::usage(format!("batch line {n}: {}", escape(&msg)))
+        })?;
         let line = Cli::from_arg_matches(&matches).map_err(|e| Failure::usage(format!("batch line {n}: {e}")))?;
         match super::run(line, Some(ctx)) {
             Ok(Exit::Success) => ran += 1,
@@ -59,6 +56,41 @@ pub fn run(file: &str, ctx: &mut Ctx) -> Result<Exit, Failure> {
     }
     ctx.info(format!("batch: {ran} command(s) succeeded"));
     Ok(Exit::Success)
+}
+
+/// The whole batch, line by line: a line over 1 MiB or a batch over [`MAX_BATCH`] is refused
+/// without showing it (exit 65); bytes that are not UTF-8 too.
+fn read_batch(input: &mut dyn std::io::BufRead, what: &str) -> Result<String, Failure> {
+    use crate::term::prompt::{self, LineError};
+    let mut text = String::new();
+    let mut n = 0;
+    loop {
+        n += 1;
+        match prompt::read_line(input, prompt::MAX_LINE) {
+            Ok(Some(line)) => {
+                text.push_str(&line);
+                text.push('\n');
+            }
+            Ok(None) => return Ok(text),
+            Err(LineError::TooLong { limit }) => {
+                return Err(Failure::input(format!(
+                    "batch line {n} of {what} is longer than {limit} bytes; it is not shown, and nothing was run"
+                )));
+            }
+            Err(LineError::Io(e)) if e.kind() == std::io::ErrorKind::InvalidData => {
+                return Err(Failure::input(format!(
+                    "batch line {n} of {what} is not valid UTF-8; nothing was run"
+                )));
+            }
+            Err(LineError::Io(e)) => return Err(super::inputs::read_failure(e, format!("reading the batch {what}"))),
+        }
+        if text.len() as u64 > MAX_BATCH {
+            return Err(Failure::input(format!(
+                "the batch {what} is larger than {} MiB; nothing was run",
+                MAX_BATCH >> 20
+            )));
+        }
+    }
 }
 
 /// One command of a batch: its 1-based line number and its words.

@@ -233,8 +233,8 @@ struct Resolved {
     used: Used,
 }
 
-/// Which stored values `db set` kept because nothing new was given for them: the values a
-/// concurrent writer must not have changed before this command commits.
+/// Which stored values `db set` kept because nothing new was given, typed or found for them:
+/// the values a concurrent writer must not have changed before this command commits.
 #[derive(Debug, Clone, Copy)]
 struct Used {
     url: bool,
@@ -332,12 +332,13 @@ fn resolve(
     stored: Option<&DbSettings>,
     dry_run: bool,
 ) -> Result<Resolved, Failure> {
-    let used = Used {
-        url: w.url.is_none(),
-        user: w.user.is_none(),
-        password: w.pw.is_none(),
-        path: w.path.is_none(),
-        driver: w.driver.is_none(),
+    let kept = |given: &Option<String>| given.is_none() && stored.is_some();
+    let mut used = Used {
+        url: kept(&w.url),
+        user: w.user.is_none() && stored.is_some_and(|s| s.user.is_some()),
+        password: false,
+        path: kept(&w.path),
+        driver: kept(&w.driver),
     };
     let (url_text, analysis) = resolve_url(ctx, w.url, early, stored, dry_run)?;
     let Some(url) = analysis.url.as_ref() else {
@@ -350,6 +351,7 @@ fn resolve(
     let user = resolve_user(ctx, w.user, stored, url)?;
     let user_changed = stored.map(|s| s.user.as_deref()) != Some(user.as_deref());
     let (password, source) = resolve_password(ctx, w.pw, url_password, stored, user_changed)?;
+    used.password = source == PwSource::Stored;
     let path = resolve_path(ctx, w.path, stored)?;
     let driver = w.driver.or_else(|| stored.and_then(|s| s.driver.clone()));
     if !matches!(source, PwSource::None | PwSource::Stored) {

@@ -20,6 +20,7 @@ use crate::exit::Exit;
 use crate::jdbc::Style;
 use crate::store::Store;
 use crate::store::location::{self, Source};
+use crate::term::escape::escape_lines;
 use crate::term::prompt::Prompter;
 use std::io::{self, IsTerminal, Write};
 
@@ -58,14 +59,14 @@ impl Ctx {
     /// A progress or status line on stderr (silent with `-q`).
     pub fn info(&self, msg: impl std::fmt::Display) {
         if !self.global.quiet {
-            eprintln!("{msg}");
+            eprintln!("{}", escape_lines(&msg.to_string()));
         }
     }
 
     /// Detail for `-v` / `debug`, on stderr. Never given a secret.
     pub fn debug(&self, msg: impl std::fmt::Display) {
         if self.global.verbose > 0 {
-            eprintln!("debug: {msg}");
+            eprintln!("debug: {}", escape_lines(&msg.to_string()));
         }
     }
 
@@ -76,12 +77,14 @@ impl Ctx {
                 Style::Color => ("\x1b[1;33m", "\x1b[0m"),
                 Style::Plain => ("", ""),
             };
-            eprintln!("{on}warning{off}: {msg}");
+            eprintln!("{on}warning{off}: {}", escape_lines(&msg.to_string()));
         }
     }
 
-    /// Data on stdout.
+    /// Data on stdout. Values are escaped where they are rendered; this is the last line of
+    /// defence for any control character that slipped through (JSON escapes its own).
     pub fn out(&self, text: &str) -> Result<(), Failure> {
+        let text = escape_lines(text);
         let mut o = io::stdout().lock();
         o.write_all(text.as_bytes())
             .and_then(|()| o.flush())

@@ -65,16 +65,17 @@ pub fn escape_path(p: &Path) -> String {
 }
 
 /// Text that may span lines (a report, an error chain with its hints): escapes every control
-/// character but the line feed. The last line of defence at the output sinks, for text whose
-/// values were not escaped one by one.
+/// character but the line feed and the tab, which only move the cursor forward. The last line
+/// of defence at the output sinks, for text whose values were not escaped one by one.
 #[must_use]
 pub fn escape_lines(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| c != '\n' && needs_escape(c)) {
+    let keep = |c: char| c == '\n' || c == '\t';
+    if !s.chars().any(|c| !keep(c) && needs_escape(c)) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
-        if c != '\n' && needs_escape(c) {
+        if !keep(c) && needs_escape(c) {
             push_escaped(&mut out, c);
         } else {
             out.push(c);

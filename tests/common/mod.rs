@@ -19,18 +19,14 @@ pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_travelerUtil"))
 }
 
-/// Every variable the binary reads from the environment (clap `env =` and the code).
-pub const PRODUCT_ENV: &[&str] = &[
-    "TRAVELERUTIL_HOME",
-    "TRAVELERUTIL_DATA_DIR",
-    "TRAVELERUTIL_NO_INPUT",
-    "TRAVELERUTIL_DB_PW",
-    "TRAVELERUTIL_KEYSTORE_PW",
-    "TRAVELERUTIL_TRUSTSTORE_PW",
-    "TRAVELERUTIL_KEY_PW",
-    "TRAVELERUTIL_NOW",
-    "TRAVELERUTIL_SUPPORT_PW",
-];
+/// Every variable the binary reads, from the one list in the code (`--help` prints the same),
+/// plus unixODBC's, which decide which drivers a test sees.
+pub fn product_env() -> impl Iterator<Item = &'static str> {
+    travelerutil::cli::ENVIRONMENT
+        .iter()
+        .map(|(k, _)| *k)
+        .chain(["ODBCINSTINI", "ODBCINI", "XDG_CONFIG_HOME"])
+}
 
 pub const STORE_FILE: &str = "travelerutil.store";
 pub const KEY_FILE: &str = "travelerutil.key";
@@ -76,7 +72,7 @@ impl Home {
         S: AsRef<std::ffi::OsStr>,
     {
         let mut c = Command::new(bin());
-        for v in PRODUCT_ENV {
+        for v in product_env() {
             c.env_remove(v);
         }
         // An empty ODBC driver registry: `db set` then has no driver to probe with and saves
@@ -84,8 +80,6 @@ impl Home {
         // tests/db_check.rs.
         c.env("TRAVELERUTIL_HOME", &self.dir)
             .env("ODBCSYSINI", self.outside())
-            .env_remove("ODBCINSTINI")
-            .env_remove("TRAVELERUTIL_ODBC_DRIVER")
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .args(args);
@@ -336,4 +330,31 @@ pub fn stored_password(dir: &Path) -> Option<String> {
         .load()
         .expect("the store should load")?;
     settings.db?.password.map(|p| p.expose().to_owned())
+}
+
+/// Everything below `root`: each entry's relative path, type, mode, and for files the bytes.
+/// Two equal trees mean a command created, deleted and changed nothing there.
+pub fn tree(root: &Path) -> Vec<(PathBuf, String, u32, Vec<u8>)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, String, u32, Vec<u8>)>) {
+        let Ok(rd) = fs::read_dir(dir) else { return };
+        for e in rd {
+            let p = e.expect("dir entry").path();
+            let meta = fs::symlink_metadata(&p).expect("lstat");
+            let rel = p.strip_prefix(root).expect("below root").to_path_buf();
+            let mode = meta.permissions().mode() & 0o7777;
+            if meta.is_dir() {
+                out.push((rel, "dir".into(), mode, Vec::new()));
+                walk(root, &p, out);
+            } else if meta.file_type().is_symlink() {
+                let target = fs::read_link(&p).expect("readlink");
+                out.push((rel, "link".into(), 0, target.into_os_string().into_encoded_bytes()));
+            } else {
+                out.push((rel, "file".into(), mode, fs::read(&p).unwrap_or_default()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, root, &mut out);
+    out.sort();
+    out
 }
