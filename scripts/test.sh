@@ -17,4 +17,6 @@ eval "$(bash scripts/testenv.sh env)"
 eval "$(bash scripts/testenv-sshd.sh env)"
 bash scripts/testenv.sh check
 
-cargo test --locked --all-targets --no-fail-fast
+# `--include-ignored` runs the tests that need this lab (or root): plain `cargo test` skips them,
+# and here each fails loudly, naming what is missing, if its server is not up.
+cargo test --locked --all-targets --no-fail-fast -- --include-ignored
