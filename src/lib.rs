@@ -20,6 +20,7 @@ pub mod manpages;
 pub mod probe;
 pub mod secret;
 pub mod sftp;
+pub mod shell;
 pub mod store;
 pub mod sys;
 pub mod term;

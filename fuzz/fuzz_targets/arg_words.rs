@@ -4,15 +4,16 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use travelerutil::jdbc::shell;
+use travelerutil::jdbc::shell_split;
+use travelerutil::shell;
 
 const KEYS: &[&str] = &["url", "user", "pw", "path", "driver", "force", "timeout"];
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     let words: Vec<&str> = text.split('\0').collect();
-    let _ = shell::split_words(&words);
-    if let Some(s) = shell::detect(&words, KEYS, &["pw"]) {
+    let _ = shell_split::split_words(&words);
+    if let Some(s) = shell_split::detect(&words, KEYS, &["pw"]) {
         let cmd = shell::posix_command(&["travelerUtil", "db", "set"], &s.fixed_words);
         let back = shell_words_split(&cmd);
         let mut want = vec!["travelerUtil".to_string(), "db".into(), "set".into()];
@@ -23,5 +24,5 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn shell_words_split(s: &str) -> Option<Vec<String>> {
-    travelerutil::jdbc::shell::posix_split(s).ok()
+    travelerutil::shell::posix_split(s).ok()
 }

@@ -117,7 +117,7 @@ pub fn parse(text: &str) -> Result<Vec<BatchLine>, BatchSyntaxError> {
         if t.is_empty() || t.starts_with('#') {
             continue;
         }
-        let mut words = crate::jdbc::shell::posix_split(line).map_err(|e| BatchSyntaxError {
+        let mut words = crate::shell::posix_split(line).map_err(|e| BatchSyntaxError {
             line: n,
             message: format!("{e} (check the quotes)"),
         })?;

@@ -10,8 +10,9 @@ use crate::args::Key;
 use crate::cli::{DbAction, SetArgs};
 use crate::error::Failure;
 use crate::exit::Exit;
-use crate::jdbc::{self, Diagnostic, JdbcUrl, Kind, MASK, shell};
+use crate::jdbc::{self, Diagnostic, JdbcUrl, Kind, MASK, shell_split};
 use crate::secret::Secret;
+use crate::shell;
 use crate::store::{DbSettings, Settings};
 use crate::term::escape::{escape, escape_path};
 use serde::Serialize;
@@ -308,7 +309,7 @@ fn set(ctx: &Ctx, a: &SetArgs) -> Result<Exit, Failure> {
 /// read as unknown keys), then the keys. `None` when help was asked for and printed.
 fn set_words(ctx: &Ctx, raw: &[String]) -> Result<Option<SetWords>, Failure> {
     let key_names: Vec<&str> = SET_KEYS.iter().map(|k| k.name).collect();
-    if let Some(split) = shell::detect(raw, &key_names, &["pw"]) {
+    if let Some(split) = shell_split::detect(raw, &key_names, &["pw"]) {
         report_split(ctx, &split)?;
     }
     let Some(mut w) = inputs::words(ctx, raw, SET_KEYS, &["db", "set"])? else {
@@ -546,7 +547,7 @@ fn print_diagnostics(ctx: &Ctx, url: &str, a: &jdbc::Analysis) {
     }
 }
 
-fn report_split(ctx: &Ctx, s: &shell::ShellSplit) -> Result<(), Failure> {
+fn report_split(ctx: &Ctx, s: &shell_split::ShellSplit) -> Result<(), Failure> {
     let prefix = ["travelerUtil", "db", "set"];
     let mut msg = format!(
         "{}[{}]: {}\n",

@@ -15,7 +15,7 @@ pub mod host;
 pub mod model;
 pub mod odbc;
 pub mod props;
-pub mod shell;
+pub mod shell_split;
 
 mod as400;
 mod canonical;
