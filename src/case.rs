@@ -1,6 +1,6 @@
 //! Support case numbers and the names uploads get (pure: no I/O).
 //!
-//! Three vendors' forms are accepted (peers-ecosystem-style.md §1c, "vendor naming conventions"):
+//! Three forms are accepted (docs/support-cases.md has the vendors' sources):
 //! - IBM PMR `ppppp,bbb,ccc` (PMR number, branch office, country; also written with dots). The
 //!   PMR number and branch are alphanumeric at IBM (`34143,L6Q,000`), the country is 3 digits.
 //!   Files are named `ppppp.bbb.ccc.<name>` (ECuRep: `34143.055.724.zip`).

@@ -96,7 +96,7 @@ pub fn check_jar(path: Option<&Path>, kind: Kind) -> Check {
 }
 
 /// For IBM i: jt400.jar should be a symbolic link to the system's copy. A copy is never updated
-/// when PTFs update the system's jt400.jar (the MC Press IASP article's advice).
+/// when PTFs update the system's jt400.jar (docs/traveler-facts.md, "jt400.jar").
 pub fn check_jt400_link(path: &Path) -> Check {
     const NAME: &str = "jt400.jar link";
     match std::fs::symlink_metadata(path) {
