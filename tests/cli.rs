@@ -1,6 +1,11 @@
-//! CLI tests as data: every `tests/cmd/*.trycmd` runs its commands in a fresh sandbox copied
-//! from `<name>.in/`, with the store at `./home` inside it (never the real one).
+//! CLI tests as data: every `tests/cmd/*.trycmd` runs its commands in `<name>.in/`, with the
+//! store at `./home` inside it (never the real one). A case that writes has a `<name>.out/`
+//! tree, which makes trycmd run it in a sandbox copy and then check the files listed there
+//! (the lock file names the last command that wrote). Cases without one must write nothing:
+//! the `.in` trees are compared before and after.
 //! Bless new output with `TRYCMD=overwrite cargo test --test cli`, then read the diff.
+
+mod common;
 
 #[test]
 fn cli_cases() {
@@ -16,12 +21,28 @@ fn cli_cases() {
             std::env::remove_var(k);
         }
     }
-    trycmd::TestCases::new()
-        .env("TRAVELERUTIL_HOME", "home")
-        .env("NO_COLOR", "1")
-        .env("HOME", "userhome")
-        // An empty driver registry (the sandbox has no odbcinst.ini): `db set` cannot probe and
-        // says so; real probes are tested against real servers in tests/db_check.rs.
-        .env("ODBCSYSINI", ".")
-        .case("tests/cmd/*.trycmd");
+    let cases = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cmd");
+    let before = common::tree(&cases);
+    {
+        trycmd::TestCases::new()
+            .env("TRAVELERUTIL_HOME", "home")
+            .env("NO_COLOR", "1")
+            .env("HOME", "userhome")
+            // An empty driver registry (the sandbox has no odbcinst.ini): `db set` cannot probe
+            // and says so; real probes are tested against real servers in tests/db_check.rs.
+            .env("ODBCSYSINI", ".")
+            .case("tests/cmd/*.trycmd");
+        // The cases run when `TestCases` is dropped, here.
+    }
+    let after = common::tree(&cases);
+    let changed: Vec<_> = after
+        .iter()
+        .filter(|e| !before.contains(e))
+        .chain(before.iter().filter(|e| !after.contains(e)))
+        .map(|e| e.0.display().to_string())
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "a case without a `.out` tree wrote into its `.in` directory: {changed:?}"
+    );
 }
