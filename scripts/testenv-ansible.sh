@@ -2,8 +2,8 @@
 # testenv-ansible.sh — three managed "Traveler servers" on 127.0.0.1 for the tests of the Ansible
 # collection in ansible/ (tests/ansible_pool.rs) and for bench/pool.sh.
 #
-#   scripts/testenv-ansible.sh install     apt packages; ansible-core, ansible-lint and the sanity
-#                                          requirements of ansible-test in a venv under $LAB (idempotent)
+#   scripts/testenv-ansible.sh install     apt packages; ansible-core and ansible-lint in a venv under $LAB
+#                                          (idempotent)
 #   scripts/testenv-ansible.sh start       users, homes, sshd config, inventory; start sshd; wait for it
 #   scripts/testenv-ansible.sh bin DIR     copy DIR/travelerUtil (+ travelerUtil-sftp) where the users run it
 #   scripts/testenv-ansible.sh collection  build ansible/ with ansible-galaxy and install it under $LAB
@@ -43,6 +43,7 @@ USERS=(tuans1 tuans2 tuans3)
 CONF=$LAB/sshd_config
 PIDFILE=$LAB/sshd.pid
 VENV=$LAB/venv
+TEST_HOME=$LAB/ansible-test-home
 # ansible-core 2.19 is the newest line whose controller runs on Debian 12's Python 3.11 (2.20
 # needs 3.12); ansible-lint 26.10.1 is the newest release that accepts it.
 ANSIBLE_CORE_SPEC=${TU_ANSIBLE_CORE_SPEC:-ansible-core==2.19.14}
@@ -83,16 +84,35 @@ cmd_install() {
   "$PYTHON" -m venv "$VENV" || die "python3 -m venv failed (python3-venv installed?)"
   "$VENV/bin/pip" install -q --disable-pip-version-check --no-cache-dir "$ANSIBLE_CORE_SPEC" "$ANSIBLE_LINT_SPEC" \
     > "$LAB/pip.log" 2>&1 || { tail -20 "$LAB/pip.log" >&2; die "pip install of $want failed (log: $LAB/pip.log)"; }
-  # ansible-test's own pinned requirements for the sanity tests the suite runs, installed once
-  # here so that the tests never reach the network.
-  local req
-  req=$("$VENV/bin/python" -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')/_data/requirements
-  "$VENV/bin/pip" install -q --disable-pip-version-check --no-cache-dir \
-    -r "$req/sanity.validate-modules.txt" -r "$req/sanity.pep8.txt" >> "$LAB/pip.log" 2>&1 \
-    || { tail -20 "$LAB/pip.log" >&2; die "pip install of ansible-test's sanity requirements failed"; }
   "$VENV/bin/ansible-playbook" --version >/dev/null || die "ansible-playbook does not run in $VENV"
+  get_pip_stand_in
   echo "$want" > "$VENV/.complete"
   log "venv: installed"
+}
+
+# ansible-test builds one virtualenv per sanity test and bootstraps pip in it with pip's
+# get-pip.py, downloaded from a host outside the package registries (not reachable here). Its
+# cache slot gets an offline stand-in: ensurepip (the pip wheel bundled with Debian's Python),
+# then `pip install` of what ansible-test asked for, from PyPI. ansible-test runs with
+# HOME=$TEST_HOME, so its cache and virtualenvs stay under $LAB too.
+get_pip_stand_in() {
+  local ver src
+  src=$("$VENV/bin/python" -c 'import ansible_test, os; print(os.path.dirname(ansible_test.__file__))')
+  ver=$(sed -n "s/.*pip='\([0-9.]*\)'.*/\1/p" "$src/_internal/python_requirements.py" | head -1)
+  [ -n "$ver" ] || die "cannot find the pip version that ansible-test bootstraps"
+  mkdir -p "$TEST_HOME/.ansible/test/cache"
+  cat > "$TEST_HOME/.ansible/test/cache/get_pip_${ver//./_}.py" <<'PY'
+# Offline stand-in for get-pip.py, written by scripts/testenv-ansible.sh (see there).
+import ensurepip
+import runpy
+import sys
+
+ensurepip.bootstrap()
+# get-pip's own options, which `pip install` does not know.
+args = [a for a in sys.argv[1:] if a not in ('--no-setuptools', '--no-wheel')]
+sys.argv = ['pip', 'install'] + args
+runpy.run_module('pip', run_name='__main__', alter_sys=True)
+PY
 }
 
 # ------------------------------------------------------------------ start
@@ -339,7 +359,7 @@ cmd_env() {
   [ -f "$LAB/inventory.yml" ] || die "not prepared yet: run '$0 start'"
   local kv
   for kv in "TU_ANSIBLE_LAB=$LAB" "TU_ANSIBLE_VAR=$VAR" "TU_ANSIBLE_PORT=$PORT" \
-            "TU_ANSIBLE_VENV=$VENV" "TU_ANSIBLE_INVENTORY=$LAB/inventory.yml" \
+            "TU_ANSIBLE_VENV=$VENV" "TU_ANSIBLE_TEST_HOME=$TEST_HOME" "TU_ANSIBLE_INVENTORY=$LAB/inventory.yml" \
             "TU_ANSIBLE_CONFIG=$LAB/ansible.cfg" "TU_ANSIBLE_USERS=${USERS[*]}" \
             "TU_ANSIBLE_CLIENT_KEY=$LAB/client_ed25519" "TU_ANSIBLE_KNOWN_HOSTS=$LAB/known_hosts"; do
     printf 'export %s=%s\n' "${kv%%=*}" "$(sq "${kv#*=}")"
