@@ -17,4 +17,14 @@ eval "$(bash scripts/testenv.sh env)"
 eval "$(bash scripts/testenv-sshd.sh env)"
 bash scripts/testenv.sh check
 
-cargo test --locked --all-targets --no-fail-fast
+# --- The Ansible collection (ansible/, tests/ansible_pool.rs) ---------------------------------
+# ansible-core and ansible-lint in a venv under target/, three managed users behind their own
+# sshd on 127.0.0.1:52322 (scripts/testenv-ansible.sh). After testenv.sh start: the lab copies
+# its ODBC driver registry. Stopped on exit together with whatever the trap above stops.
+bash scripts/testenv-ansible.sh install
+trap "bash scripts/testenv-ansible.sh stop; $(trap -p EXIT | sed "s/^trap -- '\(.*\)' EXIT\$/\1/")" EXIT
+bash scripts/testenv-ansible.sh start
+# ---------------------------------------------------------------------------------------------
+
+# --include-ignored: the tests that need the labs above are #[ignore]d for a plain `cargo test`.
+cargo test --locked --all-targets --no-fail-fast -- --include-ignored
