@@ -66,6 +66,8 @@ def member_facts(name, info, check):
     """(facts for the table, problems) of one member."""
     facts = dict((c, '-') for c in COLUMNS)
     problems = []
+    if check is None and isinstance(info, dict) and isinstance(info.get('check'), dict):
+        check = info['check']  # info ran with check=true: one module run per member
     for res in (info, check):
         if not isinstance(res, dict) or res.get('unreachable'):
             detail = res.get('msg') if isinstance(res, dict) else 'no result registered (the host was not reached)'
@@ -82,7 +84,7 @@ def member_facts(name, info, check):
         facts['truststore'] = (_get(info, 'truststore', 'sha256') or '-')[:12]
     report = check.get('report')
     if not isinstance(report, dict):
-        facts['check'] = 'ERROR'
+        facts['check'] = 'ERROR (%s)' % (check.get('class') or check.get('exit_code'))
         problems.append(dict(host=name, problem='check failed to run', detail=check.get('msg')))
         return facts, problems
     facts['driver'] = _get(report, 'driver', 'family') or '-'

@@ -271,3 +271,63 @@ def probe_tcp(host, port, timeout):
         return True, None
     except Exception as e:  # DNS, refused, timeout: all mean "not reachable from here"
         return False, str(e)
+
+
+def run_check(tu, timeout=None, driver=None, partners=True, partner_timeout=3.0, show=None):
+    """`db check --json` and the failover partners, as the check module returns them.
+
+    Returns (result, problem, warnings): result holds `report`, `passed`, `result`,
+    `exit_code`, `class`, `hint` and `partners`; problem is a sentence when the verdict failed
+    or a partner is unreachable (else None); warnings lists the checks that warned. When
+    travelerUtil printed no report at all, result has no `report` and problem says why.
+    """
+    args = ['db', 'check']
+    if timeout is not None:
+        args.append('timeout=%d' % timeout)
+    if driver is not None:
+        args.append('driver=' + driver)
+    rc, report, _out, err = tu.run(args)
+    if not isinstance(report, dict) or 'result' not in report:
+        cls = EXIT_CLASSES.get(rc, 'unknown')
+        result = dict(passed=False, result=None, exit_code=rc, hint=stderr_hint(err), partners=[], stderr=err or '')
+        result['class'] = cls
+        why = stderr_error(err)
+        return result, 'db check failed with exit code %s (%s)%s' % (rc, cls, (': ' + why) if why else ''), []
+
+    # The verdict is the report's own: later travelerUtil versions may add sections (HA
+    # readiness, failover) whose failures they fold into `result` and `exit_code`.
+    exit_code = report.get('exit_code', rc)
+    if not isinstance(exit_code, int):
+        exit_code = rc
+    passed = report.get('result') == 'pass' and exit_code == 0 and rc == 0
+    verdict = report.get('verdict') if isinstance(report.get('verdict'), dict) else {}
+    cls = report.get('class')
+    if cls is None and not passed:
+        cls = EXIT_CLASSES.get(exit_code, 'unknown')
+    hint = verdict.get('hint') or (None if passed else stderr_hint(err))
+
+    found = []
+    if partners:
+        if show is None:
+            show_rc, show, _o, _e = tu.run(['db', 'show'])
+            if show_rc != 0:
+                show = None
+        for partner in failover_partners(show):
+            ok, why = probe_tcp(partner['host'], partner['port'], partner_timeout)
+            found.append(dict(partner, reachable=ok, error=why))
+    unreachable = [x for x in found if not x['reachable']]
+    warnings = ['%s: %s' % (c.get('name'), c.get('detail')) for c in report.get('checks') or []
+                if isinstance(c, dict) and c.get('status') == 'warn']
+
+    result = dict(report=mask(report), passed=passed and not unreachable, result=report.get('result'),
+                  exit_code=exit_code, hint=hint, partners=found)
+    result['class'] = cls
+    problem = None
+    if not passed:
+        problem = 'db check failed with exit code %s (%s)' % (exit_code, cls)
+        if hint:
+            problem += ': ' + hint
+    elif unreachable:
+        problem = 'failover partner(s) not reachable from this server: ' + ', '.join(
+            '%s:%s (%s)' % (x['host'], x['port'], x['error']) for x in unreachable)
+    return result, problem, warnings

@@ -117,7 +117,7 @@ partners:
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.travelerutil.traveler.plugins.module_utils.travelerutil import (
-    COMMON_ARGS, EXIT_CLASSES, TravelerUtil, failover_partners, mask, probe_tcp, stderr_hint,
+    COMMON_ARGS, TravelerUtil, run_check,
 )
 
 
@@ -133,57 +133,17 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     p = module.params
     tu = TravelerUtil(module)
-
-    args = ['db', 'check']
-    if p['timeout'] is not None:
-        args.append('timeout=%d' % p['timeout'])
-    if p['driver'] is not None:
-        args.append('driver=' + p['driver'])
-    rc, report, _out, err = tu.run(args)
-    if not isinstance(report, dict) or 'result' not in report:
+    result, problem, warnings = run_check(tu, p['timeout'], p['driver'], p['partners'], p['partner_timeout'])
+    if 'report' not in result:
         # No report: the check could not even start (usage, damaged store, ...).
-        tu.fail('db check', rc, err, report)
-
-    # The verdict is the report's own: later travelerUtil versions may add sections (HA readiness,
-    # failover) whose failures they fold into `result` and `exit_code`.
-    exit_code = report.get('exit_code', rc)
-    if not isinstance(exit_code, int):
-        exit_code = rc
-    passed = report.get('result') == 'pass' and exit_code == 0 and rc == 0
-    verdict = report.get('verdict') if isinstance(report.get('verdict'), dict) else {}
-    cls = report.get('class') if report.get('class') is not None else (None if passed else EXIT_CLASSES.get(exit_code, 'unknown'))
-    hint = verdict.get('hint') or (None if passed else stderr_hint(err))
-
-    partners = []
-    if p['partners']:
-        show_rc, show, _o, _e = tu.run(['db', 'show'])
-        if show_rc == 0 and isinstance(show, dict):
-            for partner in failover_partners(show):
-                ok, why = probe_tcp(partner['host'], partner['port'], p['partner_timeout'])
-                partners.append(dict(partner, reachable=ok, error=why))
-    unreachable = [x for x in partners if not x['reachable']]
-    warned = any(isinstance(c, dict) and c.get('status') == 'warn' for c in report.get('checks') or [])
-
-    result = dict(changed=False, report=mask(report), passed=passed and not unreachable, result=report.get('result'),
-                  exit_code=exit_code, hint=hint, partners=partners)
-    result['class'] = cls
-    msg = None
-    if not passed:
-        msg = 'db check failed with exit code %s (%s)' % (exit_code, cls)
-        if hint:
-            msg += ': ' + hint
-    elif unreachable:
-        msg = 'failover partner(s) not reachable from this server: ' + ', '.join(
-            '%s:%s (%s)' % (x['host'], x['port'], x['error']) for x in unreachable)
-    elif warned and p['fail_on'] == 'warning':
-        msg = 'db check passed with warnings: ' + '; '.join(
-            '%s: %s' % (c.get('name'), c.get('detail')) for c in report.get('checks') or []
-            if isinstance(c, dict) and c.get('status') == 'warn')
-    if msg and p['fail_on'] != 'never':
-        module.fail_json(msg=msg, **result)
-    if msg:
-        result['msg'] = msg
-    module.exit_json(**result)
+        module.fail_json(msg=problem, changed=False, rc=result['exit_code'], **result)
+    if problem is None and warnings and p['fail_on'] == 'warning':
+        problem = 'db check passed with warnings: ' + '; '.join(warnings)
+    if problem and p['fail_on'] != 'never':
+        module.fail_json(msg=problem, changed=False, **result)
+    if problem:
+        result['msg'] = problem
+    module.exit_json(changed=False, **result)
 
 
 if __name__ == '__main__':

@@ -15,6 +15,8 @@ description:
   - Runs C(travelerUtil db show --json), C(ssl show --json) and C(--version) on the managed host and returns their
     documents, with every secret masked.
   - Adds the SHA-256 of the keystore and truststore files, so that an audit compares their content, not their paths.
+  - With O(check=true), also runs C(db check --json) and returns what M(travelerutil.traveler.check) returns, in one
+    module run (the audit playbook uses this, one task per member instead of two).
   - Changes nothing.
 extends_documentation_fragment:
   - travelerutil.traveler.common
@@ -27,7 +29,18 @@ attributes:
     support: none
   platform:
     platforms: posix
-options: {}
+options:
+  check:
+    description:
+      - Also run C(db check) and probe the failover partners, as M(travelerutil.traveler.check) with
+        O(travelerutil.traveler.check#module:fail_on=never) does, and return the result as RV(check).
+      - A failing check does not fail this module; read RV(check.passed).
+    type: bool
+    default: false
+  check_timeout:
+    description:
+      - With O(check=true), the bound in seconds of the connection attempt (C(timeout=)).
+    type: int
 seealso:
   - module: travelerutil.traveler.check
 author:
@@ -71,13 +84,52 @@ truststore:
   returned: always
   type: dict
   sample: {"path": "/local/notesdata/traveler/cfg/truststore.jks", "sha256": "60303ae22b998861...", "size": 801}
+check:
+  description:
+    - What M(travelerutil.traveler.check) returns, plus C(msg) when the check failed.
+  returned: when O(check=true)
+  type: dict
+  contains:
+    passed:
+      description: Whether the verdict passed and every failover partner was reachable.
+      type: bool
+      sample: true
+    result:
+      description: The report's C(result) (V(pass) or V(fail)).
+      type: str
+      sample: pass
+    exit_code:
+      description: travelerUtil's exit code.
+      type: int
+      sample: 0
+    class:
+      description: The failure class, or null.
+      type: str
+      sample: authentication
+    hint:
+      description: travelerUtil's advice for a failed verdict.
+      type: str
+      sample: "the server rejected the user name or password: ..."
+    partners:
+      description: The failover partners named by the stored URL and whether this member reached them.
+      type: list
+      elements: dict
+      sample: []
+    report:
+      description: The whole C(db check --json) document, secrets masked (absent when travelerUtil printed none).
+      type: dict
+      sample: {"result": "pass", "class": null, "exit_code": 0}
+    msg:
+      description: Why the check failed.
+      type: str
+      sample: db check failed with exit code 13 (authentication)
 '''
 
 import os
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.travelerutil.traveler.plugins.module_utils.travelerutil import (
-    COMMON_ARGS, TravelerUtil, file_sha256, mask,
+    COMMON_ARGS, TravelerUtil, file_sha256, mask, run_check,
 )
 
 
@@ -92,11 +144,16 @@ def file_facts(module, entry):
 
 
 def main():
-    module = AnsibleModule(argument_spec=dict(COMMON_ARGS), supports_check_mode=True)
+    argument_spec = dict(
+        check=dict(type='bool', default=False),
+        check_timeout=dict(type='int'),
+    )
+    argument_spec.update(COMMON_ARGS)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     tu = TravelerUtil(module)
     db = tu.must('db show', ['db', 'show'])
     ssl = tu.must('ssl show', ['ssl', 'show'])
-    module.exit_json(
+    result = dict(
         changed=False,
         version=tu.version(),
         db=mask(db),
@@ -104,6 +161,12 @@ def main():
         keystore=file_facts(module, ssl.get('keystore')),
         truststore=file_facts(module, ssl.get('truststore')),
     )
+    if module.params['check']:
+        check, problem, _warnings = run_check(tu, module.params['check_timeout'], show=db)
+        if problem:
+            check['msg'] = problem
+        result['check'] = check
+    module.exit_json(**result)
 
 
 if __name__ == '__main__':

@@ -45,6 +45,8 @@ options:
   check_var:
     description:
       - The name of the variable each member registered from M(travelerutil.traveler.check) (with O(travelerutil.traveler.check#module:fail_on=never)).
+      - When a member has no such variable, the C(check) result inside its O(info_var) is used
+        (M(travelerutil.traveler.info) with O(travelerutil.traveler.info#module:check=true)).
     type: str
     default: traveler_check
   fail_on:
@@ -66,14 +68,10 @@ EXAMPLES = r'''
   gather_facts: false
   ignore_unreachable: true
   tasks:
-    - name: Facts
+    - name: Facts and the database check, in one module run
       travelerutil.traveler.info:
+        check: true
       register: traveler_info
-      ignore_errors: true
-    - name: Check
-      travelerutil.traveler.check:
-        fail_on: never
-      register: traveler_check
       ignore_errors: true
 
 - name: Compare
