@@ -395,6 +395,14 @@ fn total(output: &str, key: &str) -> u32 {
         .sum()
 }
 
+/// The members whose own tasks reported a change, from `-v` output (`changed: [h] => {...}`).
+fn changed_on_member_verbose(output: &str) -> Vec<&str> {
+    HOSTS
+        .into_iter()
+        .filter(|h| output.lines().any(|l| l.starts_with(&format!("changed: [{h}] => "))))
+        .collect()
+}
+
 /// The members whose own tasks reported a change (not the tasks delegated to the controller).
 fn changed_on_member(output: &str) -> Vec<&str> {
     HOSTS
@@ -495,6 +503,87 @@ fn db_module_provisions_exactly_once_check_and_diff_mode_write_nothing_and_mask(
         let text = String::from_utf8_lossy(&show.stdout);
         assert!(text.contains("/appdb"), "{u} does not hold the new URL: {text}");
     }
+}
+
+#[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
+fn db_module_timeout_proves_settings_before_saving_and_bounds_the_test() {
+    let _guard = serial();
+    let lab = lab();
+    lab.reset_stores();
+    let tmp = tempfile::tempdir().unwrap();
+    let vars = lab.vars_inventory(tmp.path(), "TRAVELER", "", "");
+    let (rc, out) = lab.playbook(&pb("provision.yml"), &vars, &[], &[]);
+    assert_eq!(rc, 0, "{out}");
+
+    // db set has no timeout= of its own: the module proves the settings in a scratch copy of
+    // the store with `db check timeout=`, then saves them.
+    let moved = lab.vars_inventory(tmp.path(), "appdb", "    traveler_db_timeout: 5\n", "");
+    let (rc, out) = lab.playbook(&pb("provision.yml"), &moved, &["-v"], &[]);
+    assert_eq!(rc, 0, "{out}");
+    assert_eq!(changed_on_member_verbose(&out), HOSTS, "{out}");
+    assert!(
+        out.contains("\"probe\": {"),
+        "the emulated connection test should be reported:\n{out}"
+    );
+    let (rc, out) = lab.playbook(&pb("provision.yml"), &moved, &[], &[]);
+    assert_eq!(rc, 0, "{out}");
+    assert_eq!(total(&out, "changed"), 0, "{out}");
+
+    // A server that accepts TCP and never answers: every member fails with the timeout class
+    // within the bound, and no store changes.
+    let hang_port = std::env::var("TU_HANG_PORT").ok().or_else(|| {
+        let out = script_output("testenv.sh", &["env"]);
+        exports(&String::from_utf8_lossy(&out.stdout))
+            .get("TU_HANG_PORT")
+            .cloned()
+    });
+    let hang_port = hang_port.expect("TU_HANG_PORT from scripts/testenv.sh env");
+    let before: Vec<_> = lab.users.iter().map(|u| lab.store_bytes(u)).collect();
+    let silent = tmp.path().join("silent.yml");
+    fs::write(
+        &silent,
+        format!(
+            "traveler_pool:\n  vars:\n    traveler_db_url: \"jdbc:mysql://127.0.0.1:{hang_port}/TRAVELER\"\n    \
+             traveler_db_timeout: 2\n"
+        ),
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let mut c = lab.ansible("ansible-playbook");
+    c.arg(pb("provision.yml"))
+        .arg("-i")
+        .arg(&lab.inventory)
+        .arg("-i")
+        .arg(&moved)
+        .arg("-i")
+        .arg(&silent);
+    let out = c.output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_ne!(out.status.code(), Some(0), "{text}");
+    let timeouts = text
+        .lines()
+        .filter(|l| l.starts_with("fatal: [") && l.contains("\"class\": \"timeout\", \"exit_code\": 12"))
+        .count();
+    assert_eq!(
+        timeouts, 3,
+        "every member should fail with travelerUtil's timeout class:\n{text}"
+    );
+    assert!(
+        started.elapsed().as_secs() < 30,
+        "timeout=2 took {:?}:\n{text}",
+        started.elapsed()
+    );
+    assert_eq!(
+        before,
+        lab.users.iter().map(|u| lab.store_bytes(u)).collect::<Vec<_>>(),
+        "a failed test changed a store"
+    );
+    assert_no_secret("timeout output", &text);
 }
 
 #[test]

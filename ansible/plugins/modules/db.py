@@ -268,7 +268,7 @@ def main():
                 tu.must('db set (into a scratch store)', set_args(p, True), secrets=secrets, home=home)
                 rc, report, _out, err = tu.run(['db', 'check', 'timeout=%d' % timeout], home=home)
                 if rc != 0 or not isinstance(report, dict) or report.get('result') != 'pass':
-                    tu.fail('db set (connection test: db check timeout=%d); nothing was saved' % timeout, rc, err, report)
+                    tu.fail('the connection test (db check timeout=%d; nothing was saved)' % timeout, rc, err, report)
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
             extra['probe'] = mask(report)
