@@ -134,17 +134,9 @@ fn setup() -> Lab {
     }
 }
 
-/// The MariaDB port of scripts/testenv.sh (exported by scripts/test.sh, else asked for).
+/// The MariaDB port of scripts/testenv.sh, answering.
 fn maria_port() -> u16 {
-    let port = std::env::var("TU_MARIA_PORT").ok().or_else(|| {
-        let out = script_output("testenv.sh", &["env"]);
-        exports(&String::from_utf8_lossy(&out.stdout))
-            .get("TU_MARIA_PORT")
-            .cloned()
-    });
-    let port: u16 = port
-        .and_then(|p| p.parse().ok())
-        .expect("no MariaDB port: start the database lab with `bash scripts/testenv.sh install && bash scripts/testenv.sh start`");
+    let port = lab_port("TU_MARIA_PORT");
     assert!(
         std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(),
         "MariaDB of the test lab does not answer on 127.0.0.1:{port}: start it with `bash scripts/testenv.sh start`"
@@ -532,13 +524,7 @@ fn db_module_timeout_proves_settings_before_saving_and_bounds_the_test() {
 
     // A server that accepts TCP and never answers: every member fails with the timeout class
     // within the bound, and no store changes.
-    let hang_port = std::env::var("TU_HANG_PORT").ok().or_else(|| {
-        let out = script_output("testenv.sh", &["env"]);
-        exports(&String::from_utf8_lossy(&out.stdout))
-            .get("TU_HANG_PORT")
-            .cloned()
-    });
-    let hang_port = hang_port.expect("TU_HANG_PORT from scripts/testenv.sh env");
+    let hang_port = lab_port("TU_HANG_PORT");
     let before: Vec<_> = lab.users.iter().map(|u| lab.store_bytes(u)).collect();
     let silent = tmp.path().join("silent.yml");
     fs::write(
@@ -731,6 +717,41 @@ fn audit_playbook_reports_a_consistent_pool_a_differing_member_and_an_unreachabl
         "traveler2 should be reported unreachable:\n{out}"
     );
     assert!(out.contains("traveler2: unreachable"), "{out}");
+    drop(_unlock);
+
+    // A failover partner (the second host of a Connector/J host list) that no member reaches.
+    let closed = lab_port("TU_CLOSED_PORT");
+    let url = format!(
+        "traveler_db_url=jdbc:mysql://127.0.0.1:{},127.0.0.1:{closed}/TRAVELER",
+        lab.maria_port
+    );
+    let (rc, out) = lab.playbook(&pb("provision.yml"), &vars, &["-e", &url], &[]);
+    assert_eq!(rc, 0, "{out}");
+    let (rc, out) = lab.playbook(&collection_pb("audit"), &vars, &[], &[]);
+    assert_ne!(rc, 0, "an unreachable failover partner must fail the audit:\n{out}");
+    for h in HOSTS {
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(&format!("!  {h}")) && l.contains(&format!("*UNREACHABLE 127.0.0.1:{closed}"))),
+            "{h} should report the partner unreachable:\n{out}"
+        );
+        assert!(
+            out.contains(&format!("{h}: failover partner unreachable: 127.0.0.1:{closed}")),
+            "{out}"
+        );
+    }
+}
+
+/// A port of scripts/testenv.sh (exported by scripts/test.sh, else asked for).
+fn lab_port(var: &str) -> u16 {
+    std::env::var(var)
+        .ok()
+        .or_else(|| {
+            let out = script_output("testenv.sh", &["env"]);
+            exports(&String::from_utf8_lossy(&out.stdout)).get(var).cloned()
+        })
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("{var} unknown: start the database lab with `bash scripts/testenv.sh start`"))
 }
 
 /// Locks a managed user (sshd then refuses its key) until dropped.

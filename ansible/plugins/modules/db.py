@@ -111,7 +111,7 @@ status:
   returned: always
   type: str
   sample: saved
-  choices: [saved, unchanged, would-save, removed, nothing-to-remove]
+  choices: [saved, unchanged, would-save, removed, nothing-to-remove, would-remove]
 db:
   description: The settings after the task, from C(db show --json) (documented in travelerUtil's C(docs/json.md)), secrets masked.
   returned: always
@@ -222,6 +222,9 @@ def main():
     p = module.params
     if p['timeout'] is not None and not 1 <= p['timeout'] <= 3600:
         module.fail_json(msg='timeout=%s is not a number of seconds from 1 to 3600' % p['timeout'])
+    if p['password'] == '':
+        # travelerUtil reads one line from stdin for pw=-; an empty line is no password.
+        module.fail_json(msg='password is empty: give the database password, or leave password out to keep the stored one')
     tu = TravelerUtil(module)
 
     before_doc = tu.must('db show', ['db', 'show'])

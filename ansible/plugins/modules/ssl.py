@@ -161,6 +161,10 @@ def main():
                       ('keystore', 'keystore_password', 'key_password', 'truststore', 'truststore_password'), True)],
     )
     p = module.params
+    for key in ('keystore_password', 'key_password', 'truststore_password'):
+        if p[key] == '':
+            # Each is one stdin line for travelerUtil; an empty line is no password.
+            module.fail_json(msg='%s is empty: give the password, or leave %s out to keep the stored one' % (key, key))
     tu = TravelerUtil(module)
     before_doc = tu.must('ssl show', ['ssl', 'show'])
     before = view(before_doc)
