@@ -313,6 +313,9 @@ impl Lab {
         c.env("PATH", path)
             .env("ANSIBLE_CONFIG", &self.config)
             .env("ANSIBLE_HOME", self.lab.join("home"))
+            // Everything Ansible and ansible-lint write stays in the lab, not in ~/.ansible or ~/.cache.
+            .env("ANSIBLE_LOCAL_TEMP", self.lab.join("tmp"))
+            .env("XDG_CACHE_HOME", self.lab.join("cache"))
             .env("ANSIBLE_NOCOLOR", "1")
             .env("ANSIBLE_FORCE_COLOR", "0")
             .env_remove("ANSIBLE_LOG_PATH")
