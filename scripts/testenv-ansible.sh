@@ -233,6 +233,10 @@ local_tmp = $LAB/tmp
 interpreter_python = $PYTHON
 host_key_checking = True
 
+[inventory]
+# Only the YAML parser: Ansible otherwise tries several inventory plugins on every source.
+enable_plugins = yaml
+
 [ssh_connection]
 # Pipelining: the module goes over the SSH session's stdin, no temporary file per task.
 pipelining = True
