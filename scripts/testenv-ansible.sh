@@ -370,7 +370,7 @@ cmd_env() {
   done
 }
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; }
 
 case ${1:-} in
   install) cmd_install ;;
