@@ -15,8 +15,6 @@ trap 'bash scripts/testenv.sh stop; bash scripts/testenv-sshd.sh clean' EXIT
 bash scripts/testenv-sshd.sh install && bash scripts/testenv-sshd.sh start   # OpenSSH for pmr/support uploads
 eval "$(bash scripts/testenv.sh env)"
 eval "$(bash scripts/testenv-sshd.sh env)"
-bash scripts/testenv.sh check
-
 # --- The Ansible collection (ansible/, tests/ansible_pool.rs) ---------------------------------
 # ansible-core and ansible-lint in a venv under target/, three managed users behind their own
 # sshd on 127.0.0.1:52322 (scripts/testenv-ansible.sh). After testenv.sh start: the lab copies
@@ -25,6 +23,8 @@ bash scripts/testenv-ansible.sh install
 trap "bash scripts/testenv-ansible.sh stop; $(trap -p EXIT | sed "s/^trap -- '\(.*\)' EXIT\$/\1/")" EXIT
 bash scripts/testenv-ansible.sh start
 # ---------------------------------------------------------------------------------------------
+bash scripts/testenv.sh check
 
-# --include-ignored: the tests that need the labs above are #[ignore]d for a plain `cargo test`.
+# `--include-ignored` runs the tests that need this lab (or root): plain `cargo test` skips them,
+# and here each fails loudly, naming what is missing, if its server is not up.
 cargo test --locked --all-targets --no-fail-fast -- --include-ignored

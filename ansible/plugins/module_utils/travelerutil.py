@@ -42,6 +42,7 @@ EXIT_CLASSES = {
     21: 'no-space',
     65: 'invalid-input',
     74: 'io',
+    75: 'store-busy',
     78: 'store',
     130: 'interrupted',
 }
