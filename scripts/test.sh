@@ -15,6 +15,14 @@ trap 'bash scripts/testenv.sh stop; bash scripts/testenv-sshd.sh clean' EXIT
 bash scripts/testenv-sshd.sh install && bash scripts/testenv-sshd.sh start   # OpenSSH for pmr/support uploads
 eval "$(bash scripts/testenv.sh env)"
 eval "$(bash scripts/testenv-sshd.sh env)"
+# --- The Ansible collection (ansible/, tests/ansible_pool.rs) ---------------------------------
+# ansible-core and ansible-lint in a venv under target/, three managed users behind their own
+# sshd on 127.0.0.1:52322 (scripts/testenv-ansible.sh). After testenv.sh start: the lab copies
+# its ODBC driver registry. Stopped on exit together with whatever the trap above stops.
+bash scripts/testenv-ansible.sh install
+trap "bash scripts/testenv-ansible.sh stop; $(trap -p EXIT | sed "s/^trap -- '\(.*\)' EXIT\$/\1/")" EXIT
+bash scripts/testenv-ansible.sh start
+# ---------------------------------------------------------------------------------------------
 bash scripts/testenv.sh check
 
 # `--include-ignored` runs the tests that need this lab (or root): plain `cargo test` skips them,

@@ -1,0 +1,173 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: travelerutil contributors
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: info
+short_description: Facts about a Traveler server's travelerUtil settings
+version_added: 1.0.0
+description:
+  - Runs C(travelerUtil db show --json), C(ssl show --json) and C(--version) on the managed host and returns their
+    documents, with every secret masked.
+  - Adds the SHA-256 of the keystore and truststore files, so that an audit compares their content, not their paths.
+  - With O(check=true), also runs C(db check --json) and returns what M(travelerutil.traveler.check) returns, in one
+    module run (the audit playbook uses this, one task per member instead of two).
+  - Changes nothing.
+extends_documentation_fragment:
+  - travelerutil.traveler.common
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+    details: Only reads; runs in check mode too.
+  diff_mode:
+    support: none
+  platform:
+    platforms: posix
+options:
+  check:
+    description:
+      - Also run C(db check) and probe the failover partners, as M(travelerutil.traveler.check) with
+        O(travelerutil.traveler.check#module:fail_on=never) does, and return the result as RV(check).
+      - A failing check does not fail this module; read RV(check.passed).
+    type: bool
+    default: false
+  check_timeout:
+    description:
+      - With O(check=true), the bound in seconds of the connection attempt (C(timeout=)).
+    type: int
+seealso:
+  - module: travelerutil.traveler.check
+author:
+  - travelerutil maintainers (!UNKNOWN)
+'''
+
+EXAMPLES = r'''
+- name: What is this server configured with?
+  travelerutil.traveler.info:
+  register: traveler_info
+
+- name: Show the stored URL
+  ansible.builtin.debug:
+    var: traveler_info.db.url_text
+'''
+
+RETURN = r'''
+version:
+  description: travelerUtil's version.
+  returned: always
+  type: str
+  sample: 0.1.0
+db:
+  description: The C(db show --json) document (schema in travelerUtil's C(docs/json.md)), the password as C(*****).
+  returned: always
+  type: dict
+  sample: {"mode": "enterprise", "kind": "db2", "url_text": "jdbc:db2://db2.example.com:50000/TRAVELER", "user": "db2admin",
+           "password": "*****", "password_set": true, "path": "/opt/ibm/db2jcc4.jar", "driver": "DB2"}
+ssl:
+  description: The C(ssl show --json) document, passwords as C(*****).
+  returned: always
+  type: dict
+  sample: {"keystore": null, "truststore": null, "store": "/home/notes/.config/travelerutil/travelerutil.store"}
+keystore:
+  description: The stored keystore file, with the SHA-256 of its bytes (null when it cannot be read).
+  returned: always
+  type: dict
+  sample: {"path": "/local/notesdata/traveler/cfg/keystore.p12", "sha256": "9f86d081884c7d65...", "size": 2588}
+truststore:
+  description: The stored truststore file, with the SHA-256 of its bytes (null when it cannot be read).
+  returned: always
+  type: dict
+  sample: {"path": "/local/notesdata/traveler/cfg/truststore.jks", "sha256": "60303ae22b998861...", "size": 801}
+check:
+  description:
+    - What M(travelerutil.traveler.check) returns, plus C(msg) when the check failed.
+  returned: when O(check=true)
+  type: dict
+  contains:
+    passed:
+      description: Whether the verdict passed and every failover partner was reachable.
+      type: bool
+      sample: true
+    result:
+      description: The report's C(result) (V(pass) or V(fail)).
+      type: str
+      sample: pass
+    exit_code:
+      description: travelerUtil's exit code.
+      type: int
+      sample: 0
+    class:
+      description: The failure class, or null.
+      type: str
+      sample: authentication
+    hint:
+      description: travelerUtil's advice for a failed verdict.
+      type: str
+      sample: "the server rejected the user name or password: ..."
+    partners:
+      description: The failover partners named by the stored URL and whether this member reached them.
+      type: list
+      elements: dict
+      sample: []
+    report:
+      description: The whole C(db check --json) document, secrets masked (absent when travelerUtil printed none).
+      type: dict
+      sample: {"result": "pass", "class": null, "exit_code": 0}
+    msg:
+      description: Why the check failed.
+      type: str
+      sample: db check failed with exit code 13 (authentication)
+'''
+
+import os
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.travelerutil.traveler.plugins.module_utils.travelerutil import (
+    COMMON_ARGS, TravelerUtil, file_sha256, mask, run_check,
+)
+
+
+def file_facts(module, entry):
+    if not isinstance(entry, dict) or not entry.get('path'):
+        return dict(path=None, sha256=None, size=None)
+    path = entry['path']
+    # A later travelerUtil may report the stamp it keeps; prefer it to reading the file again.
+    sha = entry.get('sha256') or file_sha256(module, path)
+    size = os.path.getsize(path) if os.path.isfile(path) else None
+    return dict(path=path, sha256=sha, size=size)
+
+
+def main():
+    argument_spec = dict(
+        check=dict(type='bool', default=False),
+        check_timeout=dict(type='int'),
+    )
+    argument_spec.update(COMMON_ARGS)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    tu = TravelerUtil(module)
+    db = tu.must('db show', ['db', 'show'])
+    ssl = tu.must('ssl show', ['ssl', 'show'])
+    result = dict(
+        changed=False,
+        version=tu.version(),
+        db=mask(db),
+        ssl=mask(ssl),
+        keystore=file_facts(module, ssl.get('keystore')),
+        truststore=file_facts(module, ssl.get('truststore')),
+    )
+    if module.params['check']:
+        check, problem, _warnings = run_check(tu, module.params['check_timeout'], show=db)
+        if problem:
+            check['msg'] = problem
+        result['check'] = check
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
