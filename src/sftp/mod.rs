@@ -250,6 +250,105 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_error_has_the_exit_code_of_its_class() {
+        let io = || std::io::Error::other("x");
+        let cases = [
+            (
+                SftpError::Dns {
+                    host: "h".into(),
+                    source: io(),
+                },
+                Exit::Dns,
+            ),
+            (SftpError::Refused { addr: "a".into() }, Exit::Unreachable),
+            (
+                SftpError::Unreachable {
+                    addr: "a".into(),
+                    source: io(),
+                },
+                Exit::Unreachable,
+            ),
+            (
+                SftpError::Timeout {
+                    addr: "a".into(),
+                    secs: 1,
+                    during: "d",
+                },
+                Exit::Timeout,
+            ),
+            (
+                SftpError::Authentication {
+                    user: "u".into(),
+                    methods: "m".into(),
+                },
+                Exit::Authentication,
+            ),
+            (SftpError::HostKey("k".into()), Exit::HostKey),
+            (
+                SftpError::Permission {
+                    path: "p".into(),
+                    during: "d",
+                },
+                Exit::Permission,
+            ),
+            (
+                SftpError::NotFound {
+                    path: "p".into(),
+                    during: "d",
+                },
+                Exit::NotFound,
+            ),
+            (
+                SftpError::RemoteFull {
+                    path: "p".into(),
+                    detail: "d".into(),
+                },
+                Exit::RemoteFull,
+            ),
+            (
+                SftpError::Disconnected {
+                    addr: "a".into(),
+                    during: "d",
+                    detail: "x".into(),
+                },
+                Exit::Unreachable,
+            ),
+            (
+                SftpError::Verify {
+                    path: "p".into(),
+                    expected: 2,
+                    got: 1,
+                },
+                Exit::CheckFailed,
+            ),
+            (
+                SftpError::Protocol {
+                    during: "d",
+                    detail: "x".into(),
+                },
+                Exit::CheckFailed,
+            ),
+            (
+                SftpError::Local {
+                    path: "p".into(),
+                    source: io(),
+                },
+                Exit::Io,
+            ),
+            (
+                SftpError::Helper {
+                    path: "p".into(),
+                    source: io(),
+                },
+                Exit::Failure,
+            ),
+        ];
+        for (e, exit) in cases {
+            assert_eq!(e.exit(), exit, "{e}");
+        }
+    }
+
+    #[test]
     fn fingerprint_matches_ssh_keygen() {
         // ssh-keygen -l -E sha256 -f on this public key prints
         // SHA256:Dha4JqduLI5KmKgND42gSX5CfPPjRBpSnW09PGFPzsE (checked against OpenSSH 9.2).

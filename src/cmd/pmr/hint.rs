@@ -53,102 +53,30 @@ mod tests {
 
     #[test]
     fn every_failure_class_has_its_exit_code_and_a_hint() {
-        let io = || std::io::Error::other("x");
-        let cases = [
-            (
-                SftpError::Dns {
-                    host: "h".into(),
-                    source: io(),
-                },
-                Exit::Dns,
-            ),
-            (SftpError::Refused { addr: "a".into() }, Exit::Unreachable),
-            (
-                SftpError::Unreachable {
-                    addr: "a".into(),
-                    source: io(),
-                },
-                Exit::Unreachable,
-            ),
-            (
-                SftpError::Timeout {
-                    addr: "a".into(),
-                    secs: 1,
-                    during: "d",
-                },
-                Exit::Timeout,
-            ),
-            (
-                SftpError::Authentication {
-                    user: "u".into(),
-                    methods: "m".into(),
-                },
-                Exit::Authentication,
-            ),
-            (SftpError::HostKey("k".into()), Exit::HostKey),
-            (
-                SftpError::Permission {
-                    path: "p".into(),
-                    during: "d",
-                },
-                Exit::Permission,
-            ),
-            (
-                SftpError::NotFound {
-                    path: "p".into(),
-                    during: "d",
-                },
-                Exit::NotFound,
-            ),
-            (
-                SftpError::RemoteFull {
-                    path: "p".into(),
-                    detail: "d".into(),
-                },
-                Exit::RemoteFull,
-            ),
-            (
-                SftpError::Disconnected {
-                    addr: "a".into(),
-                    during: "d",
-                    detail: "x".into(),
-                },
-                Exit::Unreachable,
-            ),
-            (
-                SftpError::Verify {
-                    path: "p".into(),
-                    expected: 2,
-                    got: 1,
-                },
-                Exit::CheckFailed,
-            ),
-            (
-                SftpError::Protocol {
-                    during: "d",
-                    detail: "x".into(),
-                },
-                Exit::CheckFailed,
-            ),
-            (
-                SftpError::Local {
-                    path: "p".into(),
-                    source: io(),
-                },
-                Exit::Io,
-            ),
-            (
-                SftpError::Helper {
-                    path: "p".into(),
-                    source: io(),
-                },
-                Exit::Failure,
-            ),
+        let classes = [
+            (Class::Dns, Exit::Dns),
+            (Class::Refused, Exit::Unreachable),
+            (Class::Unreachable, Exit::Unreachable),
+            (Class::Timeout, Exit::Timeout),
+            (Class::Authentication, Exit::Authentication),
+            (Class::HostKey, Exit::HostKey),
+            (Class::Permission, Exit::Permission),
+            (Class::NotFound, Exit::NotFound),
+            (Class::RemoteFull, Exit::RemoteFull),
+            (Class::Disconnected, Exit::Unreachable),
+            (Class::Verify, Exit::CheckFailed),
+            (Class::Protocol, Exit::CheckFailed),
+            (Class::Local, Exit::Io),
+            (Class::Helper, Exit::Failure),
         ];
-        for (e, exit) in cases {
+        for (class, exit) in classes {
+            let e = SftpError::Reported {
+                class,
+                message: "m".into(),
+            };
             let f = failure("pmr", "h:22", &e);
-            assert_eq!(f.exit, exit, "{e}");
-            assert!(format!("{:#}", f.error).contains("\n  hint: "), "{e}");
+            assert_eq!(f.exit, exit, "{class:?}");
+            assert!(format!("{:#}", f.error).starts_with("m\n  hint: "), "{class:?}");
         }
     }
 
