@@ -1,8 +1,8 @@
 //! The `key=` file, an SSH private key: it is used only when it belongs to the account that runs
-//! travelerUtil and no other account can access it. OpenSSH ignores a private key whose mode
-//! allows group or other access ("UNPROTECTED PRIVATE KEY FILE!", ssh(1), `sshkey_perm_ok` in
-//! OpenSSH's authfile.c); a key another account owns could be replaced by that account, so it
-//! is refused as the store is. Each refusal prints the exact command that fixes it.
+//! travelerUtil and no other account can access it. OpenSSH ignores a private key "accessible by
+//! others" (ssh(1), FILES; it warns "UNPROTECTED PRIVATE KEY FILE!"); a key another account owns
+//! could be replaced by that account, so it is refused as the store is. Each refusal prints the
+//! exact command that fixes it.
 
 use crate::error::Failure;
 use crate::exit::Exit;
