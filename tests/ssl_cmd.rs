@@ -557,7 +557,7 @@ fn ssl_set_holds_no_lock_while_it_asks_for_the_paths_at_a_terminal() {
     use rexpect::process::WaitStatus;
     let h = Home::new();
     let mut c = Command::new(common::bin());
-    for v in common::PRODUCT_ENV {
+    for v in common::product_env() {
         c.env_remove(v);
     }
     c.env("TRAVELERUTIL_HOME", h.dir())
