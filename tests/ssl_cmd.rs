@@ -691,7 +691,7 @@ fn ssl_output_escapes_control_characters_from_the_file_and_from_an_older_store()
     let settings = Settings {
         ssl: Some(SslSettings {
             keystore: Some(StoreFile {
-                path: h.outside().join("gone\x1b[2J.jks"),
+                path: h.outside().join("gone\x1b[2J\nstore:       /forged.jks"),
                 store_type: "JKS\x1b[0m".into(),
                 ..StoreFile::default()
             }),
@@ -709,7 +709,13 @@ fn ssl_output_escapes_control_characters_from_the_file_and_from_an_older_store()
     store.lock(wait).unwrap().write(&settings).unwrap();
     for args in [&["ssl", "show"][..], &["ssl", "check", "keystorepw=x"][..]] {
         let out = h.run(args);
-        assert!(out.stdout.contains("gone\\x1b[2J.jks"), "{args:?}: {}", out.stdout);
+        assert!(out.stdout.contains("gone\\x1b[2J\\nstore:"), "{args:?}: {}", out.stdout);
+        let forged = |t: &str| t.lines().any(|l| l.starts_with("store:       /forged"));
+        assert!(
+            !forged(&out.stdout) && !forged(&out.stderr),
+            "{args:?} forged a line: {}",
+            out.stdout
+        );
         for raw in [&out.raw_stdout, &out.raw_stderr] {
             assert!(
                 !raw.contains(&0x1b),
