@@ -4,9 +4,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+mod sandbox;
 
 use common::Home;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+use travelerutil::store::{LockWait, Settings, SslSettings, Store, StoreFile};
 
 fn fx(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -422,4 +426,303 @@ fn remove_one_or_both() {
     assert_eq!(out.json()["status"], "nothing-to-remove");
     let out = h.run(["ssl", "check"]);
     out.assert_code(14, "nothing configured");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hardening: passwords from stdin, writes, locks, control characters, ownership
+
+#[test]
+fn store_and_key_passwords_from_stdin_refuse_an_empty_line_or_eof() {
+    let h = Home::new();
+    let ks = arg("keystore", "jks-ascii.jks");
+    let ts = arg("truststore", "jks-trust.jks");
+    let kp = arg("keystore", "jks-keypass.jks");
+    let cases: [(&[&str], &str, &str); 5] = [
+        (
+            &[&ks, "keystorepw=-"],
+            "\n",
+            "keystorepw=-: the line on standard input is empty",
+        ),
+        (&[&ks, "keystorepw=-"], "", "keystorepw=-: standard input is empty"),
+        (
+            &[&ts, "truststorepw=-"],
+            "\n",
+            "truststorepw=-: the line on standard input is empty",
+        ),
+        (
+            &[&kp, "keystorepw=-", "keypw=-"],
+            "storepass1\n",
+            "keypw=-: standard input is empty",
+        ),
+        (
+            &[&kp, "keystorepw=-", "keypw=-"],
+            "storepass1\n\n",
+            "keypw=-: the line on standard input is empty",
+        ),
+    ];
+    for (words, input, needle) in cases {
+        let mut args = vec!["ssl", "set", "--no-input"];
+        args.extend_from_slice(words);
+        let out = h.run_stdin(&args, input);
+        out.assert_code(2, needle);
+        assert!(out.stderr.contains(needle), "{needle}: {}", out.stderr);
+        assert_eq!(store_bytes(&h), None, "{needle}: something was stored");
+    }
+}
+
+#[test]
+fn ssl_dry_runs_and_failing_commands_create_and_delete_nothing() {
+    let h = Home::new();
+    let s = |v: &[&str]| v.iter().map(|w| (*w).to_owned()).collect::<Vec<_>>();
+    let ks = arg("keystore", "jks-ascii.jks");
+    let cases = |with_store: bool| {
+        let mut v = vec![
+            (
+                s(&["ssl", "set", "--dry-run", &ks, "keystorepw=-", "--no-input"]),
+                Some("changeit1\n"),
+                0,
+            ),
+            (s(&["ssl", "set", "--dry-run", "--no-input"]), None, 2),
+            (s(&["ssl", "set", "keystor=x"]), None, 2),
+            (
+                s(&["ssl", "set", &ks, "keystorepw=-", "--no-input"]),
+                Some("wrong\n"),
+                13,
+            ),
+            (s(&["ssl", "set", &ks, "keystorepw=-", "--no-input"]), Some(""), 2),
+            (
+                s(&["ssl", "set", &arg("keystore", "nosuch.jks"), "keystorepw=-"]),
+                Some("x\n"),
+                14,
+            ),
+            (
+                s(&["ssl", "set", &arg("keystore", "truncated.p12"), "keystorepw=-"]),
+                Some("x\n"),
+                65,
+            ),
+            (s(&["ssl", "set", "keystore=/a\x1bb", "keystorepw=-"]), Some("x\n"), 65),
+            (
+                s(&["ssl", "check", &arg("keystore", "jks-expired.jks"), "keystorepw=-"]),
+                Some("changeit1\n"),
+                16,
+            ),
+            (s(&["ssl", "check", "days=soon"]), None, 65),
+            (s(&["ssl", "show"]), None, 0),
+        ];
+        if with_store {
+            v.push((s(&["ssl", "remove", "--no-input"]), None, 2));
+            v.push((s(&["ssl", "remove", "truststore", "--yes"]), None, 0));
+        } else {
+            v.push((s(&["ssl", "check"]), None, 14));
+            v.push((s(&["ssl", "remove", "--yes"]), None, 0));
+        }
+        v
+    };
+    // No home yet: nothing may create it (or its lock).
+    sandbox::assert_leaves_no_trace(&h, &cases(false));
+    assert!(!h.dir().exists(), "the home was created");
+    // A home with a store: nothing may touch it.
+    h.run_stdin(["ssl", "set", &ks, "keystorepw=-", "--no-input"], "changeit1\n")
+        .assert_code(0, "ssl set");
+    sandbox::assert_leaves_no_trace(&h, &cases(true));
+}
+
+#[test]
+fn ssl_set_and_remove_hold_no_lock_while_they_ask() {
+    let h = Home::new();
+    // The password prompt (stdin held open, no terminal: the question is on stderr).
+    let c = h.cmd(["ssl", "set", &arg("keystore", "jks-ascii.jks")]);
+    let (out, second) = sandbox::at_prompt(
+        c,
+        "Password of the keystore",
+        || sandbox::second_writer(&h),
+        "changeit1",
+    );
+    sandbox::assert_not_blocked(&second);
+    out.assert_code(0, "ssl set after the prompt");
+    assert!(
+        h.show_json()["mode"] == "enterprise",
+        "the second writer's settings were kept"
+    );
+    // The confirmation of `ssl remove`.
+    let c = h.cmd(["ssl", "remove", "keystore"]);
+    let (out, second) = sandbox::at_prompt(c, "[y/N]", || sandbox::second_writer(&h), "y");
+    sandbox::assert_not_blocked(&second);
+    out.assert_code(0, "ssl remove after the confirmation");
+    assert!(h.run(["ssl", "show", "--json"]).json()["keystore"].is_null());
+}
+
+#[test]
+fn ssl_set_holds_no_lock_while_it_asks_for_the_paths_at_a_terminal() {
+    use rexpect::process::WaitStatus;
+    let h = Home::new();
+    let mut c = Command::new(common::bin());
+    for v in common::product_env() {
+        c.env_remove(v);
+    }
+    c.env("TRAVELERUTIL_HOME", h.dir())
+        .env("NO_COLOR", "1")
+        .args(["ssl", "set"]);
+    let mut p = rexpect::session::spawn_command(c, Some(20_000)).unwrap();
+    p.exp_string("keystore file (path; empty to leave unchanged)").unwrap();
+    sandbox::assert_not_blocked(&sandbox::second_writer(&h));
+    p.send_line(&fx("jks-ascii.jks").display().to_string()).unwrap();
+    p.exp_string("truststore file").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("Password of the keystore").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    p.send_line("changeit1").unwrap();
+    p.exp_eof().unwrap();
+    let status = p.process().wait().unwrap();
+    assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
+    assert_eq!(h.run(["ssl", "show", "--json"]).json()["keystore"]["type"], "JKS");
+}
+
+#[test]
+fn ssl_paths_with_control_characters_are_refused() {
+    let h = Home::new();
+    for word in ["keystore=/tmp/ks\x1b[2J.jks", "truststore=/tmp/ts\r\nmode: x.jks"] {
+        let out = h.run_stdin(["ssl", "set", word, "--no-input", "keystorepw=-"], "x\n");
+        out.assert_code(65, word);
+        assert!(out.stderr.contains("holds a control character"), "{}", out.stderr);
+        assert!(
+            !out.raw_stderr.contains(&0x1b) && !out.raw_stderr.contains(&b'\r'),
+            "{}",
+            out.stderr
+        );
+        let out = h.run_stdin(["ssl", "check", word, "keystorepw=-"], "x\n");
+        out.assert_code(65, word);
+    }
+    assert!(!h.dir().exists());
+}
+
+/// `openssl` makes a PKCS#12 file in `dir` with a key and a self-signed certificate; `extra` are
+/// further `openssl pkcs12 -export` arguments. Returns its path.
+fn openssl_p12(dir: &Path, name: &str, subject: &str, extra: &[&str]) -> PathBuf {
+    let run = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .current_dir(dir)
+            .args(args)
+            .output()
+            .expect("openssl");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let key = format!("{name}.key");
+    let cert = format!("{name}.pem");
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-utf8",
+        "-days",
+        "400",
+        "-keyout",
+        &key,
+        "-out",
+        &cert,
+        "-subj",
+        subject,
+    ]);
+    let out = format!("{name}.p12");
+    let mut args = vec!["pkcs12", "-export", "-in", &cert, "-inkey", &key, "-out", &out];
+    args.extend_from_slice(extra);
+    run(&args);
+    dir.join(out)
+}
+
+#[test]
+fn a_pkcs12_file_without_a_mac_is_reported_as_no_mac_not_unsupported() {
+    let h = Home::new();
+    let p12 = openssl_p12(
+        h.outside(),
+        "nomac",
+        "/CN=nomac.example.com",
+        &["-nomac", "-certpbe", "NONE", "-keypbe", "NONE", "-passout", "pass:x"],
+    );
+    let out = h.run_stdin(
+        [
+            "ssl",
+            "check",
+            "--json",
+            &format!("keystore={}", p12.display()),
+            "keystorepw=-",
+        ],
+        "x\n",
+    );
+    out.assert_code(10, "no MAC: no password can be checked");
+    let j = out.json();
+    assert_eq!(j["stores"][0]["verdict"], "no-mac", "{j}");
+    assert!(
+        j["stores"][0]["message"].as_str().unwrap().contains("has no MAC"),
+        "{j}"
+    );
+    let out = h.run_stdin(
+        ["ssl", "set", &format!("keystore={}", p12.display()), "keystorepw=-"],
+        "x\n",
+    );
+    out.assert_code(10, "ssl set refuses what it cannot verify");
+    assert!(out.stderr.contains("has no MAC"), "{}", out.stderr);
+    assert_eq!(store_bytes(&h), None);
+}
+
+#[test]
+fn ssl_output_escapes_control_characters_from_the_file_and_from_an_older_store() {
+    let h = Home::new();
+    let p12 = openssl_p12(
+        h.outside(),
+        "evil",
+        "/CN=evil\x1b[2Jname",
+        &["-name", "trav\x1b]0;pwned\x07eler", "-passout", "pass:changeit1"],
+    );
+    let ks = format!("keystore={}", p12.display());
+    let out = h.run_stdin(["ssl", "check", &ks, "keystorepw=-"], "changeit1\n");
+    out.assert_code(0, "ssl check of a file with ESC in its alias and subject");
+    assert!(out.stdout.contains("trav\\x1b]0;pwned\\x07eler"), "{}", out.stdout);
+    assert!(out.stdout.contains("CN=evil\\x1b[2Jname"), "{}", out.stdout);
+    // A store written before control characters were refused.
+    let settings = Settings {
+        ssl: Some(SslSettings {
+            keystore: Some(StoreFile {
+                path: h.outside().join("gone\x1b[2J\nstore:       /forged.jks"),
+                store_type: "JKS\x1b[0m".into(),
+                ..StoreFile::default()
+            }),
+            truststore: None,
+        }),
+        ..Settings::default()
+    };
+    let store = Store::new(h.dir());
+    let mut on_wait = |_: &str| {};
+    let wait = LockWait {
+        timeout: Duration::from_secs(5),
+        holder: "test",
+        on_wait: &mut on_wait,
+    };
+    store.lock(wait).unwrap().write(&settings).unwrap();
+    for args in [&["ssl", "show"][..], &["ssl", "check", "keystorepw=x"][..]] {
+        let out = h.run(args);
+        assert!(out.stdout.contains("gone\\x1b[2J\\nstore:"), "{args:?}: {}", out.stdout);
+        let forged = |t: &str| t.lines().any(|l| l.starts_with("store:       /forged"));
+        assert!(
+            !forged(&out.stdout) && !forged(&out.stderr),
+            "{args:?} forged a line: {}",
+            out.stdout
+        );
+        for raw in [&out.raw_stdout, &out.raw_stderr] {
+            assert!(
+                !raw.contains(&0x1b),
+                "{args:?} printed a raw ESC:\n{}\n{}",
+                out.stdout,
+                out.stderr
+            );
+        }
+    }
 }

@@ -1,11 +1,16 @@
 //! `pmr` / `support` uploads against a real OpenSSH server (Debian's openssh-server), started by
 //! `scripts/testenv-sshd.sh` on 127.0.0.1 with a throwaway host key, the test user `tuupload`
-//! with a password, and an SFTP-only chroot. Run `bash scripts/testenv-sshd.sh start` first
-//! (scripts/test.sh does); without the server every test here fails, naming the command.
+//! with a password, and an SFTP-only chroot, through the SFTP helper `travelerUtil-sftp` that
+//! `cargo build` puts beside `travelerUtil`.
+//!
+//! These tests need that lab, so they are `#[ignore]`d for a plain `cargo test`; scripts/test.sh
+//! starts the lab and runs them (`cargo test --test support_upload -- --include-ignored`). Run
+//! without the lab, each one fails and says how to start it: they never skip quietly.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+mod sandbox;
 
 use common::{Home, Out};
 use std::io::Write;
@@ -44,13 +49,30 @@ fn script_cmd(action: &str, port: Option<u16>, lab: Option<&Path>) -> Command {
     c
 }
 
+/// How to start the lab, for every failure that means it is not there.
+const START_THE_LAB: &str =
+    "start it with `bash scripts/testenv-sshd.sh install && bash scripts/testenv-sshd.sh start`";
+
+/// The SFTP helper beside the binary under test; a missing one fails the test, saying how to
+/// build it.
+fn helper() -> PathBuf {
+    let h = common::bin().with_file_name("travelerUtil-sftp");
+    assert!(
+        h.is_file(),
+        "the SFTP helper {} is missing: build it with `cargo build` (scripts/test.sh builds every target)",
+        h.display()
+    );
+    h
+}
+
 fn read_env(port: Option<u16>, lab: Option<&Path>) -> Sshd {
+    helper();
     let status = script_cmd("status", port, lab)
         .output()
         .expect("run testenv-sshd.sh status");
     assert!(
         status.status.success(),
-        "the test sshd is not running ({}): start it with `bash scripts/testenv-sshd.sh start`",
+        "the test sshd is not running ({}): {START_THE_LAB}",
         String::from_utf8_lossy(&status.stdout).trim()
     );
     let out = script_cmd("env", port, lab).output().expect("run testenv-sshd.sh env");
@@ -92,8 +114,12 @@ struct Private {
 impl Private {
     fn start(port: u16) -> Private {
         let lab = repo().join(format!("target/testenv-sshd/private-{port}"));
+        helper();
         let st = script_cmd("start", Some(port), Some(&lab)).status().unwrap();
-        assert!(st.success(), "starting a private sshd on port {port} failed");
+        assert!(
+            st.success(),
+            "starting a private sshd on port {port} failed (is openssh-server installed? {START_THE_LAB})"
+        );
         Private {
             sshd: read_env(Some(port), Some(&lab)),
         }
@@ -197,6 +223,7 @@ fn store_bytes(home: &Home) -> Option<Vec<u8>> {
 }
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn upload_is_byte_identical_and_pins_the_host_key() {
     let s = shared();
     let home = Home::new();
@@ -232,6 +259,7 @@ fn upload_is_byte_identical_and_pins_the_host_key() {
 }
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn base_names_resolve_in_the_logs_directory() {
     let s = shared();
     let home = Home::new();
@@ -267,6 +295,7 @@ fn base_names_resolve_in_the_logs_directory() {
 }
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn upload_without_files_collects_then_uploads() {
     let s = shared();
     let home = Home::new();
@@ -295,6 +324,7 @@ fn upload_without_files_collects_then_uploads() {
 }
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn wrong_password_is_exit_13_and_leaves_the_store_alone() {
     let s = shared();
     let home = Home::new();
@@ -319,6 +349,7 @@ fn wrong_password_is_exit_13_and_leaves_the_store_alone() {
 }
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn unknown_host_key_is_refused_without_yes() {
     let s = shared();
     let home = Home::new();
@@ -356,6 +387,7 @@ fn unknown_host_key_is_refused_without_yes() {
 }
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn pinned_host_key_mismatch_is_refused() {
     let s = shared();
     let home = Home::new();
@@ -382,7 +414,9 @@ fn pinned_host_key_mismatch_is_refused() {
 }
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn server_down_and_unknown_host() {
+    helper();
     let home = Home::new();
     let port = free_port();
     let set = home.run_stdin(
@@ -415,6 +449,7 @@ fn server_down_and_unknown_host() {
 }
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn upload_killed_mid_transfer_resumes() {
     let srv = Private::start(52231);
     let s = srv.sshd.clone();
@@ -483,6 +518,7 @@ fn upload_killed_mid_transfer_resumes() {
 }
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn remote_errors_have_classes() {
     let s = shared();
     let home = Home::new();
@@ -502,6 +538,7 @@ fn remote_errors_have_classes() {
 }
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn key_authentication_without_a_password() {
     let s = shared();
     let home = Home::new();
@@ -531,6 +568,7 @@ fn key_authentication_without_a_password() {
 /// The first connection at a terminal: the fingerprint and the question, "y", then the
 /// progress bar on stderr; the password never reaches the terminal.
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn first_connection_at_a_terminal_asks_and_shows_progress() {
     use rexpect::session::spawn_command;
     let s = shared();
@@ -555,18 +593,55 @@ fn first_connection_at_a_terminal_asks_and_shows_progress() {
     );
     p.send_line("y").unwrap();
     let mut transcript = before;
-    transcript.push_str(&p.exp_string("MB/s").unwrap());
+    // The shared indicatif bar: "uploading [====>   ] 12.00 MiB/48.00 MiB 300.00 MiB/s ...".
+    transcript.push_str(&p.exp_string("MiB/s").unwrap());
     transcript.push_str(&p.exp_string("uploaded ").unwrap());
     transcript.push_str(&p.exp_eof().unwrap());
-    assert!(transcript.contains("100%"), "{transcript}");
+    assert!(transcript.contains("uploading ["), "{transcript}");
+    assert!(
+        transcript.contains("48.00 MiB/48.00 MiB"),
+        "the bar ends full: {transcript}"
+    );
     assert!(!transcript.contains(&s.password), "the password reached the terminal");
     let remote = s.upload_dir.join("CS1000010.pty.bin");
     assert_eq!(sha256_file(&remote), sha256_file(&f));
     std::fs::remove_file(remote).unwrap();
 }
 
+/// While the admin decides on an unknown host key, the store is not locked: another writer
+/// goes ahead (and may even change the same settings; the key is then pinned only if the
+/// endpoint is still the one that was checked).
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
+fn no_lock_is_held_while_the_host_key_question_waits() {
+    let s = shared();
+    let home = Home::new();
+    configure(&home, &s, &s.password, &[]);
+    let f = make_file(home.outside(), "hostkey-lock.bin", 1000, 14);
+    let second = || {
+        let mut c = home.cmd(["pmr", "set", "case=CS1000013", "--no-input"]);
+        c.env("TRAVELERUTIL_LOCK_TIMEOUT", "0");
+        common::run_cmd(c, None)
+    };
+    let c = home.cmd(["pmr", "CS1000013", f.to_str().unwrap()]);
+    let (out, during) = sandbox::at_prompt(c, "[y/N]", second, "y");
+    during.assert_code(0, "a second writer while the host key question waits");
+    assert!(
+        !during.stderr.contains("waiting for the store lock"),
+        "{}",
+        during.stderr
+    );
+    out.assert_code(0, "the upload after the answer");
+    let shown = home.run(["pmr", "show", "--json"]).json();
+    assert_eq!(shown["case"], "CS1000013", "the second writer's change was kept");
+    assert_eq!(shown["hostkey"], s.fingerprint.as_str(), "the accepted key was pinned");
+    std::fs::remove_file(s.upload_dir.join("CS1000013.hostkey-lock.bin")).unwrap();
+}
+
+#[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn silent_server_times_out_with_exit_12() {
+    helper();
     // Accepts TCP (the kernel completes the handshake from the backlog) and never speaks SSH.
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
@@ -604,6 +679,7 @@ impl Drop for Tmpfs {
 }
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn full_remote_disk_is_exit_21() {
     let srv = Private::start(52232);
     let s = srv.sshd.clone();
@@ -652,6 +728,7 @@ fn helper_of(parent: u32) -> Option<u32> {
 /// The SFTP client runs in the helper; when travelerUtil is killed (SIGKILL: no chance to clean
 /// up), the helper must stop too instead of finishing an upload nobody waits for.
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn helper_ends_when_travelerutil_is_killed() {
     let s = shared();
     let home = Home::new();
@@ -734,9 +811,9 @@ fn missing_helper_is_exit_1_with_a_hint() {
 
 /// The helper is not a command for people: by hand it explains itself and exits 2.
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn helper_run_by_hand_explains_itself() {
-    let helper = common::bin().with_file_name("travelerUtil-sftp");
-    let out = common::run_cmd(Command::new(&helper), None);
+    let out = common::run_cmd(Command::new(helper()), None);
     out.assert_code(2, "travelerUtil-sftp by hand");
     assert!(out.stderr.contains("travelerUtil pmr"), "{}", out.stderr);
 }

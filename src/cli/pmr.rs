@@ -1,7 +1,9 @@
 //! clap definitions of `pmr` and `support`: support case numbers and SFTP uploads. Both
 //! spellings share this definition (IBM's `pmr`, HCL's `support`).
 
+use clap::builder::TypedValueParser;
 use clap::{Args, Subcommand};
+use std::time::Duration;
 
 /// `pmr <number> [files…]` uploads; `pmr set|show|remove` manage the stored endpoint.
 #[derive(Debug, Args)]
@@ -35,8 +37,13 @@ pub struct SupportCli {
 
     /// Seconds to wait for the server at each step of an upload: the TCP connect, the SSH
     /// handshake, and every SFTP request.
-    #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=3600))]
-    pub timeout: u64,
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value = "60",
+        value_parser = clap::value_parser!(u64).range(1..=3600).map(Duration::from_secs)
+    )]
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Subcommand)]

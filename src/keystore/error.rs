@@ -90,3 +90,26 @@ fn not_a_keystore(detected: &str) -> String {
         ),
     }
 }
+
+/// The exit code of each verdict (README, "Exit codes"): a wrong password is an authentication
+/// failure, a damaged or foreign file is invalid input, and a file whose password this tool
+/// cannot check (an unsupported MAC or scheme, or no MAC at all) is "check failed".
+impl crate::error::HasExit for KeystoreError {
+    fn exit(&self) -> crate::exit::Exit {
+        use crate::exit::Exit;
+        match self {
+            KeystoreError::WrongStorePassword | KeystoreError::WrongKeyPassword { .. } => Exit::Authentication,
+            KeystoreError::UnknownAlias { .. } => Exit::NotFound,
+            KeystoreError::Empty
+            | KeystoreError::NotAKeystore { .. }
+            | KeystoreError::Truncated { .. }
+            | KeystoreError::Malformed { .. }
+            | KeystoreError::Modified { .. }
+            | KeystoreError::TooLarge { .. }
+            | KeystoreError::IterationsTooHigh { .. } => Exit::InvalidInput,
+            KeystoreError::UnsupportedMac { .. } | KeystoreError::NoMac | KeystoreError::Unsupported { .. } => {
+                Exit::CheckFailed
+            }
+        }
+    }
+}

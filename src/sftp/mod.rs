@@ -9,13 +9,15 @@
 //! same way (`git-remote-https`). tests/regressions.rs checks with `ldd`.
 //!
 //! Every failure is a [`SftpError`] with a [`Class`] (DNS, refused, timeout, authentication,
-//! host key, permission, remote disk full, ...), which the command layer maps to an exit code
-//! and a hint. No terminal I/O here: the host key decision and the progress display are
-//! callbacks supplied by the command layer.
+//! host key, permission, remote disk full, ...). The class decides the exit code ([`HasExit`]);
+//! the command layer adds a hint for it. No terminal I/O here: the host key decision and the
+//! progress display are callbacks supplied by the command layer.
 
 pub mod client;
 pub mod protocol;
 
+use crate::error::HasExit;
+use crate::exit::Exit;
 use base64ct::Encoding;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -106,6 +108,33 @@ pub enum SftpError {
     /// error chain, as the helper rendered them.
     #[error("{message}")]
     Reported { class: Class, message: String },
+}
+
+impl Class {
+    /// The exit code of the class (README, "Exit codes"). A connection lost mid-upload is
+    /// "unreachable" like a refused one: running the command again resumes.
+    #[must_use]
+    pub fn exit(self) -> Exit {
+        match self {
+            Class::Dns => Exit::Dns,
+            Class::Refused | Class::Unreachable | Class::Disconnected => Exit::Unreachable,
+            Class::Timeout => Exit::Timeout,
+            Class::Authentication => Exit::Authentication,
+            Class::HostKey => Exit::HostKey,
+            Class::Permission => Exit::Permission,
+            Class::NotFound => Exit::NotFound,
+            Class::RemoteFull => Exit::RemoteFull,
+            Class::Verify | Class::Protocol => Exit::CheckFailed,
+            Class::Local => Exit::Io,
+            Class::Helper => Exit::Failure,
+        }
+    }
+}
+
+impl HasExit for SftpError {
+    fn exit(&self) -> Exit {
+        self.class().exit()
+    }
 }
 
 impl SftpError {
@@ -219,6 +248,105 @@ pub struct Uploaded {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_error_has_the_exit_code_of_its_class() {
+        let io = || std::io::Error::other("x");
+        let cases = [
+            (
+                SftpError::Dns {
+                    host: "h".into(),
+                    source: io(),
+                },
+                Exit::Dns,
+            ),
+            (SftpError::Refused { addr: "a".into() }, Exit::Unreachable),
+            (
+                SftpError::Unreachable {
+                    addr: "a".into(),
+                    source: io(),
+                },
+                Exit::Unreachable,
+            ),
+            (
+                SftpError::Timeout {
+                    addr: "a".into(),
+                    secs: 1,
+                    during: "d",
+                },
+                Exit::Timeout,
+            ),
+            (
+                SftpError::Authentication {
+                    user: "u".into(),
+                    methods: "m".into(),
+                },
+                Exit::Authentication,
+            ),
+            (SftpError::HostKey("k".into()), Exit::HostKey),
+            (
+                SftpError::Permission {
+                    path: "p".into(),
+                    during: "d",
+                },
+                Exit::Permission,
+            ),
+            (
+                SftpError::NotFound {
+                    path: "p".into(),
+                    during: "d",
+                },
+                Exit::NotFound,
+            ),
+            (
+                SftpError::RemoteFull {
+                    path: "p".into(),
+                    detail: "d".into(),
+                },
+                Exit::RemoteFull,
+            ),
+            (
+                SftpError::Disconnected {
+                    addr: "a".into(),
+                    during: "d",
+                    detail: "x".into(),
+                },
+                Exit::Unreachable,
+            ),
+            (
+                SftpError::Verify {
+                    path: "p".into(),
+                    expected: 2,
+                    got: 1,
+                },
+                Exit::CheckFailed,
+            ),
+            (
+                SftpError::Protocol {
+                    during: "d",
+                    detail: "x".into(),
+                },
+                Exit::CheckFailed,
+            ),
+            (
+                SftpError::Local {
+                    path: "p".into(),
+                    source: io(),
+                },
+                Exit::Io,
+            ),
+            (
+                SftpError::Helper {
+                    path: "p".into(),
+                    source: io(),
+                },
+                Exit::Failure,
+            ),
+        ];
+        for (e, exit) in cases {
+            assert_eq!(e.exit(), exit, "{e}");
+        }
+    }
 
     #[test]
     fn fingerprint_matches_ssh_keygen() {
