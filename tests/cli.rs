@@ -22,7 +22,7 @@ fn cli_cases() {
         }
     }
     let cases = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cmd");
-    let before = common::tree(&cases);
+    let before = common::Tree::of(&cases);
     {
         trycmd::TestCases::new()
             .env("TRAVELERUTIL_HOME", "home")
@@ -34,15 +34,10 @@ fn cli_cases() {
             .case("tests/cmd/*.trycmd");
         // The cases run when `TestCases` is dropped, here.
     }
-    let after = common::tree(&cases);
-    let changed: Vec<_> = after
-        .iter()
-        .filter(|e| !before.contains(e))
-        .chain(before.iter().filter(|e| !after.contains(e)))
-        .map(|e| e.0.display().to_string())
-        .collect();
+    let after = common::Tree::of(&cases);
     assert!(
-        changed.is_empty(),
-        "a case without a `.out` tree wrote into its `.in` directory: {changed:?}"
+        after == before,
+        "a case without a `.out` tree wrote into its `.in` directory:\n{}",
+        after.diff(&before)
     );
 }

@@ -6,25 +6,13 @@
 
 mod common;
 
-use common::{Home, tree};
+use common::{Home, Tree};
 use std::io::Write;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 const SECRET: &str = "Zq9-S3cr3t-Value";
 const URL: &str = "jdbc:db2://db2.example.com:50000/TRAVELER";
-
-/// A tree with the lock file's text blanked: a command that took the lock wrote its PID there.
-fn without_lock_text(
-    mut t: Vec<(std::path::PathBuf, String, u32, Vec<u8>)>,
-) -> Vec<(std::path::PathBuf, String, u32, Vec<u8>)> {
-    for e in &mut t {
-        if e.0.ends_with(common::LOCK_FILE) {
-            e.3.clear();
-        }
-    }
-    t
-}
 
 fn no_secret(out: &common::Out, secret: &str) {
     assert!(
@@ -87,7 +75,7 @@ fn a_writer_that_found_the_lock_held_waited_forever_and_said_nothing() {
             on_wait: &mut |_| {},
         })
         .unwrap();
-    let before = tree(home.dir());
+    let before = Tree::of(home.dir());
     let started = Instant::now();
     let out = common::run_cmd(
         {
@@ -110,7 +98,10 @@ fn a_writer_that_found_the_lock_held_waited_forever_and_said_nothing() {
     assert!(out.stderr.contains("TRAVELERUTIL_LOCK_TIMEOUT"), "{}", out.stderr);
     drop(held);
     // Nothing changed, but for the holder the lock file names.
-    assert_eq!(without_lock_text(before), without_lock_text(tree(home.dir())));
+    assert_eq!(
+        before.clone().without_lock_text(),
+        Tree::of(home.dir()).without_lock_text()
+    );
     // An invalid bound is a usage error.
     let mut c = home.cmd(["db", "show"]);
     c.env("TRAVELERUTIL_LOCK_TIMEOUT", "soon");
@@ -121,19 +112,19 @@ fn a_writer_that_found_the_lock_held_waited_forever_and_said_nothing() {
 fn an_empty_line_on_stdin_replaced_the_stored_password() {
     let home = Home::new();
     home.set_ok(URL, "u", SECRET);
-    let before = tree(home.dir());
+    let before = Tree::of(home.dir());
     for input in ["\n", "", "\r\n"] {
         let out = home.run_stdin(["db", "set", "pw=-", "force"], input);
         out.assert_code(2, "pw=- with an empty line or EOF");
         assert!(out.stderr.contains("pw=-"), "{}", out.stderr);
-        assert_eq!(tree(home.dir()), before, "input {input:?} changed the store");
+        assert_eq!(Tree::of(home.dir()), before, "input {input:?} changed the store");
     }
     // The same for an endless line: bounded, not echoed, nothing changed.
     let long = "x".repeat(2 << 20);
     let out = home.run_stdin(["db", "set", "pw=-", "force"], &long);
     out.assert_code(65, "pw=- with a 2 MiB line");
     assert!(out.stderr.len() < 1000, "{}", out.stderr.len());
-    assert_eq!(tree(home.dir()), before);
+    assert_eq!(Tree::of(home.dir()), before);
 }
 
 #[test]
@@ -164,7 +155,7 @@ fn a_secret_was_echoed_in_an_error_message() {
 fn dry_runs_and_failed_commands_wrote_to_the_home() {
     let home = Home::new();
     let parent = home.outside();
-    let before = tree(parent);
+    let before = Tree::of(parent);
     let url = format!("url={URL}");
     let cases: Vec<(Vec<&str>, Option<&str>, i32)> = vec![
         (
@@ -210,17 +201,17 @@ fn dry_runs_and_failed_commands_wrote_to_the_home() {
             None => home.run(args),
         };
         out.assert_code(*code, "a dry run or a failing command");
-        assert_eq!(tree(parent), before, "`{}` changed the tree", out.what);
+        assert_eq!(Tree::of(parent), before, "`{}` changed the tree", out.what);
     }
     // With a store in place: a dry run does not even clear crash debris.
     home.set_ok(URL, "u", "pw");
     let debris = home.dir().join(format!("{}crash", common::TEMP_PREFIX));
     std::fs::write(&debris, b"partial").unwrap();
-    let before = tree(parent);
+    let before = Tree::of(parent);
     home.run_stdin(["db", "set", "user=v", "pw=-", "--dry-run", "--no-input"], "p\n")
         .assert_code(0, "dry run");
     home.run(["db", "set", "user=v", "bogus=1"]).assert_code(2, "bad key");
-    assert_eq!(tree(parent), before);
+    assert_eq!(Tree::of(parent), before);
 }
 
 #[test]
@@ -369,7 +360,7 @@ fn a_value_db_set_kept_was_lost_when_another_writer_changed_it_meanwhile() {
     std::thread::sleep(Duration::from_millis(300));
     let other = "jdbc:db2://other.example.com:50000/TRAVELER";
     home.set_ok(other, "u", "pw");
-    let before = tree(home.dir());
+    let before = Tree::of(home.dir());
     first.stdin.take().unwrap().write_all(b"pw1\n").unwrap();
     let o = first.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&o.stderr);
@@ -377,8 +368,8 @@ fn a_value_db_set_kept_was_lost_when_another_writer_changed_it_meanwhile() {
     assert!(stderr.contains("changed while this command ran"), "{stderr}");
     // The lock file names its last holder (it was taken); everything else is as it was.
     assert_eq!(
-        without_lock_text(tree(home.dir())),
-        without_lock_text(before),
+        Tree::of(home.dir()).without_lock_text(),
+        before.clone().without_lock_text(),
         "the refused write changed the store"
     );
     assert_eq!(home.show_json()["url_text"], other);

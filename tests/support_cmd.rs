@@ -107,7 +107,7 @@ fn a_key_file_of_another_account_or_open_to_others_is_refused_with_the_fix() {
     let out = set(&h, &[&format!("key={}", theirs.display())]);
     out.assert_code(78, "another account's key");
     assert!(
-        out.stderr.contains(&format!("chown root {}", theirs.display())),
+        out.stderr.contains(&format!("chown root '{}'", theirs.display())),
         "the exact chown: {}",
         out.stderr
     );
@@ -116,7 +116,7 @@ fn a_key_file_of_another_account_or_open_to_others_is_refused_with_the_fix() {
     out.assert_code(78, "a key others can read");
     assert!(out.stderr.contains("(mode 0644)"), "{}", out.stderr);
     assert!(
-        out.stderr.contains(&format!("chmod 600 {}", open.display())),
+        out.stderr.contains(&format!("chmod 600 '{}'", open.display())),
         "the exact chmod: {}",
         out.stderr
     );

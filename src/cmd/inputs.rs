@@ -10,6 +10,7 @@ use crate::secret::Secret;
 use crate::term::escape::escape;
 use crate::term::prompt::{self, LineError};
 use serde::Serialize;
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
 
 /// Parses a command's `key=value` words against `keys`. `Ok(None)` when the words asked for help
@@ -177,6 +178,24 @@ pub fn plain_value(key: &str, value: String) -> Result<String, Failure> {
             escape(&value)
         ))),
     }
+}
+
+/// A whole number for `key=` within `range` (`unit` names what it counts); anything else is
+/// invalid input (65).
+pub fn whole_number(key: &str, value: &str, range: RangeInclusive<i64>, unit: &str) -> Result<i64, Failure> {
+    value
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            Failure::input(format!(
+                "{key}={} is not a number of {unit} between {} and {}",
+                escape(value),
+                range.start(),
+                range.end()
+            ))
+        })
 }
 
 /// A path as given, made absolute against the current directory but not canonicalised: a

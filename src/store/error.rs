@@ -70,7 +70,7 @@ pub enum StoreError {
     },
 
     #[error(
-        "{} is accessible by other users (mode {mode:04o}); it protects stored passwords, so \
+        "{} is accessible by other users (mode {mode:04o}); it holds or protects secrets, so \
          travelerUtil refuses to use it until only its owner can access it: {fix}",
         path.display()
     )]
@@ -139,8 +139,8 @@ pub enum StoreError {
     Unserializable { detail: String },
 
     #[error(
-        "{} belongs to {owner}, not to {user} who runs travelerUtil; another account that owns \
-         the store can read its key and replace its settings, so travelerUtil refuses to use it \
+        "{} belongs to {owner}, not to {user} who runs travelerUtil; the account that owns it \
+         can read or replace it, so travelerUtil refuses to use it \
          (as OpenSSH refuses a key file that is not the user's own): {fix}",
         path.display()
     )]

@@ -491,9 +491,10 @@ fn read_store_bytes(path: &Path) -> Result<Vec<u8>, StoreError> {
     Ok(bytes)
 }
 
-/// Refuses a file or directory that another account owns, or with any group/other permission
-/// bit set.
-fn check_private(path: &Path, meta: &Metadata, is_dir: bool) -> Result<(), StoreError> {
+/// Refuses a file or directory that holds secrets when another account owns it, or with any
+/// group/other permission bit set, naming the exact `chown` or `chmod` that fixes it. The store,
+/// its key and directory, and an SSH private key (`pmr set key=`) are checked by this one rule.
+pub fn check_private(path: &Path, meta: &Metadata, is_dir: bool) -> Result<(), StoreError> {
     let me = crate::sys::process::euid();
     if meta.uid() != me {
         let user = crate::sys::process::user_name(me);

@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // tests: a failed expect is a failed test
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -332,29 +333,78 @@ pub fn stored_password(dir: &Path) -> Option<String> {
     settings.db?.password.map(|p| p.expose().to_owned())
 }
 
-/// Everything below `root`: each entry's relative path, type, mode, and for files the bytes.
-/// Two equal trees mean a command created, deleted and changed nothing there.
-pub fn tree(root: &Path) -> Vec<(PathBuf, String, u32, Vec<u8>)> {
-    fn walk(root: &Path, dir: &Path, out: &mut Vec<(PathBuf, String, u32, Vec<u8>)>) {
-        let Ok(rd) = fs::read_dir(dir) else { return };
-        for e in rd {
-            let p = e.expect("dir entry").path();
-            let meta = fs::symlink_metadata(&p).expect("lstat");
-            let rel = p.strip_prefix(root).expect("below root").to_path_buf();
-            let mode = meta.permissions().mode() & 0o7777;
-            if meta.is_dir() {
-                out.push((rel, "dir".into(), mode, Vec::new()));
-                walk(root, &p, out);
-            } else if meta.file_type().is_symlink() {
-                let target = fs::read_link(&p).expect("readlink");
-                out.push((rel, "link".into(), 0, target.into_os_string().into_encoded_bytes()));
-            } else {
-                out.push((rel, "file".into(), mode, fs::read(&p).unwrap_or_default()));
+/// One entry of a tree: its kind, its permission bits, and a file's bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub kind: &'static str,
+    pub mode: u32,
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// Every entry below a directory (the directory itself included), by path relative to it.
+/// Every entry below a directory with its kind, mode and bytes: two equal trees mean a command
+/// created, deleted and changed nothing there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tree(pub BTreeMap<PathBuf, Entry>);
+
+impl Tree {
+    pub fn of(root: &Path) -> Tree {
+        let mut t = BTreeMap::new();
+        walk_tree(root, root, &mut t);
+        Tree(t)
+    }
+
+    /// The same tree with the lock file's text blanked: a command that took the store lock wrote
+    /// its PID there, though it changed nothing else.
+    pub fn without_lock_text(mut self) -> Tree {
+        for (p, e) in &mut self.0 {
+            if p.ends_with(LOCK_FILE) {
+                e.bytes = Some(Vec::new());
             }
         }
+        self
     }
-    let mut out = Vec::new();
-    walk(root, root, &mut out);
-    out.sort();
-    out
+
+    /// What differs from `before`, one line per path, for failure messages.
+    pub fn diff(&self, before: &Tree) -> String {
+        let mut out = String::new();
+        for (p, e) in &self.0 {
+            match before.0.get(p) {
+                None => out.push_str(&format!("  created {} ({})\n", p.display(), e.kind)),
+                Some(b) if b != e => out.push_str(&format!("  changed {}\n", p.display())),
+                Some(_) => {}
+            }
+        }
+        for p in before.0.keys().filter(|p| !self.0.contains_key(*p)) {
+            out.push_str(&format!("  deleted {}\n", p.display()));
+        }
+        out
+    }
+}
+
+fn walk_tree(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Entry>) {
+    let Ok(meta) = std::fs::symlink_metadata(dir) else {
+        return;
+    };
+    let rel = dir.strip_prefix(root).unwrap().to_path_buf();
+    let mode = meta.permissions().mode() & 0o7777;
+    let ft = meta.file_type();
+    let (kind, bytes) = if ft.is_dir() {
+        ("dir", None)
+    } else if ft.is_file() {
+        ("file", Some(std::fs::read(dir).unwrap()))
+    } else if ft.is_symlink() {
+        (
+            "symlink",
+            Some(std::fs::read_link(dir).unwrap().into_os_string().into_encoded_bytes()),
+        )
+    } else {
+        ("other", None)
+    };
+    out.insert(rel, Entry { kind, mode, bytes });
+    if ft.is_dir() {
+        for e in std::fs::read_dir(dir).unwrap() {
+            walk_tree(root, &e.unwrap().path(), out);
+        }
+    }
 }

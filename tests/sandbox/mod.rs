@@ -1,8 +1,8 @@
 //! What a command leaves behind, and whether it blocks other writers while it waits for the
 //! admin (`ssl_cmd`, `support_cmd`).
 //!
-//! - [`Tree`]: every entry below a directory with its kind, mode and bytes, so that "a dry run or
-//!   a failed command creates and deletes nothing" is one comparison.
+//! - [`assert_leaves_no_trace`]: "a dry run or a failed command creates and deletes nothing" as
+//!   one comparison of [`Tree`]s.
 //! - [`at_prompt`]: runs a command with stdin held open until it asks its question, runs
 //!   something else meanwhile, then answers.
 //! - [`second_writer`]: a `db set` that may not wait for the lock (`TRAVELERUTIL_LOCK_TIMEOUT=0`),
@@ -11,77 +11,11 @@
 #![allow(dead_code)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::common::{self, Home, Out};
-use std::collections::BTreeMap;
+use crate::common::{self, Home, Out, Tree};
 use std::io::{Read, Write};
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
-
-/// One entry of a tree: its kind, its permission bits, and a file's bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    pub kind: &'static str,
-    pub mode: u32,
-    pub bytes: Option<Vec<u8>>,
-}
-
-/// Every entry below a directory (the directory itself included), by path relative to it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tree(pub BTreeMap<PathBuf, Entry>);
-
-impl Tree {
-    pub fn of(root: &Path) -> Tree {
-        let mut t = BTreeMap::new();
-        walk(root, root, &mut t);
-        Tree(t)
-    }
-
-    /// What differs from `before`, one line per path, for failure messages.
-    pub fn diff(&self, before: &Tree) -> String {
-        let mut out = String::new();
-        for (p, e) in &self.0 {
-            match before.0.get(p) {
-                None => out.push_str(&format!("  created {} ({})\n", p.display(), e.kind)),
-                Some(b) if b != e => out.push_str(&format!("  changed {}\n", p.display())),
-                Some(_) => {}
-            }
-        }
-        for p in before.0.keys().filter(|p| !self.0.contains_key(*p)) {
-            out.push_str(&format!("  deleted {}\n", p.display()));
-        }
-        out
-    }
-}
-
-fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Entry>) {
-    let Ok(meta) = std::fs::symlink_metadata(dir) else {
-        return;
-    };
-    let rel = dir.strip_prefix(root).unwrap().to_path_buf();
-    let mode = meta.permissions().mode() & 0o7777;
-    let ft = meta.file_type();
-    let (kind, bytes) = if ft.is_dir() {
-        ("dir", None)
-    } else if ft.is_file() {
-        ("file", Some(std::fs::read(dir).unwrap()))
-    } else if ft.is_symlink() {
-        (
-            "symlink",
-            Some(std::fs::read_link(dir).unwrap().into_os_string().into_encoded_bytes()),
-        )
-    } else {
-        ("other", None)
-    };
-    out.insert(rel, Entry { kind, mode, bytes });
-    if ft.is_dir() {
-        for e in std::fs::read_dir(dir).unwrap() {
-            walk(root, &e.unwrap().path(), out);
-        }
-    }
-}
 
 /// Runs each command (`args`, stdin text, expected exit code) and asserts that the whole tree
 /// around the home (the home and everything beside it) is the same afterwards.

@@ -8,6 +8,7 @@ use super::keys::{self, KeyInputs, KeyPassword};
 use super::{DEFAULT_WARN_DAYS, NOW_ENV, Role, StoreWords, json_name};
 use crate::args::Key;
 use crate::cli::ssl::SslCheckArgs;
+use crate::cmd::inputs;
 use crate::error::{Failure, HasExit};
 use crate::exit::Exit;
 use crate::keystore::{self, CertInfo, EntryKind, KeystoreError, Limits, Verified, x509};
@@ -15,7 +16,6 @@ use crate::store::{SslSettings, StoreFile};
 use crate::term::{escape, escape_path};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::ops::RangeInclusive;
 use std::path::PathBuf;
 
 const CHECK_KEYS: &[Key] = &[
@@ -159,7 +159,7 @@ pub(super) fn check(ctx: &Ctx, a: &SslCheckArgs) -> Result<Exit, Failure> {
         return Ok(Exit::Success);
     };
     let warn_days = match words.take("days") {
-        Some(d) => whole_number("days", &d, 0..=36_500, "days")?,
+        Some(d) => inputs::whole_number("days", &d, 0..=36_500, "days")?,
         None => DEFAULT_WARN_DAYS,
     };
     let now = now(ctx)?;
@@ -201,24 +201,6 @@ pub(super) fn check(ctx: &Ctx, a: &SslCheckArgs) -> Result<Exit, Failure> {
         ctx.out(&render(&reports, status))?;
     }
     Ok(first_failure.unwrap_or(Exit::Success))
-}
-
-/// A whole number for `key=` within `range` (`unit` names what it counts); anything else is
-/// invalid input (65).
-fn whole_number(key: &str, value: &str, range: RangeInclusive<i64>, unit: &str) -> Result<i64, Failure> {
-    value
-        .trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|n| range.contains(n))
-        .ok_or_else(|| {
-            Failure::input(format!(
-                "{key}={} is not a number of {unit} between {} and {}",
-                escape(value),
-                range.start(),
-                range.end()
-            ))
-        })
 }
 
 /// The time `ssl check` judges expiry against: [`NOW_ENV`] when set, else the clock.
@@ -513,9 +495,9 @@ mod tests {
 
     #[test]
     fn days_is_a_whole_number_in_range() {
-        assert_eq!(whole_number("days", " 60 ", 0..=36_500, "days").unwrap(), 60);
+        assert_eq!(inputs::whole_number("days", " 60 ", 0..=36_500, "days").unwrap(), 60);
         for bad in ["-1", "36501", "soon", "6\x1b0"] {
-            let e = whole_number("days", bad, 0..=36_500, "days").unwrap_err();
+            let e = inputs::whole_number("days", bad, 0..=36_500, "days").unwrap_err();
             assert_eq!(e.exit, Exit::InvalidInput);
             let msg = e.error.to_string();
             assert!(msg.ends_with("is not a number of days between 0 and 36500"), "{msg}");
