@@ -9,9 +9,10 @@ use crate::args::{self, ArgError, Key};
 use crate::cli::CheckArgs;
 use crate::error::Failure;
 use crate::exit::Exit;
-use crate::jdbc::odbc::{DriverFamily, OdbcRequest, translate};
 use crate::jdbc::{self, JdbcUrl, Kind};
 use crate::keystore;
+use crate::probe::connstr::{OdbcRequest, translate};
+use crate::probe::drivers::DriverFamily;
 use crate::probe::drivers::{self, Choice, Source};
 use crate::probe::odbc::{ProbeOutcome, ProbeRequest};
 use crate::probe::offline::{self, Check, Status};
@@ -32,18 +33,7 @@ pub const DEFAULT_TIMEOUT_SECS: u32 = 10;
 
 /// The exit code of each failure class (README table).
 pub fn exit_for(class: FailureClass) -> Exit {
-    match class {
-        FailureClass::DriverMissing => Exit::DriverMissing,
-        FailureClass::DriverManager => Exit::DriverManager,
-        FailureClass::Dns => Exit::Dns,
-        FailureClass::Refused => Exit::Unreachable,
-        FailureClass::Timeout => Exit::Timeout,
-        FailureClass::Tls => Exit::Tls,
-        FailureClass::Authentication => Exit::Authentication,
-        FailureClass::DatabaseNotFound => Exit::NotFound,
-        FailureClass::Permission => Exit::Permission,
-        FailureClass::Other => Exit::CheckFailed,
-    }
+    class.exit()
 }
 
 #[derive(Clone, Serialize)]
@@ -513,7 +503,7 @@ fn timeout_output(ctx: &Ctx, r: &Report, limit: Duration, for_set: bool) -> OnTi
 /// returned file is dropped, or by the watchdog) for the driver's CA option (MariaDB `SSLCA`,
 /// Db2 `SSLServerCertificate`). The ODBC drivers read PEM files, not Java keystores.
 fn export_ca(r: &mut Report, url: &JdbcUrl, truststore: Option<&StoreFile>) -> Result<Option<NamedTempFile>, Exit> {
-    if !crate::jdbc::odbc::wants_tls(url) {
+    if !crate::probe::connstr::wants_tls(url) {
         return Ok(None);
     }
     let Some(ts) = truststore else {

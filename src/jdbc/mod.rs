@@ -7,13 +7,11 @@
 //!
 //! - [`model`]: the structured result and its documented JSON form;
 //! - [`diag`]: diagnostics with byte spans and a rustc-like caret renderer;
-//! - [`odbc`]: the JDBC → ODBC connection-string translation used by `db check`;
 //! - [`shell`]: detection of a URL that a shell split at `;` or at a blank.
 
 pub mod diag;
 pub mod host;
 pub mod model;
-pub mod odbc;
 pub mod props;
 pub mod shell;
 
