@@ -5,8 +5,9 @@
 
 use proptest::prelude::*;
 use secrecy::SecretString;
-use travelerutil::jdbc::odbc::{DriverFamily, OdbcRequest, translate};
 use travelerutil::jdbc::{self, Style};
+use travelerutil::probe::connstr::{OdbcRequest, translate};
+use travelerutil::probe::drivers::DriverFamily;
 
 fn exercise(url: &str) {
     let a = jdbc::parse(url);

@@ -5,7 +5,7 @@
 //! and Db2 encodes an authentication failure as 08001 with a reason code, so this module keeps
 //! the handle and reads every record with SQLGetDiagRec.
 //!
-//! Driver facts this code relies on (measured in the project's ODBC lab):
+//! Driver facts this code relies on (docs/odbc-drivers.md):
 //! - IBM's `libdb2.so` from the `ibm_db` wheel has a 32-bit SQLLEN: indicators and row counts
 //!   come back with only their low 4 bytes written. So the validation query only checks that a
 //!   row arrived (SQLFetch → SQL_SUCCESS) and never reads a value or a row count.

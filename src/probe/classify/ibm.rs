@@ -45,7 +45,7 @@ pub(super) fn db2(rec: &Rec) -> Option<Signal> {
     Some(match code {
         -30082 => db2_security(rec, &label),
         -30081 => db2_communication(rec, &label),
-        // lab: `08004 SQL30061N The database alias or database name "NOSUCHDB  " was not found
+        // observed: `08004 SQL30061N The database alias or database name "NOSUCHDB  " was not found
         // at the remote node.`
         -30061 => sig(
             Rank::DatabaseNotFound,
@@ -58,9 +58,9 @@ pub(super) fn db2(rec: &Rec) -> Option<Signal> {
             format!("{label} database alias or name not found"),
             hint::DB2_DATABASE,
         ),
-        // lab: `08001 SQL1336N The remote host "nosuchhost.invalid" was not found.`
+        // observed: `08001 SQL1336N The remote host "nosuchhost.invalid" was not found.`
         -1336 => sig(Rank::Dns, format!("{label} remote host not found"), hint::DNS),
-        // lab: SQL1531N, the DSN exists only in odbc.ini, which the IBM driver does not read.
+        // observed: SQL1531N, the DSN exists only in odbc.ini, which the IBM driver does not read.
         -1531 => sig(
             Rank::Config,
             format!("{label} DSN not in db2dsdriver.cfg or db2cli.ini"),
@@ -72,7 +72,7 @@ pub(super) fn db2(rec: &Rec) -> Option<Signal> {
             format!("{label} Db2 Connect licence missing"),
             hint::DB2_LICENSE,
         ),
-        // lab: `SQL30020N ... syntax error in the communication data stream ... SQLSTATE=58009`
+        // observed: `SQL30020N ... syntax error in the communication data stream ... SQLSTATE=58009`
         // (stock Derby rejecting the IBM client).
         -30020 => sig(
             Rank::Protocol,
@@ -116,13 +116,13 @@ fn db2_security(rec: &Rec, label: &str) -> Signal {
         None => format!("{label} security processing failed (no reason code)"),
     };
     match reason {
-        // lab: reason 24 for a wrong password and for an unknown user (Derby, Authentication=SERVER).
+        // observed: reason 24 for a wrong password and for an unknown user (Derby, Authentication=SERVER).
         Some(2 | 6 | 24) | None => sig(Rank::Authentication, what, hint::AUTH),
         // [documented, not observed]
         Some(1) => sig(Rank::Authentication, what, hint::AUTH_EXPIRED),
         Some(3 | 5) => sig(Rank::Authentication, what, hint::AUTH_MISSING),
         Some(7 | 19) => sig(Rank::Authentication, what, hint::AUTH_LOCKED),
-        // lab: reason 17 whenever the driver negotiates an encrypted mechanism with Derby.
+        // observed: reason 17 whenever the driver negotiates an encrypted mechanism with Derby.
         Some(17) => sig(Rank::Protocol, what, hint::DB2_MECHANISM),
         Some(_) => sig(Rank::Protocol, what, hint::DB2_SECURITY),
     }
@@ -142,7 +142,7 @@ fn db2_communication(rec: &Rec, label: &str) -> Signal {
     };
     let is = |set: &[i64]| errno.is_some_and(|e| set.contains(&e));
     if is(ECONNREFUSED) {
-        // lab: closed port, function "connect", code "111".
+        // observed: closed port, function "connect", code "111".
         return sig(Rank::Refused, format!("{what} (connection refused)"), hint::REFUSED);
     }
     if is(EUNREACH) {
@@ -153,7 +153,7 @@ fn db2_communication(rec: &Rec, label: &str) -> Signal {
         return sig(Rank::Tls, format!("{what} (TLS/GSKit)"), hint::DB2_TLS);
     }
     match function {
-        // lab: a *closed* port with ConnectTimeout set reports "selectForConnectTimeout", "115"
+        // observed: a *closed* port with ConnectTimeout set reports "selectForConnectTimeout", "115"
         // (the driver's non-blocking connect never completed). Nothing accepted the connection,
         // so this is `Refused`, whatever the function name says.
         "selectforconnecttimeout" => sig(
@@ -161,7 +161,7 @@ fn db2_communication(rec: &Rec, label: &str) -> Signal {
             format!("{what} (TCP connect did not complete)"),
             hint::DB2_CONNECT,
         ),
-        // lab: silent listener (accepts, never answers): "selectForRecvTimeout", "115".
+        // observed: silent listener (accepts, never answers): "selectForRecvTimeout", "115".
         "selectforrecvtimeout" => sig(
             Rank::Timeout,
             format!("{what} (no answer after connect)"),

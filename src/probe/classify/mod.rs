@@ -20,8 +20,9 @@
 //! copied into one. Evidence strings carry only SQLSTATEs, native codes and short codes parsed
 //! from the message (a Db2 reason code, an errno, a function name reduced to `[A-Za-z0-9_]`).
 //!
-//! Sources: rows marked *lab* were observed on this machine (`reference/odbc-lab.md` §3–§9);
-//! rows marked *[documented, not observed]* come from vendor documentation and public reports.
+//! Sources: rules marked *observed* were seen in the test lab, rules marked *[documented, not
+//! observed]* come from vendor documentation; docs/odbc-drivers.md lists every record with the
+//! driver, the SQLSTATE, the native code and how it was observed.
 
 mod hint;
 mod ibm;

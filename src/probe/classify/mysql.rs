@@ -3,7 +3,7 @@
 use super::{ETIMEDOUT, EUNREACH, Rank, Rec, Signal, hint, number_after, paren_number, sig};
 
 // ---------------------------------------------------------------------------------------------
-// MariaDB Connector/ODBC (lab §6) and MySQL Connector/ODBC ([documented, not observed]); the
+// MariaDB Connector/ODBC (docs/odbc-drivers.md) and MySQL Connector/ODBC ([documented, not observed]); the
 // client error numbers (2002, 2003, 2005, 2013, 2026) and server ones (1044, 1045, 1049) are the
 // same in both. Server messages may be localised (lc_messages), so the server numbers also count
 // on their own with their usual SQLSTATE.
@@ -11,7 +11,7 @@ use super::{ETIMEDOUT, EUNREACH, Rank, Rec, Signal, hint, number_after, paren_nu
 pub(super) fn mysql(rec: &Rec) -> Option<Signal> {
     let n = rec.native;
     let st = rec.state.as_str();
-    // lab: `42000/1044 Access denied for user 'app'@'127.0.0.1' to database 'nosuchdb'` — what a
+    // observed: `42000/1044 Access denied for user 'app'@'127.0.0.1' to database 'nosuchdb'` — what a
     // user without global privileges gets for a database that does not exist.
     if (rec.has("access denied for user") && rec.has("to database")) || (n == 1044 && st == "42000") {
         return Some(sig(
@@ -20,7 +20,7 @@ pub(super) fn mysql(rec: &Rec) -> Option<Signal> {
             hint::MYSQL_DATABASE_DENIED,
         ));
     }
-    // lab: `28000/1045 [ma-3.1.15]Access denied for user 'app'@'127.0.0.1' (using password: YES)`.
+    // observed: `28000/1045 [ma-3.1.15]Access denied for user 'app'@'127.0.0.1' (using password: YES)`.
     if rec.has("access denied for user") || (n == 1045 && st == "28000") {
         return Some(sig(
             Rank::Authentication,
@@ -28,7 +28,7 @@ pub(super) fn mysql(rec: &Rec) -> Option<Signal> {
             hint::AUTH,
         ));
     }
-    // lab: `42000/1049 Unknown database 'nosuchdb'`.
+    // observed: `42000/1049 Unknown database 'nosuchdb'`.
     if rec.has("unknown database") || (n == 1049 && st == "42000") {
         return Some(sig(
             Rank::DatabaseNotFound,
@@ -56,12 +56,12 @@ pub(super) fn mysql(rec: &Rec) -> Option<Signal> {
     if rec.has("ssl connection error") {
         return Some(sig(Rank::Tls, format!("native {n} SSL connection error"), hint::TLS));
     }
-    // lab: `HY000/2005 Unknown server host 'nosuchhost.invalid' (-2)`; MySQL says "Unknown MySQL
+    // observed: `HY000/2005 Unknown server host 'nosuchhost.invalid' (-2)`; MySQL says "Unknown MySQL
     // server host".
     if rec.has("unknown") && rec.has("server host") {
         return Some(sig(Rank::Dns, format!("native {n} unknown server host"), hint::DNS));
     }
-    // lab: `HY000/2002 Can't connect to server on '127.0.0.1' (115)` for a closed port (115:
+    // observed: `HY000/2002 Can't connect to server on '127.0.0.1' (115)` for a closed port (115:
     // the non-blocking connect's EINPROGRESS); MySQL: 2003 `Can't connect to MySQL server on
     // 'host:3306' (111)`.
     if rec.has("can't connect to") {
@@ -76,7 +76,7 @@ pub(super) fn mysql(rec: &Rec) -> Option<Signal> {
             _ => sig(Rank::Refused, what, hint::REFUSED),
         });
     }
-    // lab: `08S01/2013 Lost connection to server at 'handshake: reading initial communication
+    // observed: `08S01/2013 Lost connection to server at 'handshake: reading initial communication
     // packet', system error: 110` (silent listener with CONN_TIMEOUT=3). Another errno (0, 104)
     // means the server hung up, which is not a timeout.
     if rec.has("lost connection to") {

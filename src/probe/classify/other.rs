@@ -4,11 +4,11 @@ use super::{Rank, Rec, Signal, hint, sig, state_label};
 use crate::probe::Stage;
 
 // ---------------------------------------------------------------------------------------------
-// unixODBC driver manager (lab: §4.4, peers §1b)
+// unixODBC driver manager (docs/odbc-drivers.md)
 
 pub(super) fn driver_manager(stage: Stage, rec: &Rec) -> Option<Signal> {
     if rec.has_any(&["can't open lib", "cannot open lib"]) {
-        // lab: `01000 [unixODBC][Driver Manager]Can't open lib 'NoSuchDriver' : file not found`.
+        // observed: `01000 [unixODBC][Driver Manager]Can't open lib 'NoSuchDriver' : file not found`.
         // A dependency of the library missing reads `... : libxml2-….so.2: cannot open shared
         // object file: No such file or directory`.
         return Some(
@@ -61,7 +61,7 @@ pub(super) fn driver_manager(stage: Stage, rec: &Rec) -> Option<Signal> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// psqlODBC (lab §5): every failure is `08001/101`; only the libpq message tells.
+// psqlODBC (docs/odbc-drivers.md): every failure is `08001/101`; only the libpq message tells.
 
 pub(super) fn postgres(rec: &Rec) -> Option<Signal> {
     if rec.has("password authentication failed") {
@@ -95,7 +95,7 @@ pub(super) fn postgres(rec: &Rec) -> Option<Signal> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// SQLite ODBC (lab §8): `HY000/14 [SQLite]connect failed` (missing directory, or missing file
+// SQLite ODBC (docs/odbc-drivers.md): `HY000/14 [SQLite]connect failed` (missing directory, or missing file
 // with NoCreat=1); `HY000/26 [SQLite]file is not a database (26)` on the first query.
 
 pub(super) fn sqlite(rec: &Rec) -> Option<Signal> {

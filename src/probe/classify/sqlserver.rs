@@ -3,7 +3,7 @@
 use super::{Rank, Rec, Signal, hex_after, hint, sig};
 
 // ---------------------------------------------------------------------------------------------
-// SQL Server: FreeTDS (lab §7) and Microsoft ODBC Driver 17/18 ([documented, not observed]).
+// SQL Server: FreeTDS (docs/odbc-drivers.md) and Microsoft ODBC Driver 17/18 ([documented, not observed]).
 // SQL Server's own messages are localised with the server's language, so their numbers count on
 // their own.
 
@@ -50,7 +50,7 @@ pub(super) fn sql_server(rec: &Rec) -> Option<Signal> {
     if rec.has("tcp provider") {
         return Some(tcp_provider(rec));
     }
-    // FreeTDS (lab). English only, so the text decides; the native code is the evidence.
+    // FreeTDS (docs/odbc-drivers.md). English only, so the text decides; the native code is the evidence.
     if n == 20013 || rec.has("unknown host machine name") {
         return Some(sig(
             Rank::Dns,

@@ -35,7 +35,7 @@ fn assert_no_secret(v: &Verdict) {
 
 use FailureClass::*;
 
-// ----- unixODBC (lab §4.4, peers §1b) ------------------------------------------------------
+// ----- unixODBC (docs/odbc-drivers.md) ------------------------------------------------------
 
 #[test]
 fn unixodbc_driver_manager_records() {
@@ -126,11 +126,11 @@ fn environment_stage_is_the_driver_manager_unless_the_records_say_otherwise() {
     check1("HY024", 0, "[unixODBC][Driver Manager]Invalid attribute value", Other);
 }
 
-// ----- IBM Db2 CLI driver (lab §4.2–§4.4) ---------------------------------------------------
+// ----- IBM Db2 CLI driver (docs/odbc-drivers.md) ---------------------------------------------------
 
 #[test]
 fn db2_driver() {
-    // lab §4.3: wrong password / unknown user.
+    // observed: wrong password / unknown user.
     let v = check1(
         "08001",
         -30082,
@@ -158,7 +158,7 @@ fn db2_driver() {
         Authentication,
     );
     assert_eq!(v.hint, hint::AUTH_EXPIRED);
-    // lab §4.2: the default security mechanism against Derby.
+    // observed: the default security mechanism against Derby.
     let v = check1(
         "08001",
         -30082,
@@ -175,14 +175,14 @@ fn db2_driver() {
         Other,
     );
     assert_eq!(v.hint, hint::DB2_SECURITY);
-    // lab §4.3: wrong database.
+    // observed: wrong database.
     check1(
         "08004",
         -30061,
         r#"SQL30061N The database alias or database name "NOSUCHDB          " was not found at the remote node."#,
         DatabaseNotFound,
     );
-    // lab §4.2: stock Derby rejects the client.
+    // observed: stock Derby rejects the client.
     let v = check1(
         "08001",
         -30020,
@@ -193,7 +193,7 @@ fn db2_driver() {
         Other,
     );
     assert_eq!(v.hint, hint::DB2_PROTOCOL);
-    // lab §4.4: closed port.
+    // observed: closed port.
     let v = check1(
         "08001",
         -30081,
@@ -208,14 +208,14 @@ fn db2_driver() {
         v.evidence.unwrap().1,
         "native -30081 function \"connect\", code 111 (connection refused)"
     );
-    // lab §4.4: unresolvable host.
+    // observed: unresolvable host.
     check1(
         "08001",
         -1336,
         r#"SQL1336N The remote host "nosuchhost.invalid" was not found."#,
         Dns,
     );
-    // lab §3: DSN only in odbc.ini.
+    // observed: DSN only in odbc.ini.
     let v = check1(
         "08001",
         -1531,
@@ -270,7 +270,7 @@ fn db2_driver() {
     );
 }
 
-/// SQL30081N in the driver's real layout, with the function and code columns of lab §4.4.
+/// SQL30081N in the driver's real layout, with the function and code columns observed (docs/odbc-drivers.md).
 fn sql30081(protocol: &str, function: &str, code: &str) -> DiagRecord {
     rec(
         "08001",
@@ -286,9 +286,9 @@ fn sql30081(protocol: &str, function: &str, code: &str) -> DiagRecord {
 
 #[test]
 fn db2_refused_versus_timeout() {
-    // lab: closed port.
+    // observed: closed port.
     check(&[sql30081("TCP/IP", "connect", "111")], Refused, 0);
-    // lab: closed port with ConnectTimeout=2: the function name says "Timeout", the port was
+    // observed: closed port with ConnectTimeout=2: the function name says "Timeout", the port was
     // closed. Nothing accepted the connection: Refused.
     let v = check(&[sql30081("TCP/IP", "selectForConnectTimeout", "115")], Refused, 0);
     assert_eq!(v.hint, hint::DB2_CONNECT);
@@ -298,7 +298,7 @@ fn db2_refused_versus_timeout() {
     );
     // The brief's variant: "selectForConnectTimeout" with ECONNREFUSED.
     check(&[sql30081("TCP/IP", "selectForConnectTimeout", "111")], Refused, 0);
-    // lab: silent listener with SQL_ATTR_LOGIN_TIMEOUT=5 or ConnectTimeout=3.
+    // observed: silent listener with SQL_ATTR_LOGIN_TIMEOUT=5 or ConnectTimeout=3.
     let v = check(&[sql30081("TCP/IP", "selectForRecvTimeout", "115")], Timeout, 0);
     assert_eq!(v.hint, hint::TIMEOUT);
     // ECONNREFUSED wins over an SSL protocol name: the TCP connect failed first.
@@ -311,7 +311,7 @@ fn db2_refused_versus_timeout() {
     check(&[sql30081("TCP/IP", "somethingNew", "*")], Refused, 0);
 }
 
-// ----- MariaDB Connector/ODBC (lab §6) -----------------------------------------------------
+// ----- MariaDB Connector/ODBC (docs/odbc-drivers.md) -----------------------------------------------------
 
 #[test]
 fn mariadb_driver() {
@@ -430,7 +430,7 @@ fn mysql_driver() {
     );
 }
 
-// ----- FreeTDS (lab §7): every record, in order ----------------------------------------------
+// ----- FreeTDS (docs/odbc-drivers.md): every record, in order ----------------------------------------------
 
 #[test]
 fn freetds_driver() {
@@ -502,7 +502,7 @@ fn freetds_driver() {
         Timeout,
         0,
     );
-    // peers §1b: the prefixed form odbc-api printed
+    // observed: the prefixed form odbc-api printed
     check(&[rec("HYT00", 0, "[FreeTDS][SQL Server]Timeout expired")], Timeout, 0);
     // [documented] server messages through FreeTDS
     check(
@@ -667,7 +667,7 @@ fn microsoft_driver() {
     );
 }
 
-// ----- psqlODBC (lab §5): always 08001/101 ------------------------------------------------------
+// ----- psqlODBC (docs/odbc-drivers.md): always 08001/101 ------------------------------------------------------
 
 #[test]
 fn psqlodbc_driver() {
@@ -733,7 +733,7 @@ fn psqlodbc_driver() {
     );
 }
 
-// ----- SQLite (lab §8) -----------------------------------------------------------------------
+// ----- SQLite (docs/odbc-drivers.md) -----------------------------------------------------------------------
 
 #[test]
 fn sqlite_driver() {
