@@ -106,6 +106,7 @@ fn assert_failure(home: &Home, e: &Env, extra: &[&str], code: i32, class: &str, 
 // --- PASS --------------------------------------------------------------------------------
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn mysql_url_passes_through_mariadb_odbc() {
     let e = env();
     let home = Home::new();
@@ -141,6 +142,7 @@ fn mysql_url_passes_through_mariadb_odbc() {
 }
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn db2_url_passes_through_the_ibm_driver_to_derby() {
     let e = env();
     let home = Home::new();
@@ -196,6 +198,7 @@ const SOON: Duration = Duration::from_secs(2);
 // --- MariaDB failures ----------------------------------------------------------------------
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn mariadb_failures_are_classified() {
     let e = env();
     let m = e.maria;
@@ -257,6 +260,7 @@ fn mariadb_failures_are_classified() {
 // --- Db2 driver failures (against Derby's DRDA server) -------------------------------------
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn db2_failures_are_classified() {
     let e = env();
     let d = e.derby;
@@ -318,6 +322,7 @@ fn db2_failures_are_classified() {
 // --- SQL Server URLs through FreeTDS (no SQL Server here: failure paths) -------------------
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn sqlserver_failures_through_freetds() {
     let e = env();
     let home = Home::new();
@@ -370,6 +375,7 @@ fn sqlserver_failures_through_freetds() {
 // --- driver selection --------------------------------------------------------------------
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn a_missing_driver_is_its_own_class() {
     let e = env();
     let home = Home::new();
@@ -405,6 +411,7 @@ fn a_missing_driver_is_its_own_class() {
 // --- db set: the connection test guards the store ------------------------------------------
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn db_set_refuses_to_save_when_the_probe_fails_and_force_saves_anyway() {
     let e = env();
     let home = Home::new();
@@ -453,6 +460,7 @@ fn db_set_refuses_to_save_when_the_probe_fails_and_force_saves_anyway() {
 /// login timeout attribute against a server that never answers. Only the watchdog can end the
 /// attempt; it must, at the deadline (timeout + 0.2 s), with the timeout class.
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn the_watchdog_ends_a_driver_that_ignores_every_timeout() {
     let e = env();
     let home = Home::new();

@@ -192,7 +192,7 @@ fn family_for(candidates: &[DriverFamily], recognised: Option<DriverFamily>) -> 
 
 /// The first override that names a driver, taken without asking the driver manager for its list
 /// (the family is told from the name alone). `db check` uses this: unixODBC re-reads
-/// odbcinst.ini for every attribute of every driver during SQLDrivers (16 file opens here),
+/// odbcinst.ini for every attribute of every driver during SQLDrivers (docs/odbc-drivers.md),
 /// which `isql` never pays, and an unregistered name is reported by the driver manager itself
 /// at connect (`Can't open lib`, classified as driver-missing). `None` when no override names
 /// a driver or the URL has no ODBC path.

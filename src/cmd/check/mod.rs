@@ -20,7 +20,6 @@ use crate::probe::odbc::ProbeOutcome;
 use crate::probe::offline::Status;
 use crate::probe::{FailureClass, Stage, classify};
 use crate::store::{DbSettings, StoreFile};
-use crate::sys::signals::UnlinkOnSignal;
 use crate::sys::timer::{OnTimeout, Watchdog};
 use report::{DriverManager, Outcome, Report};
 use std::time::Duration;
@@ -139,7 +138,7 @@ fn check_db(ctx: &Ctx, r: &mut Report, s: &Setup<'_>) -> Exit {
         Ok(c) => c,
         Err(exit) => return exit,
     };
-    // Kept alive until the probe is over: dropping it removes the file.
+    // Kept alive until the probe is over: the driver opens it during the connect.
     let ca = match steps::export_ca(r, url, s) {
         Ok(ca) => ca,
         Err(exit) => return exit,
@@ -154,8 +153,6 @@ fn check_db(ctx: &Ctx, r: &mut Report, s: &Setup<'_>) -> Exit {
     // The driver's own timeout and the login timeout come first, so their (more precise)
     // errors win; the watchdog stops waiting just after the deadline whatever happens.
     let limit = Duration::from_secs(u64::from(r.timeout_secs)) + Duration::from_millis(200);
-    // The CA file goes on every exit: its drop, a signal, or the watchdog's `_exit`.
-    let _unlink_ca = ca_path.as_deref().map(UnlinkOnSignal::new);
     let watchdog = Watchdog::arm(limit, timeout_output(ctx, r, limit, s.for_set));
     let outcome = crate::probe::odbc::probe(&req);
     drop(watchdog);

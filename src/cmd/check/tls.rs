@@ -2,6 +2,12 @@
 //! a truststore, its trusted certificates are verified with the stored password and exported as
 //! PEM for the driver's CA option (MariaDB `SSLCA`, Db2 `SSLServerCertificate`). The ODBC
 //! drivers read PEM files, not Java keystores.
+//!
+//! The PEM goes into a file without a name (`O_TMPFILE`) that the driver opens as
+//! `/proc/self/fd/N`: it vanishes with the process however it ends, SIGKILL included, so no CA
+//! file is ever left in the temporary directory. Both drivers accept that path
+//! (docs/odbc-drivers.md). Where `O_TMPFILE` or `/proc` is missing, a named 0600 file is used,
+//! removed when dropped and by the handler of every catchable signal.
 
 use super::report::Report;
 use crate::exit::Exit;
@@ -10,18 +16,28 @@ use crate::keystore;
 use crate::probe::FailureClass;
 use crate::probe::offline::Status;
 use crate::store::StoreFile;
-use std::path::PathBuf;
+use crate::sys::signals::UnlinkOnSignal;
+use std::fs::File;
+use std::io::Write;
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
 /// The exported CA file, alive as long as this value.
-pub struct CaFile {
-    file: NamedTempFile,
+pub enum CaFile {
+    /// An `O_TMPFILE` file, named only by its descriptor.
+    Anonymous(File),
+    /// A named file in the temporary directory, unlinked on drop and on a signal.
+    Named(NamedTempFile, UnlinkOnSignal),
 }
 
 impl CaFile {
     /// The path to hand to the driver.
     pub fn path(&self) -> PathBuf {
-        self.file.path().to_path_buf()
+        match self {
+            CaFile::Anonymous(f) => PathBuf::from(format!("/proc/self/fd/{}", f.as_raw_fd())),
+            CaFile::Named(f, _) => f.path().to_path_buf(),
+        }
     }
 }
 
@@ -77,16 +93,60 @@ fn trusted_pem(ts: &StoreFile) -> Result<(String, String), String> {
     Ok((keystore::pem::certs_to_pem(&certs), what))
 }
 
-/// A private temporary file (0600) holding `pem`, removed when the value is dropped.
+/// A private temporary file (0600) holding `pem`: unnamed where the system allows it, else
+/// named and removed when the value is dropped or a signal ends the process.
 fn write_pem(pem: &str) -> Result<CaFile, String> {
-    tempfile::Builder::new()
+    let dir = std::env::temp_dir();
+    let anonymous = Path::new("/proc/self/fd")
+        .is_dir()
+        .then(|| crate::sys::dirfd::anonymous_file(&dir));
+    match anonymous {
+        Some(Ok(mut f)) => {
+            f.write_all(pem.as_bytes())
+                .map_err(|e| format!("cannot write the temporary CA file: {e}"))?;
+            Ok(CaFile::Anonymous(f))
+        }
+        Some(Err(_)) | None => write_named(&dir, pem),
+    }
+}
+
+/// The fallback of [`write_pem`]: registered for removal on a signal before a byte is written.
+pub fn write_named(dir: &Path, pem: &str) -> Result<CaFile, String> {
+    let mut f = tempfile::Builder::new()
         .prefix(".travelerutil-ca-")
         .suffix(".pem")
-        .tempfile()
-        .and_then(|mut f| {
-            std::io::Write::write_all(&mut f, pem.as_bytes())?;
-            std::io::Write::flush(&mut f)?;
-            Ok(CaFile { file: f })
-        })
-        .map_err(|e| format!("cannot write the temporary CA file: {e}"))
+        .tempfile_in(dir)
+        .map_err(|e| format!("cannot write the temporary CA file: {e}"))?;
+    let guard = UnlinkOnSignal::new(f.path());
+    f.write_all(pem.as_bytes())
+        .and_then(|()| f.flush())
+        .map_err(|e| format!("cannot write the temporary CA file: {e}"))?;
+    Ok(CaFile::Named(f, guard))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pem_goes_into_a_file_without_a_name() {
+        let ca = write_pem("-----BEGIN CERTIFICATE-----\n").unwrap();
+        let p = ca.path();
+        assert!(p.starts_with("/proc/self/fd"), "{}", p.display());
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "-----BEGIN CERTIFICATE-----\n");
+        // The descriptor names a file that has no entry in the directory.
+        let target = std::fs::read_link(&p).unwrap();
+        assert!(target.to_string_lossy().ends_with("(deleted)"), "{}", target.display());
+    }
+
+    #[test]
+    fn the_named_fallback_is_removed_on_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let ca = write_named(dir.path(), "pem").unwrap();
+        let p = ca.path();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "pem");
+        drop(ca);
+        assert!(!p.exists());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
 }
