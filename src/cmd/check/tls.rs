@@ -27,8 +27,12 @@ use tempfile::NamedTempFile;
 pub enum CaFile {
     /// An `O_TMPFILE` file, named only by its descriptor.
     Anonymous(File),
-    /// A named file in the temporary directory, unlinked on drop and on a signal.
-    Named(NamedTempFile, UnlinkOnSignal),
+    /// A named file in the temporary directory, unlinked on drop and on a signal (the file goes
+    /// first, then its registration: fields drop in order).
+    Named {
+        file: NamedTempFile,
+        _on_signal: UnlinkOnSignal,
+    },
 }
 
 impl CaFile {
@@ -36,7 +40,7 @@ impl CaFile {
     pub fn path(&self) -> PathBuf {
         match self {
             CaFile::Anonymous(f) => PathBuf::from(format!("/proc/self/fd/{}", f.as_raw_fd())),
-            CaFile::Named(f, _) => f.path().to_path_buf(),
+            CaFile::Named { file, .. } => file.path().to_path_buf(),
         }
     }
 }
@@ -121,7 +125,10 @@ pub fn write_named(dir: &Path, pem: &str) -> Result<CaFile, String> {
     f.write_all(pem.as_bytes())
         .and_then(|()| f.flush())
         .map_err(|e| format!("cannot write the temporary CA file: {e}"))?;
-    Ok(CaFile::Named(f, guard))
+    Ok(CaFile::Named {
+        file: f,
+        _on_signal: guard,
+    })
 }
 
 #[cfg(test)]
