@@ -11,6 +11,7 @@ pub mod connstr;
 pub mod drivers;
 pub mod odbc;
 pub mod offline;
+pub mod ready;
 
 use crate::exit::Exit;
 use serde::Serialize;

@@ -161,6 +161,8 @@ pub fn connection(
         connection_string: secrecy::ExposeSecret::expose_secret(&tr.connection_string).to_string(),
         login_timeout_secs: r.timeout_secs,
         query: validation_query(url.kind).to_string(),
+        asks: Vec::new(),
+        ask_timeout_secs: r.timeout_secs,
     })
 }
 
