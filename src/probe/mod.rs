@@ -12,6 +12,7 @@ pub mod drivers;
 pub mod odbc;
 pub mod offline;
 pub mod ready;
+pub mod runner;
 
 use crate::exit::Exit;
 use serde::Serialize;
@@ -107,4 +108,8 @@ pub struct Verdict {
     pub evidence: Option<(usize, String)>,
     /// A concrete next step for the admin.
     pub hint: String,
+    /// The server answered that it is a standby (Db2 HADR standby, SQL Server mirror or
+    /// unreadable availability-group secondary): reachable, but not the primary now.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub standby: bool,
 }

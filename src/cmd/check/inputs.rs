@@ -6,7 +6,7 @@ use crate::jdbc::JdbcUrl;
 use crate::probe::FailureClass;
 use crate::probe::drivers::{self, Choice, Installed, Source};
 
-pub const CHECK_KEYS: &[Key] = &[Key::value("timeout"), Key::value("driver")];
+pub const CHECK_KEYS: &[Key] = &[Key::value("timeout"), Key::value("driver"), Key::flag("quick")];
 /// Overrides the driver choice (after `driver=` on the command line and the stored one).
 pub const DRIVER_ENV: &str = "TRAVELERUTIL_ODBC_DRIVER";
 pub const DEFAULT_TIMEOUT_SECS: u32 = 10;
@@ -16,6 +16,8 @@ pub const DEFAULT_TIMEOUT_SECS: u32 = 10;
 pub struct Words {
     pub timeout_secs: u32,
     pub driver: Option<String>,
+    /// Only the connection verdict and the failover probes: no HA-readiness section.
+    pub quick: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +28,7 @@ pub enum WordsError {
     Usage(String),
 }
 
-/// Parses `timeout=` and `driver=`.
+/// Parses `timeout=`, `driver=` and `quick`.
 pub fn parse_words(words: &[String]) -> Result<Words, WordsError> {
     let mut w = match args::parse(words, CHECK_KEYS) {
         Ok(w) => w,
@@ -50,6 +52,7 @@ pub fn parse_words(words: &[String]) -> Result<Words, WordsError> {
     };
     Ok(Words {
         timeout_secs,
+        quick: w.flag("quick"),
         driver: w.take("driver"),
     })
 }
@@ -117,11 +120,15 @@ mod tests {
             words(&[]),
             Ok(Words {
                 timeout_secs: 10,
-                driver: None
+                driver: None,
+                quick: false,
             })
         );
-        let w = words(&["timeout=3", "driver=MariaDB Unicode"]).unwrap();
-        assert_eq!((w.timeout_secs, w.driver.as_deref()), (3, Some("MariaDB Unicode")));
+        let w = words(&["timeout=3", "driver=MariaDB Unicode", "quick"]).unwrap();
+        assert_eq!(
+            (w.timeout_secs, w.driver.as_deref(), w.quick),
+            (3, Some("MariaDB Unicode"), true)
+        );
         assert!(matches!(words(&["timeout=0"]), Err(WordsError::Usage(m)) if m.contains("1 to 3600")));
         assert!(matches!(words(&["timeout=x\x1b"]), Err(WordsError::Usage(m)) if m.contains("\\x1b")));
         assert_eq!(words(&["help"]), Err(WordsError::Help));

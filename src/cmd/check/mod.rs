@@ -3,6 +3,7 @@
 //! ([`steps`], the probe in `crate::probe`), and render text or JSON ([`render`], [`report`]).
 //! Every diagnostic record is shown, always (isql hides them without `-v`).
 
+mod ha;
 mod inputs;
 mod render;
 mod report;
@@ -15,12 +16,13 @@ use super::Ctx;
 use crate::cli::CheckArgs;
 use crate::error::Failure;
 use crate::exit::Exit;
-use crate::jdbc;
-use crate::probe::odbc::ProbeOutcome;
-use crate::probe::offline::Status;
-use crate::probe::{FailureClass, Stage, classify};
+use crate::jdbc::{self, Kind};
+use crate::probe::FailureClass;
+use crate::probe::odbc::{ProbeOutcome, ProbeRequest};
+use crate::probe::runner::{self, Progress};
 use crate::store::{DbSettings, StoreFile};
-use crate::sys::timer::{OnTimeout, Watchdog};
+use crate::sys::timer::OnTimeout;
+use ha::Ha;
 use report::{DriverManager, Outcome, Report};
 use std::time::Duration;
 use steps::Setup;
@@ -43,7 +45,7 @@ pub fn run(ctx: &Ctx, a: &CheckArgs) -> Result<Exit, Failure> {
         Err(inputs::WordsError::Usage(m)) => return Err(Failure::usage(m)),
     };
     let mut report = new_report(ctx, words.timeout_secs);
-    let exit = check(ctx, &mut report, words.driver.as_deref());
+    let exit = check(ctx, &mut report, words.driver.as_deref(), words.quick);
     report.finish(exit);
     if ctx.global.json {
         ctx.json(&report)?;
@@ -53,13 +55,18 @@ pub fn run(ctx: &Ctx, a: &CheckArgs) -> Result<Exit, Failure> {
     if exit == Exit::Success {
         return Ok(exit);
     }
-    let mut f = Failure::msg(exit, format!("db check failed: {}", report.failure_summary()));
+    let what = if exit == Exit::Degraded {
+        "db check"
+    } else {
+        "db check failed"
+    };
+    let mut f = Failure::msg(exit, format!("{what}: {}", report.failure_summary()));
     f.summary_only = true;
     Err(f)
 }
 
 /// Runs the checks in order, filling the report; returns the exit code.
-fn check(ctx: &Ctx, r: &mut Report, driver_arg: Option<&str>) -> Exit {
+fn check(ctx: &Ctx, r: &mut Report, driver_arg: Option<&str>, quick: bool) -> Exit {
     let settings = match steps::load_store(&ctx.store, r, ctx.global.data_dir.as_deref()) {
         Ok(s) => s,
         Err(exit) => return exit,
@@ -72,6 +79,7 @@ fn check(ctx: &Ctx, r: &mut Report, driver_arg: Option<&str>) -> Exit {
         truststore: settings.ssl.as_ref().and_then(|s| s.truststore.as_ref()),
         driver_arg,
         for_set: false,
+        quick,
     };
     check_db(ctx, r, &setup)
 }
@@ -98,10 +106,18 @@ pub fn probe_before_save(ctx: &Ctx, db: &DbSettings, truststore: Option<&StoreFi
         truststore,
         driver_arg: None,
         for_set: true,
+        quick: true,
     };
     let exit = check_db(ctx, &mut r, &setup);
     r.finish(exit);
-    if exit == Exit::Success {
+    if exit == Exit::Degraded {
+        // The settings work; a partner that does not is worth a warning, not a refusal (it may
+        // be down for maintenance).
+        for p in r.failed_partners() {
+            ctx.warn(format!("connection test: failover partner {p} fails"));
+        }
+    }
+    if matches!(exit, Exit::Success | Exit::Degraded) {
         let connect = r.detail_of("connect").unwrap_or_default().to_string();
         let driver = r.driver.as_ref().map(|d| d.name.clone()).unwrap_or_default();
         return SetProbe::Passed(connect, driver);
@@ -138,44 +154,66 @@ fn check_db(ctx: &Ctx, r: &mut Report, s: &Setup<'_>) -> Exit {
         Ok(c) => c,
         Err(exit) => return exit,
     };
-    // Kept alive until the probe is over: the driver opens it during the connect.
+    // Kept alive until the probes are over: the drivers open it during the connect.
     let ca = match steps::export_ca(r, url, s) {
         Ok(ca) => ca,
         Err(exit) => return exit,
     };
     let ca_path = ca.as_ref().map(tls::CaFile::path);
-    let req = match steps::connection(r, url, &choice, s.db, ca_path.as_deref()) {
-        Ok(req) => req,
+    let user = s.db.user.as_deref().or_else(|| url.property_value("user"));
+    let ha = ha::prepare(url, user, ctx.global.data_dir.as_deref(), s.quick);
+    let reqs = match steps::requests(r, url, &choice, s.db, ca_path.as_deref(), &ha) {
+        Ok(reqs) => reqs,
         Err(exit) => return exit,
     };
     steps::no_db2_retry(choice.family);
     r.driver = Some(choice);
     // The driver's own timeout and the login timeout come first, so their (more precise)
-    // errors win; the watchdog stops waiting just after the deadline whatever happens.
+    // errors win; the deadline stops waiting just after them whatever happens.
     let limit = Duration::from_secs(u64::from(r.timeout_secs)) + Duration::from_millis(200);
-    let watchdog = Watchdog::arm(limit, timeout_output(ctx, r, limit, s.for_set));
-    let outcome = crate::probe::odbc::probe(&req);
-    drop(watchdog);
-    steps::record_outcome(r, url.kind, outcome)
+    let progress = probe_all(ctx, r, url.kind, &ha, reqs, limit, s.for_set);
+    ha::conclude(r, url.kind, &ha, &progress, limit)
 }
 
-/// What the watchdog prints if the deadline passes: this report as it would end on a timeout,
-/// rendered now, because at that moment the main thread is stuck inside the driver.
-fn timeout_output(ctx: &Ctx, r: &Report, limit: Duration, for_set: bool) -> OnTimeout {
+/// One server on this thread under the timer watchdog, several on threads of their own
+/// (`crate::probe::runner`).
+fn probe_all(
+    ctx: &Ctx,
+    r: &Report,
+    kind: Kind,
+    ha: &Ha,
+    mut reqs: Vec<ProbeRequest>,
+    limit: Duration,
+    for_set: bool,
+) -> Vec<Progress> {
+    if reqs.len() != 1 {
+        return runner::run_many(reqs, limit);
+    }
+    let Some(req) = reqs.pop() else {
+        return Vec::new();
+    };
+    let out = |p: Progress| deadline_output(ctx, r, kind, ha, p, limit, for_set);
+    let mut when_connected = |so_far: &ProbeOutcome| out(Progress::Connected(so_far.clone()));
+    let outcome = runner::run_one(&req, limit, out(Progress::NoAnswer), &mut when_connected);
+    vec![Progress::Done(outcome)]
+}
+
+/// What the watchdog prints if the deadline passes while the probe is at `progress`: this
+/// report as it would end then, rendered now, because at that moment the thread is inside the
+/// driver.
+fn deadline_output(
+    ctx: &Ctx,
+    r: &Report,
+    kind: Kind,
+    ha: &Ha,
+    progress: Progress,
+    limit: Duration,
+    for_set: bool,
+) -> OnTimeout {
     let mut t = r.clone();
-    let elapsed_ms = limit.as_secs_f64() * 1e3;
-    let v = classify::classify(Stage::Watchdog, &[]);
-    let what = format!("{} after {elapsed_ms:.0} ms", v.class.describe());
-    t.push("connect", Status::Fail, what);
-    t.probe = Some(ProbeOutcome::Failed {
-        stage: Stage::Watchdog,
-        elapsed_ms,
-        records: Vec::new(),
-    });
-    let exit = t.fail_with(v);
+    let exit = ha::conclude(&mut t, kind, ha, &[progress], limit);
     t.finish(exit);
-    debug_assert_eq!(t.result, Outcome::Fail);
-    let what = FailureClass::Timeout.describe();
+    let what = t.failure_summary();
     if for_set {
         let stderr = format!(
             "{}travelerUtil: error: db set: {what}; nothing was saved (add `force` to save without the test)\n",
@@ -192,9 +230,13 @@ fn timeout_output(ctx: &Ctx, r: &Report, limit: Duration, for_set: bool) -> OnTi
     } else {
         render::render(&t)
     };
+    let stderr = match t.result {
+        Outcome::Pass => String::new(),
+        Outcome::Fail | Outcome::Degraded => format!("travelerUtil: error: db check failed: {what}\n"),
+    };
     OnTimeout {
         stdout: stdout.into_bytes(),
-        stderr: format!("travelerUtil: error: db check failed: {what}\n").into_bytes(),
+        stderr: stderr.into_bytes(),
         code: exit.code(),
     }
 }

@@ -3,9 +3,10 @@
 //! check, every diagnostic record, and a final PASS or FAIL line. Every value that comes from
 //! outside (paths, the URL, driver messages) goes through [`escape`].
 
-use super::report::{Mode, Outcome, Report};
+use super::report::{Failover, Mode, Outcome, Readiness, Report, ServerLine, ServerResult};
 use crate::probe::odbc::ProbeOutcome;
 use crate::probe::offline::Status;
+use crate::probe::ready::{Level, Line};
 use crate::term::{escape, escape_path};
 use std::fmt::Write;
 
@@ -34,9 +35,73 @@ pub fn render(r: &Report) -> String {
     if let Some(v) = &r.verdict {
         let _ = writeln!(t, "        hint: {}", v.hint);
     }
+    if let Some(x) = &r.readiness {
+        readiness(&mut t, x);
+    }
+    if let Some(f) = &r.failover {
+        failover(&mut t, f);
+    }
     t.push('\n');
     t.push_str(&final_line(r));
     t
+}
+
+fn level_tag(l: Level) -> &'static str {
+    match l {
+        Level::Pass => "PASS",
+        Level::Warn => "WARN",
+        Level::Fail => "FAIL",
+        Level::Info => "INFO",
+    }
+}
+
+/// A readiness or failover line, with its hint under a WARN or FAIL.
+fn line(t: &mut String, l: &Line) {
+    let _ = writeln!(t, "  {}  {:<18} {}", level_tag(l.level), l.name, escape(&l.detail));
+    if let (Some(h), Level::Warn | Level::Fail) = (l.hint, l.level) {
+        let _ = writeln!(t, "        hint: {h}");
+    }
+}
+
+fn readiness(t: &mut String, x: &Readiness) {
+    let _ = writeln!(t, "\nHA readiness");
+    for l in &x.lines {
+        line(t, l);
+    }
+}
+
+fn failover(t: &mut String, f: &Failover) {
+    let _ = writeln!(t, "\nFailover");
+    for s in &f.servers {
+        server(t, s);
+    }
+    for l in &f.lines {
+        line(t, l);
+    }
+}
+
+fn server(t: &mut String, s: &ServerLine) {
+    let tag = match s.result {
+        ServerResult::Pass | ServerResult::Standby => "PASS",
+        ServerResult::Fail => "FAIL",
+    };
+    let dbms = [s.dbms_name.as_deref(), s.dbms_version.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(|v| escape(v).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let what = match (s.result, dbms.is_empty()) {
+        (ServerResult::Standby, _) => format!("standby: reachable, not the primary now ({})", escape(&s.detail)),
+        (ServerResult::Pass, false) => format!("{dbms}, {}", escape(&s.detail)),
+        (ServerResult::Pass | ServerResult::Fail, _) => escape(&s.detail).into_owned(),
+    };
+    let _ = writeln!(
+        t,
+        "  {tag}  {:<18} {:<24} {what}",
+        s.role.to_string(),
+        escape(&s.address)
+    );
 }
 
 fn headers(t: &mut String, r: &Report) {
@@ -108,7 +173,15 @@ fn final_line(r: &Report) -> String {
             "PASS: standalone mode (embedded Derby); no enterprise database to reach\n".into()
         }
         (Outcome::Pass, Mode::Enterprise, _) => "PASS: the database is reachable with the stored settings\n".into(),
+        (Outcome::Degraded, _, _) => format!(
+            "DEGRADED: the primary passes, but failover would not work: {} (exit {})\n",
+            r.failed_partners().join("; "),
+            r.exit_code
+        ),
         (Outcome::Fail, _, Some(c)) => format!("FAIL: {} (exit {})\n", c.describe(), r.exit_code),
-        (Outcome::Fail, _, None) => format!("FAIL (exit {})\n", r.exit_code),
+        (Outcome::Fail, _, None) => match r.failed_readiness() {
+            l if l.is_empty() => format!("FAIL (exit {})\n", r.exit_code),
+            l => format!("FAIL: HA readiness: {} (exit {})\n", l.join("; "), r.exit_code),
+        },
     }
 }

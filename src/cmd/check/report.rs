@@ -2,9 +2,11 @@
 //! (docs/json.md, `db check --json`).
 
 use crate::exit::Exit;
+use crate::jdbc::failover::Role;
 use crate::probe::drivers::Choice;
 use crate::probe::odbc::ProbeOutcome;
 use crate::probe::offline::{Check, Status};
+use crate::probe::ready::{Level, Line, SchemaMode};
 use crate::probe::{FailureClass, Verdict};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -15,6 +17,8 @@ use std::path::PathBuf;
 pub enum Outcome {
     Pass,
     Fail,
+    /// The primary passes, a failover partner fails.
+    Degraded,
 }
 
 /// Where Traveler keeps its data, as `"mode"` in JSON.
@@ -71,6 +75,53 @@ pub struct Report {
     pub probe: Option<ProbeOutcome>,
     pub verdict: Option<Verdict>,
     pub notes: Vec<String>,
+    /// What Traveler will need from the database; `null` with `quick` or before a URL was read.
+    pub readiness: Option<Readiness>,
+    /// Every server the URL names; `null` before the servers were probed.
+    pub failover: Option<Failover>,
+}
+
+/// The HA-readiness section.
+#[derive(Debug, Clone, Serialize)]
+pub struct Readiness {
+    pub schema_mode: SchemaMode,
+    /// The notes.ini that was read (or looked for).
+    pub notes_ini: PathBuf,
+    /// The schema Traveler will use, when it is known.
+    pub schema: Option<String>,
+    pub lines: Vec<Line>,
+}
+
+/// How one server answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServerResult {
+    Pass,
+    /// Reachable, and answered that it is a standby: right for a failover partner.
+    Standby,
+    Fail,
+}
+
+/// One line of the failover section.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerLine {
+    pub role: Role,
+    /// The alternate's number (1-based), `null` for the primary and a failover partner.
+    pub index: Option<usize>,
+    pub address: String,
+    pub result: ServerResult,
+    pub class: Option<FailureClass>,
+    pub dbms_name: Option<String>,
+    pub dbms_version: Option<String>,
+    pub elapsed_ms: f64,
+    pub detail: String,
+}
+
+/// The failover section.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failover {
+    pub servers: Vec<ServerLine>,
+    pub lines: Vec<Line>,
 }
 
 impl Report {
@@ -91,6 +142,8 @@ impl Report {
             probe: None,
             verdict: None,
             notes: Vec::new(),
+            readiness: None,
+            failover: None,
         }
     }
 
@@ -109,19 +162,60 @@ impl Report {
     /// Sets the fields that follow from the exit code.
     pub fn finish(&mut self, exit: Exit) {
         self.exit_code = exit.code();
-        self.result = if exit == Exit::Success {
-            Outcome::Pass
-        } else {
-            Outcome::Fail
+        self.result = match exit {
+            Exit::Success => Outcome::Pass,
+            Exit::Degraded => Outcome::Degraded,
+            _ => Outcome::Fail,
         };
     }
 
-    /// What failed, in one line: the verdict's class, else the last failed check.
+    /// What failed, in one line: the verdict's class, the failed readiness lines, the failed
+    /// partners, else the last failed check.
     pub fn failure_summary(&self) -> String {
-        match &self.verdict {
-            Some(v) => v.class.describe().to_string(),
-            None => self.last_failed_detail(),
+        if let Some(v) = &self.verdict {
+            return v.class.describe().to_string();
         }
+        let failed_lines = self.failed_readiness();
+        if !failed_lines.is_empty() {
+            return format!("HA readiness: {}", failed_lines.join("; "));
+        }
+        if self.result == Outcome::Degraded {
+            return format!(
+                "degraded, failover would not work: {}",
+                self.failed_partners().join("; ")
+            );
+        }
+        self.last_failed_detail()
+    }
+
+    /// The readiness lines that failed, as `name: detail`.
+    pub fn failed_readiness(&self) -> Vec<String> {
+        self.readiness
+            .iter()
+            .flat_map(|r| &r.lines)
+            .filter(|l| l.level == Level::Fail)
+            .map(|l| format!("{}: {}", l.name, crate::term::escape(&l.detail)))
+            .collect()
+    }
+
+    /// The partners that failed, as `alternate 1 host:port (class)`.
+    pub fn failed_partners(&self) -> Vec<String> {
+        self.failover
+            .iter()
+            .flat_map(|f| &f.servers)
+            .filter(|s| s.role != Role::Primary && s.result == ServerResult::Fail)
+            .map(|s| {
+                let class = s
+                    .class
+                    .map(|c| c.describe().split(':').next().unwrap_or_default().to_string());
+                format!(
+                    "{} {} ({})",
+                    s.role,
+                    crate::term::escape(&s.address),
+                    class.unwrap_or_default()
+                )
+            })
+            .collect()
     }
 
     /// The detail of the last check that failed.

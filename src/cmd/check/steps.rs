@@ -24,6 +24,8 @@ pub struct Setup<'a> {
     /// Probing settings `db set` is about to save: no jar checks, and a named driver is verified
     /// as registered (an unregistered one means "no test", not "failure").
     pub for_set: bool,
+    /// No HA-readiness section (`quick`, and `db set`'s connection test).
+    pub quick: bool,
 }
 
 /// The store step: `Err` ends the check (standalone mode or a store failure).
@@ -134,14 +136,16 @@ pub fn export_ca(r: &mut Report, url: &JdbcUrl, s: &Setup<'_>) -> Result<Option<
     tls::export_ca(r, url, s.truststore)
 }
 
-/// The connection-string step: the probe's request, with the report's display form set.
-pub fn connection(
+/// The connection-string step: one probe request per server the URL names, the primary's first
+/// with the catalog reads of the readiness section. The report shows the primary's string.
+pub fn requests(
     r: &mut Report,
     url: &JdbcUrl,
     choice: &Choice,
     db: &DbSettings,
     ca: Option<&Path>,
-) -> Result<ProbeRequest, Exit> {
+    ha: &super::ha::Ha,
+) -> Result<Vec<ProbeRequest>, Exit> {
     let password = db.password.as_ref().map(|p| secrecy::SecretString::from(p.expose()));
     let request = OdbcRequest {
         driver: &choice.name,
@@ -151,19 +155,28 @@ pub fn connection(
         timeout_secs: r.timeout_secs,
         ca_file: ca,
     };
-    let tr = translate(url, &request).map_err(|e| {
-        r.push("connection string", Status::Fail, e.to_string());
-        Exit::CheckFailed
-    })?;
-    r.connection = Some(tr.display.clone());
-    r.notes = tr.notes.clone();
-    Ok(ProbeRequest {
-        connection_string: secrecy::ExposeSecret::expose_secret(&tr.connection_string).to_string(),
-        login_timeout_secs: r.timeout_secs,
-        query: validation_query(url.kind).to_string(),
-        asks: Vec::new(),
-        ask_timeout_secs: r.timeout_secs,
-    })
+    let mut out = Vec::with_capacity(ha.servers.len());
+    for (i, server) in ha.servers.iter().enumerate() {
+        let one = crate::jdbc::failover::for_server(url, server);
+        let tr = translate(&one, &request).map_err(|e| {
+            r.push("connection string", Status::Fail, e.to_string());
+            Exit::CheckFailed
+        })?;
+        let mut asks = Vec::new();
+        if i == 0 {
+            r.connection = Some(tr.display.clone());
+            r.notes = tr.notes.clone();
+            asks = ha.plan.as_ref().map(|(p, _)| p.asks()).unwrap_or_default();
+        }
+        out.push(ProbeRequest {
+            connection_string: secrecy::ExposeSecret::expose_secret(&tr.connection_string).to_string(),
+            login_timeout_secs: r.timeout_secs,
+            query: validation_query(url.kind).to_string(),
+            asks,
+            ask_timeout_secs: r.timeout_secs,
+        });
+    }
+    Ok(out)
 }
 
 /// The validation query of each family (`SELECT 1` needs a FROM clause on Db2 and IBM i).

@@ -35,6 +35,10 @@ hints! {
     DRIVER_INIT = "the driver library could not be loaded or initialised: check its entry with `odbcinst \
         -q -d -n NAME` and its libraries with `ldd`; the IBM Db2 driver also needs write access to its \
         install directory (db2dump/, cfgcache/)";
+    STANDBY = "the server answered that it is a standby (Db2 HADR standby, SQL Server mirror or \
+        availability-group secondary): it is up but not the primary now. As a failover partner that is as \
+        it should be; as the URL's primary it means the roles have switched, so check which server is \
+        primary and whether every pool member still reaches it";
     DNS = "the database host name does not resolve: check the host in the URL (`travelerUtil db show`), \
         try `getent hosts HOST` on this machine, and correct the URL with `travelerUtil db set url=...`";
     REFUSED = "nothing accepted a TCP connection on the database host and port: check that the database \

@@ -52,6 +52,13 @@ pub(super) fn db2(rec: &Rec) -> Option<Signal> {
             format!("{label} database not found at the remote node"),
             hint::DB2_DATABASE,
         ),
+        // [documented, not observed] SQL1776N reason 1: the database is an HADR standby (it takes
+        // no connections unless reads on standby are enabled).
+        -1776 => sig(
+            Rank::Standby,
+            format!("{label} the database is an HADR standby"),
+            hint::STANDBY,
+        ),
         // [documented, not observed] SQL1013N: alias or database name could not be found.
         -1013 => sig(
             Rank::DatabaseNotFound,

@@ -44,6 +44,7 @@ pub fn classify(stage: Stage, records: &[DiagRecord]) -> Verdict {
             class: FailureClass::Timeout,
             evidence: None,
             hint: hint::WATCHDOG.to_string(),
+            standby: false,
         };
     }
     let best = records
@@ -63,12 +64,14 @@ pub fn classify(stage: Stage, records: &[DiagRecord]) -> Verdict {
                 .first()
                 .map(|r| (0, format!("{} during environment allocation", code(r)))),
             hint: hint::DRIVER_MANAGER.to_string(),
+            standby: false,
         },
         (_, Some((i, s))) => verdict(i, s),
         (_, None) => Verdict {
             class: FailureClass::Other,
             evidence: None,
             hint: hint::NO_RECORDS.to_string(),
+            standby: false,
         },
     }
 }
@@ -76,6 +79,7 @@ pub fn classify(stage: Stage, records: &[DiagRecord]) -> Verdict {
 fn verdict(index: usize, s: Signal) -> Verdict {
     Verdict {
         class: s.rank.class(),
+        standby: s.rank == Rank::Standby,
         evidence: Some((index, s.what)),
         hint: s.hint.to_string(),
     }
@@ -87,17 +91,19 @@ fn verdict(index: usize, s: Signal) -> Verdict {
 ///    the DSN is not configured, nothing reached the network and every other record is noise.
 /// 2. `Dns`: without an address there was no server to talk to; a "cannot connect" or timeout
 ///    record next to it (FreeTDS: `08001` + `20013`) is a consequence.
-/// 3. `Tls` … `Authentication`: the server answered. `Tls` comes first because the handshake
+/// 3. `Standby`: the server answered that it is a standby (Db2 HADR, a SQL Server mirror or
+///    availability-group secondary); the login or database errors around it follow from that.
+/// 4. `Tls` … `Authentication`: the server answered. `Tls` comes first because the handshake
 ///    precedes the login (Microsoft's TLS errors say "during the login process").
 ///    `DatabaseNotFound` and `Permission` come before `Authentication` because SQL Server sends
 ///    `4060 Cannot open database … The login failed.` *followed by* `18456 Login failed for
 ///    user`: the password was right (a wrong one yields 18456 alone), the database was not.
-/// 4. `Protocol`: the server answered, but not as expected (security mechanism, DRDA syntax
+/// 5. `Protocol`: the server answered, but not as expected (security mechanism, DRDA syntax
 ///    error, not a TDS server). It proves the port is open, so it beats timeout and refused.
-/// 5. `Timeout` before `Refused`: a specific timeout (Db2 `selectForRecvTimeout`, MariaDB 2013
+/// 6. `Timeout` before `Refused`: a specific timeout (Db2 `selectForRecvTimeout`, MariaDB 2013
 ///    with errno 110, `TCP Provider: Error code 0x102`) means the attempt got further than a
 ///    refused one would have.
-/// 6. Weak signals, only when nothing specific was found: a bare `HYT00`/"timeout expired"
+/// 7. Weak signals, only when nothing specific was found: a bare `HYT00`/"timeout expired"
 ///    (Microsoft's driver adds `HYT00 Login timeout expired` to a *closed* port, next to
 ///    `TCP Provider: Error code 0x2749`), FreeTDS's catch-all 20009, then anything else.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -107,6 +113,8 @@ enum Rank {
     /// Local driver configuration (Db2 DSN not in db2cli.ini, Db2 Connect licence): `Other`.
     Config,
     Dns,
+    /// The server says it is a standby; whatever else the records say follows from that.
+    Standby,
     Tls,
     DatabaseNotFound,
     Permission,
@@ -133,7 +141,7 @@ impl Rank {
             Rank::Authentication => FailureClass::Authentication,
             Rank::Timeout | Rank::WeakTimeout => FailureClass::Timeout,
             Rank::Refused | Rank::WeakRefused => FailureClass::Refused,
-            Rank::Config | Rank::Protocol | Rank::Unknown => FailureClass::Other,
+            Rank::Config | Rank::Standby | Rank::Protocol | Rank::Unknown => FailureClass::Other,
         }
     }
 }

@@ -14,6 +14,19 @@ pub(super) fn sql_server(rec: &Rec) -> Option<Signal> {
     if rec.has("ssl provider") || rec.has("certificate chain") {
         return Some(sig(Rank::Tls, "SSL Provider / certificate error", hint::TLS));
     }
+    // [documented] 954 `The database "x" cannot be opened. It is acting as a mirror database.`;
+    // 976 `The target database, 'x', is participating in an availability group and is currently
+    // not accessible for queries.` The server is the standby of the pair.
+    if matches!(n, 954 | 976)
+        || rec.has("acting as a mirror database")
+        || rec.has("participating in an availability group")
+    {
+        return Some(sig(
+            Rank::Standby,
+            format!("native {n} the database is a mirror or secondary (standby)"),
+            hint::STANDBY,
+        ));
+    }
     // [documented] 4060 `Cannot open database "x" requested by the login. The login failed.`,
     // sent before 18456: the database is missing or the login has no user in it.
     if n == 4060 || rec.has("cannot open database") {

@@ -992,3 +992,36 @@ proptest! {
         }
     }
 }
+
+/// A standby answers, and says so: Db2 HADR's SQL1776N, SQL Server's mirror (954, followed by
+/// 4060 and 18456) and availability-group secondary (976). Documented, not observed.
+#[test]
+fn a_standby_is_told_apart() {
+    let v = check1(
+        "08004",
+        -1776,
+        "[IBM][CLI Driver] SQL1776N  The command cannot be issued on an HADR database. Reason code = \"1\".",
+        Other,
+    );
+    assert!(v.standby, "{v:?}");
+    let v = check(
+        &[
+            rec(
+                "42000",
+                954,
+                "[Microsoft][ODBC Driver 18 for SQL Server][SQL Server]The database \"TRAVELER\" cannot be opened. It is acting as a mirror database.",
+            ),
+            rec(
+                "42000",
+                4060,
+                "Cannot open database \"TRAVELER\" requested by the login. The login failed.",
+            ),
+            rec("28000", 18456, "Login failed for user 'LNTUSER'."),
+        ],
+        Other,
+        0,
+    );
+    assert!(v.standby && v.hint.contains("standby"), "{v:?}");
+    assert!(check1("42000", 976, "The target database, 'TRAVELER', is participating in an availability group and is currently not accessible for queries.", Other).standby);
+    assert!(!check1("28000", 18456, "Login failed for user 'x'.", Authentication).standby);
+}

@@ -184,6 +184,11 @@ pub fn plan(i: &Inputs<'_>) -> Plan {
     }
 }
 
+/// The major version of a DBMS version string (`10.11.000019` → 10).
+pub fn server_major(version: &str) -> Option<u32> {
+    server::version_numbers(version).first().copied()
+}
+
 /// What a failed or missing read says in a line: `could not be read: [42Y07] …`.
 fn unreadable(what: &str, answer: Option<&Answer>) -> String {
     match answer.map(|a| &a.rows) {

@@ -97,7 +97,7 @@ impl Schema {
             }
             return Line::new("schema", Level::Info, format!("not known: {}", self.how));
         };
-        let shown = format!("{} ({})", escape(name), self.how);
+        let shown = format!("{}: {}", escape(name), self.how);
         if nts.is_none() || d != Dialect::Db2 {
             return Line::new("schema", Level::Pass, shown);
         }
