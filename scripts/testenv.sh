@@ -20,13 +20,15 @@
 #                                  app/app (ALL on appdb.*, TRAVELER*.*), admin/admin (global),
 #                                  creator/creator (only CREATE on TRAVELER.*), reader/reader (only
 #                                  SELECT on TRAVELER.*), ddl/ddl (SELECT, INSERT, UPDATE, DELETE on
-#                                  TRAVELER_DDL.* and TRAVELER_EMPTY.*); databases TRAVELER
+#                                  TRAVELER_DDL.* and TRAVELER_EMPTY.*), pool/Pool-Pw.7q (ALL on
+#                                  TRAVELER.*, a password tests look for); databases TRAVELER
 #                                  (utf8mb4, empty), TRAVELER_DDL (three tables), TRAVELER_EMPTY,
 #                                  TRAVELER_LATIN1 (latin1); TLS with a CA and server certificate
 #                                  made at first start ($LAB/maria/tls/ca.pem, exported as TU_TLS_CA)
 #   replica   REPLICA_PORT (53307) a second mysqld replicating from mariadb (GTID, read-only):
 #                                  the same users and databases, by real replication
-#   derby     DERBY_PORT  (51527)  Derby network server, BUILTIN auth app/app, database TRAVELER,
+#   derby     DERBY_PORT  (51527)  Derby network server, BUILTIN auth app/app and lntuser/Lnt-Pw.3x,
+#                                  database TRAVELER,
 #                                  DRDAConnThread patched so IBM's Db2 CLI driver is accepted
 #   derby-alt DERBY_ALT_PORT (51528) a second one, the same way: the Db2 client-reroute alternate
 #   hang      HANG_PORT   (54999)  silent listener: accepts TCP, never answers
@@ -442,6 +444,9 @@ CREATE USER IF NOT EXISTS 'ddl'@'127.0.0.1' IDENTIFIED BY 'ddl';
 ALTER USER 'ddl'@'127.0.0.1' IDENTIFIED BY 'ddl';
 GRANT SELECT, INSERT, UPDATE, DELETE ON TRAVELER_DDL.* TO 'ddl'@'127.0.0.1';
 GRANT SELECT, INSERT, UPDATE, DELETE ON TRAVELER_EMPTY.* TO 'ddl'@'127.0.0.1';
+CREATE USER IF NOT EXISTS 'pool'@'127.0.0.1' IDENTIFIED BY 'Pool-Pw.7q';
+ALTER USER 'pool'@'127.0.0.1' IDENTIFIED BY 'Pool-Pw.7q';
+GRANT ALL ON TRAVELER.* TO 'pool'@'127.0.0.1';
 CREATE USER IF NOT EXISTS 'repl'@'127.0.0.1' IDENTIFIED BY 'repl';
 ALTER USER 'repl'@'127.0.0.1' IDENTIFIED BY 'repl';
 GRANT REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1';
@@ -543,7 +548,7 @@ start_derby() {
   # -noSecurityManager always: JDK 17 only warns without it, JDK 24+ exits silently.
   nohup java -Xmx256m -Dderby.system.home="$d/home" \
     -Dderby.connection.requireAuthentication=true -Dderby.authentication.provider=BUILTIN \
-    -Dderby.user.app=app \
+    -Dderby.user.app=app -Dderby.user.lntuser=Lnt-Pw.3x \
     -cp "$DERBY_DIR/patch:$DERBY_JARS" org.apache.derby.drda.NetworkServerControl start \
     -h 127.0.0.1 -p "$port" -noSecurityManager < /dev/null > "$d/server.log" 2>&1 9>&- &
   pid=$!

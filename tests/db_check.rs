@@ -1,9 +1,10 @@
 //! `db check` and `db set`'s connection test against real servers and real ODBC drivers, started
 //! by `scripts/testenv.sh` (MariaDB + MariaDB Connector/ODBC, Apache Derby's DRDA server + the
 //! IBM Db2 CLI driver, FreeTDS, a silent listener). `scripts/test.sh` starts them and exports
-//! their coordinates; without them these tests fail loudly, never skip.
+//! their coordinates; without them these tests fail loudly, never skip (tests/lab/mod.rs).
 
 mod common;
+mod lab;
 
 use common::{Home, Out};
 use serde_json::Value;
@@ -19,22 +20,16 @@ struct Env {
 }
 
 fn env() -> Env {
-    let var = |k: &str| {
-        std::env::var(k).unwrap_or_else(|_| {
-            panic!(
-                "{k} is not set: these tests need the real servers. Run them with `bash scripts/test.sh`, \
-                 or start them with `bash scripts/testenv.sh all` and `eval \"$(bash scripts/testenv.sh env)\"`"
-            )
-        })
-    };
-    let port = |k: &str| var(k).parse::<u16>().unwrap_or_else(|_| panic!("{k} is not a port"));
-    assert_eq!(var("TU_TESTENV"), "1");
+    let l = lab::lab();
+    lab::require_up(l.maria, "the MariaDB primary");
+    lab::require_up(l.derby, "the Derby network server");
+    lab::require_up(l.hang, "the silent listener");
     Env {
-        odbcsysini: var("ODBCSYSINI"),
-        maria: port("TU_MARIA_PORT"),
-        derby: port("TU_DERBY_PORT"),
-        hang: port("TU_HANG_PORT"),
-        closed: port("TU_CLOSED_PORT"),
+        odbcsysini: l.odbcsysini,
+        maria: l.maria,
+        derby: l.derby,
+        hang: l.hang,
+        closed: l.closed,
     }
 }
 

@@ -6,15 +6,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+mod lab;
 
 use common::{Home, Out};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn var(k: &str) -> String {
-    std::env::var(k).unwrap_or_else(|_| {
-        panic!("{k} is not set: run these tests with `bash scripts/test.sh` (it starts the servers)")
-    })
+    std::env::var(k).unwrap_or_else(|_| panic!("{k} is not set (the test lab's MariaDB with TLS): {}", lab::HOW))
 }
 
 /// Runs a tool that must succeed (keytool, openssl).
