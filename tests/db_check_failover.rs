@@ -376,3 +376,31 @@ fn no_output_shows_a_password() {
         assert!(!out.stdout.contains("Wrong-Pw.5z") && !out.stderr.contains("Wrong-Pw.5z"));
     }
 }
+
+/// `db set`'s connection test probes the partners too: a partner that fails is a warning, and
+/// the settings are saved (the partner may be down for maintenance).
+#[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
+fn db_set_warns_about_a_failing_partner_and_saves() {
+    let _serial = serial();
+    let lab = lab::lab();
+    let home = Home::new();
+    let url = format!(
+        "url=jdbc:mysql://127.0.0.1:{},127.0.0.1:{}/TRAVELER",
+        lab.maria, lab.closed
+    );
+    let mut c = home.cmd(["db", "set", &url, "user=app", "pw=-", "--no-input"]);
+    c.env("ODBCSYSINI", &lab.odbcsysini);
+    let out = common::run_cmd(c, Some("app\n"));
+    out.assert_code(0, "saved: the primary passes");
+    assert!(out.stderr.contains("connection test: PASS"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "warning: connection test: failover partner alternate 1 127.0.0.1:{} (refused) fails",
+            lab.closed
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(home.store().exists());
+}

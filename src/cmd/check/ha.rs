@@ -210,3 +210,109 @@ fn agreement(servers: &[ServerLine]) -> Vec<Line> {
          the primary runs; check the partner's installation",
     )]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probe::odbc::{Answer, ServerInfo};
+    use crate::probe::ready::notes::NotesIni;
+    use std::path::PathBuf;
+
+    fn connected(answers: Vec<Answer>) -> ProbeOutcome {
+        ProbeOutcome::Connected {
+            connect_ms: 1.0,
+            query_ms: 0.1,
+            row: true,
+            info: ServerInfo {
+                dbms_name: Some("MariaDB".into()),
+                dbms_version: Some("10.11.000019".into()),
+                ..ServerInfo::default()
+            },
+            warnings: Vec::new(),
+            answers,
+        }
+    }
+
+    fn setup(url: &str) -> (Report, JdbcUrl, Ha) {
+        let url = crate::jdbc::parse(url).url.unwrap();
+        let notes = NotesIni::parse(PathBuf::from("/d/notes.ini"), "--data-dir", b"");
+        let servers = crate::jdbc::failover::servers(&url);
+        let plan = ready::plan(&ready::Inputs {
+            url: &url,
+            user: Some("app"),
+            notes: &notes,
+            servers: &servers,
+        });
+        let dm = super::super::report::DriverManager::from_env(|_| None);
+        let r = Report::new(PathBuf::from("/h/s"), dm, 3);
+        (
+            r,
+            url,
+            Ha {
+                servers,
+                plan: Some((plan, notes)),
+            },
+        )
+    }
+
+    /// The deadline came after the connection, during the catalog reads: the connection passes,
+    /// and every read that needs the server says it got no answer.
+    #[test]
+    fn a_deadline_during_the_catalog_reads() {
+        let (mut r, url, ha) = setup("jdbc:mysql://db.example.com/TRAVELER");
+        let p = [Progress::Connected(connected(Vec::new()))];
+        let exit = conclude(&mut r, url.kind, &ha, &p, Duration::from_secs(3));
+        assert_eq!(exit, Exit::Success);
+        let lines = &r.readiness.as_ref().unwrap().lines;
+        let privileges = lines.iter().find(|l| l.name == "privileges").unwrap();
+        assert_eq!(privileges.level, Level::Info);
+        assert!(
+            privileges.detail.contains("no answer within the time limit"),
+            "{privileges:?}"
+        );
+        assert_eq!(lines.iter().find(|l| l.name == "version").unwrap().level, Level::Info);
+    }
+
+    /// A partner that never answered is stopped by the deadline and makes the check degraded;
+    /// the primary's readiness lines are there.
+    #[test]
+    fn a_silent_partner_is_a_timeout_and_degraded() {
+        let (mut r, url, ha) = setup("jdbc:mysql://db1.example.com,db2.example.com/TRAVELER");
+        let p = [Progress::Done(connected(Vec::new())), Progress::NoAnswer];
+        let exit = conclude(&mut r, url.kind, &ha, &p, Duration::from_secs(3));
+        assert_eq!(exit, Exit::Degraded);
+        let f = r.failover.as_ref().unwrap();
+        assert_eq!(f.servers[1].result, ServerResult::Fail);
+        assert_eq!(f.servers[1].class, Some(FailureClass::Timeout));
+        assert_eq!(f.servers[1].elapsed_ms, 3000.0);
+        r.finish(exit);
+        assert!(
+            r.failure_summary()
+                .contains("alternate 1 db2.example.com:3306 (timeout)"),
+            "{}",
+            r.failure_summary()
+        );
+    }
+
+    #[test]
+    fn different_major_versions_warn() {
+        let line = |name: &str, v: &str| ServerLine {
+            role: Role::Primary,
+            index: None,
+            address: "h:1".into(),
+            result: ServerResult::Pass,
+            class: None,
+            dbms_name: Some(name.into()),
+            dbms_version: Some(v.into()),
+            elapsed_ms: 1.0,
+            detail: String::new(),
+        };
+        let same = agreement(&[line("MariaDB", "10.11.000019"), line("MariaDB", "10.6.000001")]);
+        assert_eq!(same[0].level, Level::Pass);
+        let other = agreement(&[line("MariaDB", "10.11.000019"), line("MariaDB", "11.4.000002")]);
+        assert_eq!(other[0].level, Level::Warn);
+        let name = agreement(&[line("MariaDB", "10.11.000019"), line("MySQL", "10.11")]);
+        assert_eq!(name[0].level, Level::Warn);
+        assert_eq!(agreement(&[line("MariaDB", "10.11")])[0].level, Level::Info);
+    }
+}
