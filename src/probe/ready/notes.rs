@@ -133,44 +133,7 @@ pub fn mode_lines(ini: &NotesIni, kind: Kind) -> (SchemaMode, Vec<Line>) {
             return (SchemaMode::Automatic, vec![line]);
         }
     };
-    let (mode, line) = match auto.as_deref().map(|v| v.trim().to_ascii_lowercase()) {
-        None => (
-            SchemaMode::Automatic,
-            Line::new(
-                "schema mode",
-                Level::Pass,
-                format!("automatic: Traveler creates and migrates the schema ({AUTO_KEY} is not set in {path})"),
-            ),
-        ),
-        Some(v) if v == "false" => (
-            SchemaMode::Ddl,
-            Line::new(
-                "schema mode",
-                Level::Pass,
-                format!("DDL: the schema must be applied by the administrator ({AUTO_KEY}=false in {path})"),
-            ),
-        ),
-        Some(v) if v == "true" => (
-            SchemaMode::Automatic,
-            Line::new(
-                "schema mode",
-                Level::Pass,
-                format!("automatic: Traveler creates and migrates the schema ({AUTO_KEY}=true in {path})"),
-            ),
-        ),
-        Some(_) => (
-            SchemaMode::Automatic,
-            Line::new(
-                "schema mode",
-                Level::Warn,
-                format!(
-                    "automatic assumed: {AUTO_KEY}={} in {path} is neither true nor false",
-                    crate::term::escape(auto.as_deref().unwrap_or_default())
-                ),
-            )
-            .hint(MODE_HINT),
-        ),
-    };
+    let (mode, line) = mode_line(auto.as_deref(), &path);
     let mut lines = vec![line];
     if let Some(v) = misspelled {
         lines.push(
@@ -199,6 +162,32 @@ pub fn mode_lines(ini: &NotesIni, kind: Kind) -> (SchemaMode, Vec<Line>) {
         );
     }
     (mode, lines)
+}
+
+/// The `schema mode` line for the value of `NTS_AUTO_DBSCHEMA` (None: not set).
+fn mode_line(auto: Option<&str>, path: &str) -> (SchemaMode, Line) {
+    let automatic = |how: String| {
+        let what = format!("automatic: Traveler creates and migrates the schema ({how} in {path})");
+        (SchemaMode::Automatic, Line::new("schema mode", Level::Pass, what))
+    };
+    match auto.map(|v| v.trim().to_ascii_lowercase()) {
+        None => automatic(format!("{AUTO_KEY} is not set")),
+        Some(v) if v == "true" => automatic(format!("{AUTO_KEY}=true")),
+        Some(v) if v == "false" => {
+            let what = format!("DDL: the schema must be applied by the administrator ({AUTO_KEY}=false in {path})");
+            (SchemaMode::Ddl, Line::new("schema mode", Level::Pass, what))
+        }
+        Some(_) => {
+            let what = format!(
+                "automatic assumed: {AUTO_KEY}={} in {path} is neither true nor false",
+                crate::term::escape(auto.unwrap_or_default())
+            );
+            (
+                SchemaMode::Automatic,
+                Line::new("schema mode", Level::Warn, what).hint(MODE_HINT),
+            )
+        }
+    }
 }
 
 #[cfg(test)]
