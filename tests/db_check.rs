@@ -8,7 +8,7 @@ mod lab;
 
 use common::{Home, Out};
 use serde_json::Value;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The test environment's coordinates, or a panic that says how to get them.
 struct Env {
@@ -35,39 +35,15 @@ fn env() -> Env {
 
 /// Runs travelerUtil with the test environment's driver registry.
 fn run(home: &Home, e: &Env, args: &[&str], stdin: Option<&str>) -> Out {
-    let mut c = home.cmd(args);
-    c.env("ODBCSYSINI", &e.odbcsysini);
-    common::run_cmd(c, stdin)
+    lab::run(home, &e.odbcsysini, args, stdin)
 }
 
-/// Stores settings without a connection test (`force`), so a check can then fail on purpose.
 fn set_forced(home: &Home, e: &Env, url: &str, user: &str, pw: &str) {
-    let out = run(
-        home,
-        e,
-        &[
-            "db",
-            "set",
-            &format!("url={url}"),
-            &format!("user={user}"),
-            "pw=-",
-            "force",
-            "--no-input",
-        ],
-        Some(&format!("{pw}\n")),
-    );
-    out.assert_code(0, "db set force");
+    lab::store(home, &e.odbcsysini, url, user, pw);
 }
 
 fn check_json(home: &Home, e: &Env, extra: &[&str]) -> (Out, Value, Duration) {
-    let mut args = vec!["db", "check", "--json"];
-    args.extend_from_slice(extra);
-    let t = Instant::now();
-    let out = run(home, e, &args, None);
-    let took = t.elapsed();
-    let v: Value = serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|err| panic!("db check --json: {err}\n{}\n{}", out.stdout, out.stderr));
-    (out, v, took)
+    lab::check_json(home, &e.odbcsysini, extra)
 }
 
 /// Asserts a failed check: exit code, class, and that some diagnostic record names the cause.

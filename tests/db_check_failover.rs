@@ -15,7 +15,7 @@ use common::{Home, Out};
 use serde_json::Value;
 use std::process::Command;
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Held by every test of this file: some stop servers the others use.
 static SERIAL: Mutex<()> = Mutex::new(());
@@ -55,38 +55,17 @@ impl Drop for Stopped {
 }
 
 fn store(home: &Home, lab: &lab::Lab, url: &str, user: &str, pw: &str) {
-    let mut c = home.cmd([
-        "db",
-        "set",
-        &format!("url={url}"),
-        &format!("user={user}"),
-        "pw=-",
-        "force",
-        "--no-input",
-    ]);
-    c.env("ODBCSYSINI", &lab.odbcsysini);
-    common::run_cmd(c, Some(&format!("{pw}\n"))).assert_code(0, "db set force");
+    lab::store(home, &lab.odbcsysini, url, user, pw);
 }
 
 fn check(home: &Home, lab: &lab::Lab, extra: &[&str]) -> (Out, Value, Duration) {
-    let mut args = vec!["db", "check", "--json"];
-    args.extend_from_slice(extra);
-    let mut c = home.cmd(&args);
-    c.env("ODBCSYSINI", &lab.odbcsysini);
-    let t = Instant::now();
-    let out = common::run_cmd(c, None);
-    let took = t.elapsed();
-    let v: Value = serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|e| panic!("db check --json: {e}\n{}\n{}", out.stdout, out.stderr));
-    (out, v, took)
+    lab::check_json(home, &lab.odbcsysini, extra)
 }
 
 fn text(home: &Home, lab: &lab::Lab, extra: &[&str]) -> Out {
     let mut args = vec!["db", "check"];
     args.extend_from_slice(extra);
-    let mut c = home.cmd(&args);
-    c.env("ODBCSYSINI", &lab.odbcsysini);
-    common::run_cmd(c, None)
+    lab::run(home, &lab.odbcsysini, &args, None)
 }
 
 /// (role, index, address, result, class) of every server line.
@@ -237,9 +216,12 @@ fn inconsistent_partner_lists_are_refused_before_anything_is_saved() {
         "url=jdbc:db2://127.0.0.1:{}/TRAVELER:clientRerouteAlternateServerName=127.0.0.1,127.0.0.2;clientRerouteAlternatePortNumber={};",
         lab.derby, lab.derby_alt
     );
-    let mut c = home.cmd(["db", "set", &url, "user=app", "pw=-", "--no-input"]);
-    c.env("ODBCSYSINI", &lab.odbcsysini);
-    let out = common::run_cmd(c, Some("app\n"));
+    let out = lab::run(
+        &home,
+        &lab.odbcsysini,
+        &["db", "set", &url, "user=app", "pw=-", "--no-input"],
+        Some("app\n"),
+    );
     out.assert_code(65, "J060");
     assert!(out.stderr.contains("error[J060]"), "{}", out.stderr);
     assert!(!home.store().exists(), "nothing may be saved");
@@ -389,9 +371,12 @@ fn db_set_warns_about_a_failing_partner_and_saves() {
         "url=jdbc:mysql://127.0.0.1:{},127.0.0.1:{}/TRAVELER",
         lab.maria, lab.closed
     );
-    let mut c = home.cmd(["db", "set", &url, "user=app", "pw=-", "--no-input"]);
-    c.env("ODBCSYSINI", &lab.odbcsysini);
-    let out = common::run_cmd(c, Some("app\n"));
+    let out = lab::run(
+        &home,
+        &lab.odbcsysini,
+        &["db", "set", &url, "user=app", "pw=-", "--no-input"],
+        Some("app\n"),
+    );
     out.assert_code(0, "saved: the primary passes");
     assert!(out.stderr.contains("connection test: PASS"), "{}", out.stderr);
     assert!(

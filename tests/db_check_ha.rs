@@ -29,28 +29,13 @@ impl Case {
         if let Some(text) = notes {
             std::fs::write(data.join("notes.ini"), text).unwrap();
         }
-        let c = Case { home, lab, data };
-        let out = c.run(
-            &[
-                "db",
-                "set",
-                &format!("url={url}"),
-                &format!("user={user}"),
-                "pw=-",
-                "force",
-                "--no-input",
-            ],
-            Some(&format!("{pw}\n")),
-            &[],
-        );
-        out.assert_code(0, "db set force");
-        c
+        lab::store(&home, &lab.odbcsysini, url, user, pw);
+        Case { home, lab, data }
     }
 
     fn run(&self, args: &[&str], stdin: Option<&str>, env: &[(&str, &str)]) -> Out {
-        let mut c = self.home.cmd(args);
-        c.env("ODBCSYSINI", &self.lab.odbcsysini)
-            .env("TRAVELERUTIL_DATA_DIR", &self.data);
+        let mut c = lab::cmd(&self.home, &self.lab.odbcsysini, args);
+        c.env("TRAVELERUTIL_DATA_DIR", &self.data);
         for (k, v) in env {
             c.env(k, v);
         }

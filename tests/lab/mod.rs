@@ -7,9 +7,12 @@
 #![allow(dead_code)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use crate::common::{self, Home, Out};
+use serde_json::Value;
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::process::Command;
+use std::time::{Duration, Instant};
 
 /// How to get the lab, for every panic message.
 pub const HOW: &str = "start the lab with `bash scripts/testenv.sh install && bash scripts/testenv.sh start` and \
@@ -76,4 +79,36 @@ pub fn require_up(port: u16, what: &str) {
         .and_then(|mut a| a.next())
         .is_some_and(|a| TcpStream::connect_timeout(&a, Duration::from_secs(2)).is_ok());
     assert!(ok, "{what} does not answer on 127.0.0.1:{port}: {HOW}");
+}
+
+/// `travelerUtil <args>` for `home`, with the driver registry in `odbcsysini`.
+pub fn cmd(home: &Home, odbcsysini: &str, args: &[&str]) -> Command {
+    let mut c = home.cmd(args);
+    c.env("ODBCSYSINI", odbcsysini);
+    c
+}
+
+/// [`cmd`], run with `stdin`.
+pub fn run(home: &Home, odbcsysini: &str, args: &[&str], stdin: Option<&str>) -> Out {
+    common::run_cmd(cmd(home, odbcsysini, args), stdin)
+}
+
+/// Stores settings without a connection test (`force`), so a check can then fail on purpose.
+pub fn store(home: &Home, odbcsysini: &str, url: &str, user: &str, pw: &str) {
+    let url = format!("url={url}");
+    let user = format!("user={user}");
+    let args = ["db", "set", url.as_str(), user.as_str(), "pw=-", "force", "--no-input"];
+    run(home, odbcsysini, &args, Some(&format!("{pw}\n"))).assert_code(0, "db set force");
+}
+
+/// `db check --json <extra>`: the process, its report, and how long it took.
+pub fn check_json(home: &Home, odbcsysini: &str, extra: &[&str]) -> (Out, Value, Duration) {
+    let mut args = vec!["db", "check", "--json"];
+    args.extend_from_slice(extra);
+    let t = Instant::now();
+    let out = run(home, odbcsysini, &args, None);
+    let took = t.elapsed();
+    let v: Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("db check --json: {e}\n{}\n{}", out.stdout, out.stderr));
+    (out, v, took)
 }

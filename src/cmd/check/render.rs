@@ -4,7 +4,7 @@
 //! outside (paths, the URL, driver messages) goes through [`escape`].
 
 use super::report::{Failover, Mode, Outcome, Readiness, Report, ServerLine, ServerResult};
-use crate::probe::odbc::ProbeOutcome;
+use crate::probe::odbc::{self, ProbeOutcome};
 use crate::probe::offline::Status;
 use crate::probe::ready::{Level, Line};
 use crate::term::{escape, escape_path};
@@ -85,15 +85,12 @@ fn server(t: &mut String, s: &ServerLine) {
         ServerResult::Pass | ServerResult::Standby => "PASS",
         ServerResult::Fail => "FAIL",
     };
-    let dbms = [s.dbms_name.as_deref(), s.dbms_version.as_deref()]
-        .into_iter()
-        .flatten()
-        .map(|v| escape(v).into_owned())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let what = match (s.result, dbms.is_empty()) {
+    let what = match (
+        s.result,
+        odbc::join(&[s.dbms_name.as_deref(), s.dbms_version.as_deref()]),
+    ) {
         (ServerResult::Standby, _) => format!("standby: reachable, not the primary now ({})", escape(&s.detail)),
-        (ServerResult::Pass, false) => format!("{dbms}, {}", escape(&s.detail)),
+        (ServerResult::Pass, Some(dbms)) => format!("{}, {}", escape(&dbms), escape(&s.detail)),
         (ServerResult::Pass | ServerResult::Fail, _) => escape(&s.detail).into_owned(),
     };
     let _ = writeln!(

@@ -209,8 +209,9 @@ pub fn record_outcome(r: &mut Report, kind: Kind, outcome: ProbeOutcome) -> Exit
             info,
             ..
         } => {
-            let dbms = join_known(&[info.dbms_name.as_deref(), info.dbms_version.as_deref()]);
-            let drv = join_known(&[info.driver_name.as_deref(), info.driver_version.as_deref()]);
+            let unknown = || "(not reported)".to_string();
+            let dbms = info.dbms().unwrap_or_else(unknown);
+            let drv = info.driver().unwrap_or_else(unknown);
             let what = format!("connected in {connect_ms:.1} ms: DBMS {dbms}, driver {drv}");
             r.push("connect", Status::Pass, what);
             if *row {
@@ -246,14 +247,4 @@ pub fn record_outcome(r: &mut Report, kind: Kind, outcome: ProbeOutcome) -> Exit
     };
     r.probe = Some(outcome);
     exit
-}
-
-/// The known parts, blank-separated, or `(not reported)`.
-fn join_known(parts: &[Option<&str>]) -> String {
-    let known: Vec<&str> = parts.iter().flatten().copied().collect();
-    if known.is_empty() {
-        "(not reported)".into()
-    } else {
-        known.join(" ")
-    }
 }

@@ -56,6 +56,24 @@ pub struct ServerInfo {
     pub driver_odbc_version: Option<String>,
 }
 
+impl ServerInfo {
+    /// `MariaDB 10.11.000019`: the DBMS name and version that were reported.
+    pub fn dbms(&self) -> Option<String> {
+        join(&[self.dbms_name.as_deref(), self.dbms_version.as_deref()])
+    }
+
+    /// `libmaodbc.so 03.01.0015`: the driver's name and version that were reported.
+    pub fn driver(&self) -> Option<String> {
+        join(&[self.driver_name.as_deref(), self.driver_version.as_deref()])
+    }
+}
+
+/// The parts that are known, blank-separated; `None` when none is.
+pub fn join(parts: &[Option<&str>]) -> Option<String> {
+    let known: Vec<&str> = parts.iter().flatten().copied().collect();
+    (!known.is_empty()).then(|| known.join(" "))
+}
+
 /// The result of one attempt.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
