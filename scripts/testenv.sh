@@ -486,6 +486,9 @@ configure_replica() {
 
 # ------------------------------------------------------------------ Derby (DRDA)
 DERBY_DIR=$LAB/derby
+# Two JVMs start at once on a 2-core machine: the C1 compiler alone and the serial collector
+# halve their start-up CPU; the tests need no peak throughput from Derby.
+JVM_OPTS=(-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto)
 derby_dir() { case $1 in derby-alt) echo "$LAB/derby-alt" ;; *) echo "$DERBY_DIR" ;; esac; }
 
 # Two edits in org/apache/derby/impl/drda/DRDAConnThread.class of Debian's derbynet.jar
@@ -546,7 +549,7 @@ start_derby() {
   # BUILTIN auth with user app/app: the Db2 driver needs Authentication=SERVER and a server
   # that checks passwords (wrong password -> SQL30082N rc 24 like a real Db2).
   # -noSecurityManager always: JDK 17 only warns without it, JDK 24+ exits silently.
-  nohup java -Xmx256m -Dderby.system.home="$d/home" \
+  nohup java "${JVM_OPTS[@]}" -Dderby.system.home="$d/home" \
     -Dderby.connection.requireAuthentication=true -Dderby.authentication.provider=BUILTIN \
     -Dderby.user.app=app -Dderby.user.lntuser=Lnt-Pw.3x \
     -cp "$DERBY_DIR/patch:$DERBY_JARS" org.apache.derby.drda.NetworkServerControl start \
@@ -578,7 +581,7 @@ disconnect;
 SQL
   done
   echo 'exit;' >> "$sql"
-  if ! (cd "$DERBY_DIR" && timeout 120 java -Dderby.stream.error.file=/dev/null -cp "$DERBY_JARS" \
+  if ! (cd "$DERBY_DIR" && timeout 120 java "${JVM_OPTS[@]}" -Dderby.stream.error.file=/dev/null -cp "$DERBY_JARS" \
         org.apache.derby.tools.ij create.sql > "$DERBY_DIR/create.log" 2>&1); then
     cat "$DERBY_DIR/create.log" >&2; die "derby: ij failed creating database TRAVELER"
   fi
