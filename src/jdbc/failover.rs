@@ -295,13 +295,17 @@ pub(crate) fn check(url: &JdbcUrl, d: &mut Vec<Diagnostic>) {
 
 /// Where a partner is written, for its diagnostic.
 fn partner_span(url: &JdbcUrl, s: &Server) -> Span {
-    match (url.kind, s.role) {
-        (Kind::MySql, Role::Alternate(n)) => url.endpoints.get(n).map_or(0..0, |e| e.host_span.clone()),
-        (Kind::SqlServer, _) => url.property("failoverPartner").map_or(0..0, |p| p.value_span.clone()),
-        (Kind::Db2 | Kind::As400, Role::Alternate(n)) => reroute_property(url, "clientRerouteAlternateServerName")
-            .and_then(|p| entries(p).get(n - 1).map(|(_, sp)| sp.clone()))
-            .unwrap_or(0..0),
-        (_, Role::Primary | Role::Alternate(_) | Role::FailoverPartner) => 0..0,
+    let none = 0..0;
+    match s.role {
+        Role::Primary => none,
+        Role::FailoverPartner => url.property("failoverPartner").map_or(none, |p| p.value_span.clone()),
+        Role::Alternate(n) => match url.kind {
+            Kind::MySql => url.endpoints.get(n).map_or(none, |e| e.host_span.clone()),
+            Kind::Db2 | Kind::As400 => reroute_property(url, "clientRerouteAlternateServerName")
+                .and_then(|p| entries(p).get(n - 1).map(|(_, sp)| sp.clone()))
+                .unwrap_or(none),
+            Kind::SqlServer | Kind::Derby => none,
+        },
     }
 }
 

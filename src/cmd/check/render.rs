@@ -165,20 +165,20 @@ fn records(t: &mut String, r: &Report) {
 }
 
 fn final_line(r: &Report) -> String {
-    match (r.result, r.mode, r.class) {
-        (Outcome::Pass, Mode::Standalone, _) => {
-            "PASS: standalone mode (embedded Derby); no enterprise database to reach\n".into()
-        }
-        (Outcome::Pass, Mode::Enterprise, _) => "PASS: the database is reachable with the stored settings\n".into(),
-        (Outcome::Degraded, _, _) => format!(
+    match r.result {
+        Outcome::Pass => match r.mode {
+            Mode::Standalone => "PASS: standalone mode (embedded Derby); no enterprise database to reach\n".into(),
+            Mode::Enterprise => "PASS: the database is reachable with the stored settings\n".into(),
+        },
+        Outcome::Degraded => format!(
             "DEGRADED: the primary passes, but failover would not work: {} (exit {})\n",
             r.failed_partners().join("; "),
             r.exit_code
         ),
-        (Outcome::Fail, _, Some(c)) => format!("FAIL: {} (exit {})\n", c.describe(), r.exit_code),
-        (Outcome::Fail, _, None) => match r.failed_readiness() {
-            l if l.is_empty() => format!("FAIL (exit {})\n", r.exit_code),
-            l => format!("FAIL: HA readiness: {} (exit {})\n", l.join("; "), r.exit_code),
+        Outcome::Fail => match (r.class, r.failed_readiness()) {
+            (Some(c), _) => format!("FAIL: {} (exit {})\n", c.describe(), r.exit_code),
+            (None, l) if l.is_empty() => format!("FAIL (exit {})\n", r.exit_code),
+            (None, l) => format!("FAIL: HA readiness: {} (exit {})\n", l.join("; "), r.exit_code),
         },
     }
 }

@@ -162,10 +162,12 @@ impl Report {
     /// Sets the fields that follow from the exit code.
     pub fn finish(&mut self, exit: Exit) {
         self.exit_code = exit.code();
-        self.result = match exit {
-            Exit::Success => Outcome::Pass,
-            Exit::Degraded => Outcome::Degraded,
-            _ => Outcome::Fail,
+        self.result = if exit == Exit::Success {
+            Outcome::Pass
+        } else if exit == Exit::Degraded {
+            Outcome::Degraded
+        } else {
+            Outcome::Fail
         };
     }
 
