@@ -17,7 +17,6 @@ use crate::cli::CheckArgs;
 use crate::error::Failure;
 use crate::exit::Exit;
 use crate::jdbc::{self, Kind};
-use crate::probe::FailureClass;
 use crate::probe::odbc::{ProbeOutcome, ProbeRequest};
 use crate::probe::runner::{self, Progress};
 use crate::store::{DbSettings, StoreFile};
@@ -26,11 +25,6 @@ use ha::Ha;
 use report::{DriverManager, Outcome, Report};
 use std::time::Duration;
 use steps::Setup;
-
-/// The exit code of each failure class (README table).
-pub fn exit_for(class: FailureClass) -> Exit {
-    class.exit()
-}
 
 fn new_report(ctx: &Ctx, timeout_secs: u32) -> Report {
     let dm = DriverManager::from_env(|k| std::env::var(k).ok());
@@ -243,14 +237,14 @@ fn deadline_output(
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::probe::FailureClass;
     use std::collections::HashSet;
 
     /// Each class has its own exit code: DNS and refused once shared 11, and driver missing and
     /// driver manager 15, so a script could not tell them apart.
     #[test]
     fn every_failure_class_has_its_own_exit_code() {
-        let codes: HashSet<u8> = FailureClass::ALL.iter().map(|c| exit_for(*c).code()).collect();
+        let codes: HashSet<u8> = FailureClass::ALL.iter().map(|c| c.exit().code()).collect();
         assert_eq!(codes.len(), FailureClass::ALL.len(), "{codes:?}");
         assert!(
             !codes.contains(&0) && !codes.contains(&1) && !codes.contains(&2),
