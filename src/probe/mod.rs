@@ -1,10 +1,12 @@
-//! Proving a database reachable through a real ODBC driver (pure types and logic; the ODBC
-//! calls live in [`odbc`]; the watchdog's timer is `crate::sys::timer`).
+//! Proving a database reachable through a real ODBC driver, and ready for a Traveler HA pool.
 //!
-//! `db check` never trusts one signal. The connection string comes from the URL engine's
-//! translation, the attempt is bounded three ways (SQL_ATTR_LOGIN_TIMEOUT, the driver's own
-//! timeout keyword, and a hard watchdog that kills the attempt at the deadline), and a failure is
-//! classified from *every* diagnostic record the driver left, not just the first.
+//! `db check` never trusts one signal. The connection string is translated from the JDBC URL
+//! ([`connstr`]) for the driver chosen in [`drivers`]; every attempt is bounded three ways
+//! (SQL_ATTR_LOGIN_TIMEOUT, the driver's own timeout keyword, and a deadline that ends the
+//! attempt whatever the driver does: [`runner`], with the timer of `crate::sys::timer`); and a
+//! failure is classified from *every* diagnostic record the driver left, not just the first
+//! ([`classify`]). The ODBC calls live in [`odbc`]; the offline checks in [`offline`]; the
+//! HA-readiness rules, pure, in [`ready`].
 
 pub mod classify;
 pub mod connstr;

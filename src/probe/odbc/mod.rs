@@ -132,13 +132,9 @@ pub fn driver_loaded() -> bool {
     LOADED.load(Ordering::SeqCst)
 }
 
-/// Runs one attempt. Blocking: the caller bounds it with the watchdog.
-pub fn probe(req: &ProbeRequest) -> ProbeOutcome {
-    probe_with(req, &mut |_| {})
-}
-
-/// [`probe`], calling `on_connected` with the outcome so far once the validation query passed
-/// and before the catalog reads start (the caller moves its deadline's report on).
+/// Runs one attempt, calling `on_connected` with the outcome so far once the validation query
+/// passed and before the catalog reads start (the caller moves its deadline's report on).
+/// Blocking: the caller bounds it (`crate::probe::runner`).
 pub fn probe_with(req: &ProbeRequest, on_connected: &mut dyn FnMut(&ProbeOutcome)) -> ProbeOutcome {
     let start = Instant::now();
     LOADED.store(true, Ordering::SeqCst);
