@@ -4,8 +4,11 @@
 # SQL Server via FreeTDS failure paths).
 #
 #   scripts/testenv.sh install   apt packages + IBM clidriver (from the ibm_db wheel); idempotent
-#   scripts/testenv.sh start     write odbcinst.ini, init (first time) + start servers, wait for them
-#   scripts/testenv.sh stop      stop what this script started (by PID), verify nothing is left
+#   scripts/testenv.sh start     write odbcinst.ini, init (first time) + start every server that is
+#                                not running (in parallel), wait for them and for the replica
+#   scripts/testenv.sh stop [C..] stop what this script started (by PID), verify nothing is left;
+#                                with component names, only those (tests stop a server this way
+#                                and bring it back with `start`)
 #   scripts/testenv.sh status    which components run (exit 0 = all up, 1 = not)
 #   scripts/testenv.sh env       `export` lines for tests:  eval "$(scripts/testenv.sh env)"
 #   scripts/testenv.sh check     isql connect + SELECT 1 through every driver; exit !=0 on failure
@@ -13,14 +16,25 @@
 #   scripts/testenv.sh clean     stop + rm -rf "$LAB"
 #
 # Components (all bound to 127.0.0.1 only):
-#   mariadb   MARIA_PORT  (53306)  users app/app (ALL on appdb.*, TRAVELER.*), admin/admin (global);
-#                                  TLS with a CA and server certificate made at first start
-#                                  ($LAB/maria/tls/ca.pem, exported as TU_TLS_CA)
-#   derby     DERBY_PORT  (51527)  Derby network server, BUILTIN auth app/app, database TRAVELER,
+#   mariadb   MARIA_PORT  (53306)  the replication primary (binary log, server id 1); users
+#                                  app/app (ALL on appdb.*, TRAVELER*.*), admin/admin (global),
+#                                  creator/creator (only CREATE on TRAVELER.*), reader/reader (only
+#                                  SELECT on TRAVELER.*), ddl/ddl (SELECT, INSERT, UPDATE, DELETE on
+#                                  TRAVELER_DDL.* and TRAVELER_EMPTY.*), pool/Pool-Pw.7q (ALL on
+#                                  TRAVELER.*, a password tests look for); databases TRAVELER
+#                                  (utf8mb4, empty), TRAVELER_DDL (three tables), TRAVELER_EMPTY,
+#                                  TRAVELER_LATIN1 (latin1); TLS with a CA and server certificate
+#                                  made at first start ($LAB/maria/tls/ca.pem, exported as TU_TLS_CA)
+#   replica   REPLICA_PORT (53307) a second mysqld replicating from mariadb (GTID, read-only):
+#                                  the same users and databases, by real replication
+#   derby     DERBY_PORT  (51527)  Derby network server, BUILTIN auth app/app and lntuser/Lnt-Pw.3x,
+#                                  database TRAVELER,
 #                                  DRDAConnThread patched so IBM's Db2 CLI driver is accepted
+#   derby-alt DERBY_ALT_PORT (51528) a second one, the same way: the Db2 client-reroute alternate
 #   hang      HANG_PORT   (54999)  silent listener: accepts TCP, never answers
 #   closed    CLOSED_PORT (54998)  nothing may listen there (checked at start)
 #   ODBC drivers in "$LAB/odbc/odbcinst.ini": [DB2] [MariaDB Unicode] [FreeTDS]
+#   libfaketime (TU_FAKETIME_LIB): runs a check with a shifted clock (the clock-skew test)
 #
 # Rules this script keeps (project requirements):
 #   * Runs as root (CI and the developers' containers). Never touches /etc/odbcinst.ini or
@@ -32,21 +46,25 @@
 #     line still mentions $LAB (protects against PID reuse).
 #   * Fails loudly: a component that cannot be installed/started exits non-zero naming it.
 #
-# Facts behind the choices below are from the lab notes (odbc-lab.md), cited as [lab §n].
+# Facts behind the choices below are in docs/odbc-drivers.md.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 
 # Explicitly requested settings (remembered to warn when a running environment differs).
 REQ_MARIA_PORT=${MARIA_PORT:-${TU_MARIA_PORT:-}}
+REQ_REPLICA_PORT=${REPLICA_PORT:-${TU_REPLICA_PORT:-}}
 REQ_DERBY_PORT=${DERBY_PORT:-${TU_DERBY_PORT:-}}
+REQ_DERBY_ALT_PORT=${DERBY_ALT_PORT:-${TU_DERBY_ALT_PORT:-}}
 REQ_HANG_PORT=${HANG_PORT:-${TU_HANG_PORT:-}}
 REQ_CLOSED_PORT=${CLOSED_PORT:-${TU_CLOSED_PORT:-}}
 
 LAB=${LAB:-${TU_LAB:-$REPO/target/testenv}}
 LAB=$(realpath -m -- "$LAB")
 MARIA_PORT=${REQ_MARIA_PORT:-53306}
+REPLICA_PORT=${REQ_REPLICA_PORT:-53307}
 DERBY_PORT=${REQ_DERBY_PORT:-51527}   # not 1527: do not clash with a developer's real Derby
+DERBY_ALT_PORT=${REQ_DERBY_ALT_PORT:-51528}
 HANG_PORT=${REQ_HANG_PORT:-54999}
 CLOSED_PORT=${REQ_CLOSED_PORT:-54998}
 # pip requirement spec for the wheel that carries IBM's clidriver (pin in CI if wanted,
@@ -59,11 +77,12 @@ RUN=$LAB/run                  # pid files + ports.env of the running environment
 CLIDRIVER=$LAB/ibm/clidriver
 DB2_LIB=$CLIDRIVER/lib/libdb2.so
 DERBY_JARS=/usr/share/java/derby.jar:/usr/share/java/derbynet.jar:/usr/share/java/derbytools.jar:/usr/share/java/derbyclient.jar
-COMPONENTS=(mariadb derby hang)
+COMPONENTS=(mariadb replica derby derby-alt hang)
+PORT_VARS=(MARIA REPLICA DERBY DERBY_ALT HANG CLOSED)
 
 APT_PACKAGES=(unixodbc unixodbc-dev odbc-mariadb tdsodbc mariadb-server mariadb-client
               libderby-java derby-tools libderbyclient-java default-jre-headless
-              unzip perl python3 procps coreutils util-linux openssl)
+              unzip perl python3 procps coreutils util-linux openssl libfaketime)
 
 log() { printf '[testenv] %s\n' "$*" >&2; }
 die() { printf '[testenv] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -104,7 +123,10 @@ pidfile() { printf '%s/%s.pid' "$RUN" "$1"; }
 comp_pid() { local f; f=$(pidfile "$1"); [ -s "$f" ] && head -1 "$f"; }
 comp_running() { local pid; pid=$(comp_pid "$1") && proc_ours "$pid"; }
 comp_port() {
-  case $1 in mariadb) echo "$MARIA_PORT" ;; derby) echo "$DERBY_PORT" ;; hang) echo "$HANG_PORT" ;; esac
+  case $1 in
+    mariadb) echo "$MARIA_PORT" ;; replica) echo "$REPLICA_PORT" ;; derby) echo "$DERBY_PORT" ;;
+    derby-alt) echo "$DERBY_ALT_PORT" ;; hang) echo "$HANG_PORT" ;;
+  esac
 }
 any_running() { local c; for c in "${COMPONENTS[@]}"; do comp_running "$c" && return 0; done; return 1; }
 
@@ -127,9 +149,10 @@ load_ports() {
   local mode=$1 f=$RUN/ports.env v req saved
   [ -f "$f" ] || return 0
   if [ "$mode" = start ] && ! any_running; then return 0; fi   # stale: start afresh
-  for v in MARIA DERBY HANG CLOSED; do
-    saved=$(grep -m1 "^${v}_PORT=" "$f" | cut -d= -f2)
-    [[ $saved =~ ^[0-9]+$ ]] || die "corrupt $f (no ${v}_PORT); run: $0 stop"
+  for v in "${PORT_VARS[@]}"; do
+    saved=$(grep -m1 "^${v}_PORT=" "$f" | cut -d= -f2 || true)
+    [ -n "$saved" ] || continue   # written by an older testenv.sh: that component is not running
+    [[ $saved =~ ^[0-9]+$ ]] || die "corrupt $f (${v}_PORT=$saved); run: $0 stop"
     req="REQ_${v}_PORT"
     if [ -n "${!req}" ] && [ "${!req}" != "$saved" ]; then
       log "warning: ${v}_PORT=${!req} ignored: the running environment uses $saved (stop it first)"
@@ -140,15 +163,17 @@ load_ports() {
 
 save_ports() {
   mkdir -p "$RUN"
-  printf 'MARIA_PORT=%s\nDERBY_PORT=%s\nHANG_PORT=%s\nCLOSED_PORT=%s\n' \
-    "$MARIA_PORT" "$DERBY_PORT" "$HANG_PORT" "$CLOSED_PORT" > "$RUN/ports.env"
+  local v n
+  for v in "${PORT_VARS[@]}"; do n="${v}_PORT"; printf '%s=%s\n' "$n" "${!n}"; done > "$RUN/ports.env"
 }
 
 validate_ports() {
   local p seen=" "
-  for p in "$MARIA_PORT" "$DERBY_PORT" "$HANG_PORT" "$CLOSED_PORT"; do
+  local v n
+  for v in "${PORT_VARS[@]}"; do
+    n="${v}_PORT"; p=${!n}
     [[ $p =~ ^[0-9]+$ ]] && ((p >= 1024 && p <= 65535)) || die "port '$p' is not a number in 1024..65535"
-    [[ $seen == *" $p "* ]] && die "port $p configured twice (MARIA/DERBY/HANG/CLOSED must differ)"
+    [[ $seen == *" $p "* ]] && die "port $p configured twice (${PORT_VARS[*]} ports must differ)"
     seen+="$p "
   done
 }
@@ -232,7 +257,7 @@ pip_cmd() {
 
 install_clidriver() {
   # The ibm_db wheel bundles IBM's Data Server Driver for ODBC and CLI (clidriver). A wheel is
-  # a zip: unzip clidriver/ and ibm_db.libs/ side by side, no `pip install`. [lab §3]
+  # a zip: unzip clidriver/ and ibm_db.libs/ side by side, no `pip install`. (docs/odbc-drivers.md)
   # auditwheel rewrote libdb2.so to NEED libxml2-<hash>.so from ibm_db.libs/, found through
   # RPATH $ORIGIN/../../ibm_db.libs -> both trees must be siblings under $LAB/ibm.
   # The driver writes to its own tree at runtime (db2dump/, cfgcache/), so it stays writable.
@@ -298,11 +323,13 @@ EOF
   [ -f "$LAB/odbc/odbc.ini" ] || : > "$LAB/odbc/odbc.ini"   # DSN-less only; file must exist
 }
 
-# ------------------------------------------------------------------ MariaDB
+# ------------------------------------------------------------------ MariaDB (primary + replica)
 MARIA_DIR=$LAB/maria
-maria_sock() { echo "$MARIA_DIR/mysqld.sock"; }
-maria_client() { mariadb --no-defaults --socket="$(maria_sock)" -uroot "$@"; }
-maria_ping() { mariadb-admin --no-defaults --socket="$(maria_sock)" -uroot ping; }
+REPLICA_DIR=$LAB/maria-replica
+maria_dir() { case $1 in replica) echo "$REPLICA_DIR" ;; *) echo "$MARIA_DIR" ;; esac; }
+maria_sock() { echo "$(maria_dir "${1:-mariadb}")/mysqld.sock"; }
+maria_client() { local c=$1; shift; mariadb --no-defaults --socket="$(maria_sock "$c")" -uroot "$@"; }
+maria_ping() { mariadb-admin --no-defaults --socket="$(maria_sock "${1:-mariadb}")" -uroot ping; }
 
 # Small footprint: the tests need a handful of connections, not a tuned server.
 MARIA_OPTS=(--innodb-buffer-pool-size=32M --innodb-log-file-size=8M --skip-name-resolve
@@ -328,75 +355,141 @@ maria_tls() {
   ) > "$t/openssl.log" 2>&1 || { cat "$t/openssl.log" >&2; die "mariadb: making the TLS certificates failed"; }
 }
 
-start_mariadb() {
-  local d=$MARIA_DIR pid sock
-  sock=$(maria_sock)
-  maria_tls
-  ((${#sock} < 100)) || die "mariadb: socket path $sock is too long for a unix socket (use a shorter LAB)"
-  if comp_running mariadb; then
-    pid=$(comp_pid mariadb)
-    maria_ping >/dev/null 2>&1 || die "mariadb: pid $pid runs but does not answer on $sock"
-    tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- '--ssl-cert' \
-      || die "mariadb: pid $pid runs without TLS (started by an older testenv.sh); run: $0 stop, then start"
-    provision_maria
-    log "mariadb: already running (pid $pid)"
+# start_maria COMPONENT: the primary (`mariadb`: binary log, TLS, server id 1) or the replica
+# (`replica`: read-only, server id 2). Provisioning and replication are set up by cmd_start once
+# both answer.
+start_maria() {
+  local c=$1 d pid sock port extra=()
+  d=$(maria_dir "$c"); sock=$(maria_sock "$c"); port=$(comp_port "$c")
+  ((${#sock} < 100)) || die "$c: socket path $sock is too long for a unix socket (use a shorter LAB)"
+  if [ "$c" = mariadb ]; then
+    maria_tls
+    # The binary log feeds the replica; ROW format replicates every statement the same way.
+    extra=(--server-id=1 --log-bin="$d/binlog/mysql-bin" --binlog-format=ROW
+           --ssl-ca="$d/tls/ca.pem" --ssl-cert="$d/tls/server.pem" --ssl-key="$d/tls/server.key")
+  else
+    extra=(--server-id=2 --read-only --relay-log="$d/relay/relay-bin")
+  fi
+  if comp_running "$c"; then
+    pid=$(comp_pid "$c")
+    maria_ping "$c" >/dev/null 2>&1 || die "$c: pid $pid runs but does not answer on $sock"
+    if [ "$c" = mariadb ] && ! tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q -- '--log-bin'; then
+      die "$c: pid $pid runs without the binary log (started by an older testenv.sh); run: $0 stop, then start"
+    fi
+    log "$c: already running (pid $pid)"
     return 0
   fi
-  rm -f "$(pidfile mariadb)"
-  port_open "$MARIA_PORT" && die "mariadb: port $MARIA_PORT is busy (another process listens; set MARIA_PORT)"
-  mkdir -p "$d" "$RUN"
+  rm -f "$(pidfile "$c")"
+  port_open "$port" && die "$c: port $port is busy (another process listens; set the port variable)"
+  mkdir -p "$d/binlog" "$d/relay" "$RUN"
   if [ ! -f "$d/data/.initialised" ]; then
     rm -rf "$d/data"
     # --no-defaults: ignore Debian's /etc/mysql/* (socket in /run/mysqld, datadir /var/lib/mysql).
-    # --user=root: we run as root and mariadbd refuses root without it. [lab §6]
-    log "mariadb: initialising $d/data"
+    # --user=root: we run as root and mariadbd refuses root without it (docs/odbc-drivers.md).
+    log "$c: initialising $d/data"
     if ! mariadb-install-db --no-defaults --datadir="$d/data" --user=root \
          --auth-root-authentication-method=normal --skip-test-db "${MARIA_OPTS[@]}" \
          > "$d/install.log" 2>&1; then
-      tail -30 "$d/install.log" >&2; die "mariadb: mariadb-install-db failed (log: $d/install.log)"
+      tail -30 "$d/install.log" >&2; die "$c: mariadb-install-db failed (log: $d/install.log)"
     fi
     touch "$d/data/.initialised"
   fi
   rm -f "$sock"
   nohup mariadbd --no-defaults --user=root --datadir="$d/data" --bind-address=127.0.0.1 \
-    --port="$MARIA_PORT" --socket="$sock" --pid-file="$d/mysqld.pid" \
-    --log-error="$d/error.log" "${MARIA_OPTS[@]}" \
-    --ssl-ca="$d/tls/ca.pem" --ssl-cert="$d/tls/server.pem" --ssl-key="$d/tls/server.key" < /dev/null > "$d/stdout.log" 2>&1 9>&- &
+    --port="$port" --socket="$sock" --pid-file="$d/mysqld.pid" --log-error="$d/error.log" \
+    "${MARIA_OPTS[@]}" "${extra[@]}" < /dev/null > "$d/stdout.log" 2>&1 9>&- &
   pid=$!
-  echo "$pid" > "$(pidfile mariadb)"
-  if ! wait_ready mariadb "$pid" "$WAIT_SECS" maria_ping || ! port_open "$MARIA_PORT"; then
+  echo "$pid" > "$(pidfile "$c")"
+  if ! wait_ready "$c" "$pid" "$WAIT_SECS" maria_ping "$c" || ! port_open "$port"; then
     tail -20 "$d/error.log" >&2 2>/dev/null || true
-    die "mariadb: did not start on 127.0.0.1:$MARIA_PORT (log: $d/error.log)"
+    die "$c: did not start on 127.0.0.1:$port (log: $d/error.log)"
   fi
-  provision_maria
 }
 
-# Idempotent, run at every start: (re)creates databases/users and resets the passwords, so a
-# test that changed them cannot poison later runs.
+# Idempotent, run at every start on the primary (the replica gets it all by replication):
+# (re)creates databases, tables and users and resets the passwords, so a test that changed them
+# cannot poison later runs.
 provision_maria() {
   local out
-  if ! out=$(maria_client 2>&1 <<'SQL'
+  if ! out=$(maria_client mariadb 2>&1 <<'SQL'
 CREATE DATABASE IF NOT EXISTS appdb;
-CREATE DATABASE IF NOT EXISTS TRAVELER;
+CREATE DATABASE IF NOT EXISTS TRAVELER CHARACTER SET utf8mb4;
+CREATE DATABASE IF NOT EXISTS TRAVELER_DDL CHARACTER SET utf8mb4;
+CREATE TABLE IF NOT EXISTS TRAVELER_DDL.tu_device (id INT PRIMARY KEY, name VARCHAR(64));
+CREATE TABLE IF NOT EXISTS TRAVELER_DDL.tu_user (id INT PRIMARY KEY, name VARCHAR(64));
+CREATE TABLE IF NOT EXISTS TRAVELER_DDL.tu_state (id INT PRIMARY KEY, state VARCHAR(64));
+CREATE DATABASE IF NOT EXISTS TRAVELER_EMPTY CHARACTER SET utf8mb4;
+CREATE DATABASE IF NOT EXISTS TRAVELER_LATIN1 CHARACTER SET latin1;
 CREATE USER IF NOT EXISTS 'app'@'127.0.0.1' IDENTIFIED BY 'app';
 CREATE USER IF NOT EXISTS 'app'@'localhost' IDENTIFIED BY 'app';
 ALTER USER 'app'@'127.0.0.1' IDENTIFIED BY 'app';
 ALTER USER 'app'@'localhost' IDENTIFIED BY 'app';
 GRANT ALL ON appdb.* TO 'app'@'127.0.0.1', 'app'@'localhost';
 GRANT ALL ON TRAVELER.* TO 'app'@'127.0.0.1', 'app'@'localhost';
+GRANT ALL ON TRAVELER_DDL.* TO 'app'@'127.0.0.1', 'app'@'localhost';
+GRANT ALL ON TRAVELER_LATIN1.* TO 'app'@'127.0.0.1', 'app'@'localhost';
 CREATE USER IF NOT EXISTS 'admin'@'127.0.0.1' IDENTIFIED BY 'admin';
 CREATE USER IF NOT EXISTS 'admin'@'localhost' IDENTIFIED BY 'admin';
 ALTER USER 'admin'@'127.0.0.1' IDENTIFIED BY 'admin';
 ALTER USER 'admin'@'localhost' IDENTIFIED BY 'admin';
 GRANT ALL ON *.* TO 'admin'@'127.0.0.1', 'admin'@'localhost' WITH GRANT OPTION;
+CREATE USER IF NOT EXISTS 'creator'@'127.0.0.1' IDENTIFIED BY 'creator';
+ALTER USER 'creator'@'127.0.0.1' IDENTIFIED BY 'creator';
+GRANT CREATE ON TRAVELER.* TO 'creator'@'127.0.0.1';
+CREATE USER IF NOT EXISTS 'reader'@'127.0.0.1' IDENTIFIED BY 'reader';
+ALTER USER 'reader'@'127.0.0.1' IDENTIFIED BY 'reader';
+GRANT SELECT ON TRAVELER.* TO 'reader'@'127.0.0.1';
+GRANT SELECT ON TRAVELER_DDL.* TO 'reader'@'127.0.0.1';
+CREATE USER IF NOT EXISTS 'ddl'@'127.0.0.1' IDENTIFIED BY 'ddl';
+ALTER USER 'ddl'@'127.0.0.1' IDENTIFIED BY 'ddl';
+GRANT SELECT, INSERT, UPDATE, DELETE ON TRAVELER_DDL.* TO 'ddl'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE, DELETE ON TRAVELER_EMPTY.* TO 'ddl'@'127.0.0.1';
+CREATE USER IF NOT EXISTS 'pool'@'127.0.0.1' IDENTIFIED BY 'Pool-Pw.7q';
+ALTER USER 'pool'@'127.0.0.1' IDENTIFIED BY 'Pool-Pw.7q';
+GRANT ALL ON TRAVELER.* TO 'pool'@'127.0.0.1';
+CREATE USER IF NOT EXISTS 'repl'@'127.0.0.1' IDENTIFIED BY 'repl';
+ALTER USER 'repl'@'127.0.0.1' IDENTIFIED BY 'repl';
+GRANT REPLICATION SLAVE ON *.* TO 'repl'@'127.0.0.1';
 SQL
   ); then
     printf '%s\n' "$out" >&2; die "mariadb: provisioning users/databases failed"
   fi
 }
 
+# slave_field NAME: one field of the replica's SHOW SLAVE STATUS (empty when not configured).
+slave_field() { maria_client replica -e 'SHOW SLAVE STATUS\G' 2>/dev/null | sed -n "s/^ *$1: //p" | head -1; }
+
+# Points the replica at the primary (once, or again when the primary's port changed), starts it,
+# and waits until it has applied everything the primary logged. GTID positions make a restart of
+# either side resume where it stopped; MASTER_CONNECT_RETRY=1 reconnects within a second.
+configure_replica() {
+  local port want got i err
+  port=$(slave_field Master_Port)
+  if [ "$port" != "$MARIA_PORT" ]; then
+    log "replica: replicating from 127.0.0.1:$MARIA_PORT"
+    maria_client replica -e "STOP SLAVE; CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT=$MARIA_PORT,
+      MASTER_USER='repl', MASTER_PASSWORD='repl', MASTER_CONNECT_RETRY=1, MASTER_USE_GTID=slave_pos;
+      START SLAVE;" || die "replica: CHANGE MASTER failed"
+  elif [ "$(slave_field Slave_SQL_Running)" != Yes ] || [ "$(slave_field Slave_IO_Running)" != Yes ]; then
+    maria_client replica -e "START SLAVE" || die "replica: START SLAVE failed"
+  fi
+  want=$(maria_client mariadb -N -e 'SELECT @@gtid_binlog_pos') || die "mariadb: cannot read gtid_binlog_pos"
+  for ((i = 0; i < WAIT_SECS * 10; i++)); do
+    got=$(maria_client replica -N -e 'SELECT @@gtid_slave_pos' 2>/dev/null || true)
+    [ "$got" = "$want" ] && return 0
+    err=$(slave_field Last_SQL_Error)
+    [ -z "$err" ] || die "replica: replication stopped: $err"
+    sleep 0.1
+  done
+  die "replica: not caught up after ${WAIT_SECS}s (primary at '$want', replica at '$got'; IO: $(slave_field Last_IO_Error))"
+}
+
 # ------------------------------------------------------------------ Derby (DRDA)
 DERBY_DIR=$LAB/derby
+# Two JVMs start at once on a 2-core machine: the C1 compiler alone and the serial collector
+# halve their start-up CPU; the tests need no peak throughput from Derby.
+JVM_OPTS=(-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto)
+derby_dir() { case $1 in derby-alt) echo "$LAB/derby-alt" ;; *) echo "$DERBY_DIR" ;; esac; }
 
 # Two edits in org/apache/derby/impl/drda/DRDAConnThread.class of Debian's derbynet.jar
 # 10.14.2.0, put in a directory ahead of derbynet.jar (package impl.drda is not sealed).
@@ -404,10 +497,10 @@ DERBY_DIR=$LAB/derby
 #  1. parseACCRDB: `if (appRequester.getClientType() != DNC) invalidClient(prdid)`: replace
 #     `invokevirtual getClientType` by `pop; iconst_3; nop`. Stock Derby checks the client's
 #     product id and rejects every non-Derby client ("Invalid client product id SQL12014"),
-#     which the Db2 driver reports as SQL30020N 0x124C. [lab §4.2, §4.3]
+#     which the Db2 driver reports as SQL30020N 0x124C. (docs/odbc-drivers.md)
 #  2. parseACCRDB: `database.sendTRGDFTRT = true` -> false. Otherwise Derby nests PKGDFTCST and
 #     USRID inside TYPDEFOVR of ACCRDBRM and the IBM driver fails with SQL0901N
-#     "DRDA AR: Parser Invalid Value" (sqljrParseTypdefOvr). [lab §4.3]
+#     "DRDA AR: Parser Invalid Value" (sqljrParseTypdefOvr). (docs/odbc-drivers.md)
 patch_derby() {
   local out=$DERBY_DIR/patch cls=org/apache/derby/impl/drda/DRDAConnThread.class jar=/usr/share/java/derbynet.jar sum
   [ -f "$jar" ] || die "derby: $jar missing (run: $0 install)"
@@ -433,58 +526,71 @@ patch_derby() {
   log "derby: patched DRDAConnThread (product-id check, TRGDFTRT)"
 }
 
-derby_ready() { port_open "$DERBY_PORT" && grep -q 'ready to accept connections' "$DERBY_DIR/server.log"; }
-
-start_derby() {
-  local d=$DERBY_DIR pid
-  if comp_running derby; then
-    pid=$(comp_pid derby)
-    port_open "$DERBY_PORT" || die "derby: pid $pid runs but port $DERBY_PORT is closed"
-    log "derby: already running (pid $pid)"
-    return 0
-  fi
-  rm -f "$(pidfile derby)"
-  port_open "$DERBY_PORT" && die "derby: port $DERBY_PORT is busy (another process listens; set DERBY_PORT)"
-  mkdir -p "$d/home" "$RUN"
-  patch_derby
-  # BUILTIN auth with user app/app: the Db2 driver needs Authentication=SERVER and a server
-  # that checks passwords (wrong password -> SQL30082N rc 24 like a real Db2). [lab §4.2]
-  # -noSecurityManager always: JDK 17 only warns without it, JDK 24+ exits silently. [lab §4.1]
-  nohup java -Xmx256m -Dderby.system.home="$d/home" \
-    -Dderby.connection.requireAuthentication=true -Dderby.authentication.provider=BUILTIN \
-    -Dderby.user.app=app \
-    -cp "$d/patch:$DERBY_JARS" org.apache.derby.drda.NetworkServerControl start \
-    -h 127.0.0.1 -p "$DERBY_PORT" -noSecurityManager < /dev/null > "$d/server.log" 2>&1 9>&- &
-  pid=$!
-  echo "$pid" > "$(pidfile derby)"
-  if ! wait_ready derby "$pid" "$WAIT_SECS" derby_ready; then
-    tail -20 "$d/server.log" >&2 || true
-    die "derby: network server did not start on 127.0.0.1:$DERBY_PORT (log: $d/server.log)"
-  fi
-  create_derby_db
+# derby_ready COMPONENT
+derby_ready() {
+  local d; d=$(derby_dir "$1")
+  port_open "$(comp_port "$1")" && grep -q 'ready to accept connections' "$d/server.log"
 }
 
-create_derby_db() {
-  local d=$DERBY_DIR
-  [ -f "$d/home/.traveler-created" ] && return 0
+# start_derby COMPONENT: `derby` or `derby-alt`, the same patched server on its own port and
+# system home.
+start_derby() {
+  local c=$1 d pid port
+  d=$(derby_dir "$c"); port=$(comp_port "$c")
+  if comp_running "$c"; then
+    pid=$(comp_pid "$c")
+    port_open "$port" || die "$c: pid $pid runs but port $port is closed"
+    log "$c: already running (pid $pid)"
+    return 0
+  fi
+  rm -f "$(pidfile "$c")"
+  port_open "$port" && die "$c: port $port is busy (another process listens; set the port variable)"
+  mkdir -p "$d/home" "$RUN"
+  # BUILTIN auth with user app/app: the Db2 driver needs Authentication=SERVER and a server
+  # that checks passwords (wrong password -> SQL30082N rc 24 like a real Db2).
+  # -noSecurityManager always: JDK 17 only warns without it, JDK 24+ exits silently.
+  nohup java "${JVM_OPTS[@]}" -Dderby.system.home="$d/home" \
+    -Dderby.connection.requireAuthentication=true -Dderby.authentication.provider=BUILTIN \
+    -Dderby.user.app=app -Dderby.user.lntuser=Lnt-Pw.3x \
+    -cp "$DERBY_DIR/patch:$DERBY_JARS" org.apache.derby.drda.NetworkServerControl start \
+    -h 127.0.0.1 -p "$port" -noSecurityManager < /dev/null > "$d/server.log" 2>&1 9>&- &
+  pid=$!
+  echo "$pid" > "$(pidfile "$c")"
+  if ! wait_ready "$c" "$pid" "$WAIT_SECS" derby_ready "$c"; then
+    tail -20 "$d/server.log" >&2 || true
+    die "$c: network server did not start on 127.0.0.1:$port (log: $d/server.log)"
+  fi
+}
+
+# Creates database TRAVELER (with table APP.T1) on every Derby server that lacks it, in one ij
+# run: a JVM start costs more than the work.
+create_derby_dbs() {
+  local c todo=() sql=$DERBY_DIR/create.sql
+  for c in derby derby-alt; do [ -f "$(derby_dir "$c")/home/.traveler-created" ] || todo+=("$c"); done
+  ((${#todo[@]})) || return 0
   # Upper-case name on purpose: the Db2 driver upper-cases Database=, and Derby database names
-  # are case-sensitive directory names. [lab §4.1]
-  log "derby: creating database TRAVELER"
-  cat > "$d/create.sql" <<EOF
-connect 'jdbc:derby://127.0.0.1:$DERBY_PORT/TRAVELER;create=true;user=app;password=app';
+  # are case-sensitive directory names (docs/odbc-drivers.md).
+  log "derby: creating database TRAVELER on ${todo[*]}"
+  : > "$sql"
+  for c in "${todo[@]}"; do
+    cat >> "$sql" <<SQL
+connect 'jdbc:derby://127.0.0.1:$(comp_port "$c")/TRAVELER;create=true;user=app;password=app';
 create table app.t1 (id int primary key, name varchar(40));
 insert into app.t1 values (1,'one'),(2,'two');
-exit;
-EOF
-  if ! (cd "$d" && timeout 120 java -Dderby.stream.error.file=/dev/null -cp "$DERBY_JARS" \
-        org.apache.derby.tools.ij create.sql > "$d/create.log" 2>&1); then
-    cat "$d/create.log" >&2; die "derby: ij failed creating database TRAVELER"
+disconnect;
+SQL
+  done
+  echo 'exit;' >> "$sql"
+  if ! (cd "$DERBY_DIR" && timeout 120 java "${JVM_OPTS[@]}" -Dderby.stream.error.file=/dev/null -cp "$DERBY_JARS" \
+        org.apache.derby.tools.ij create.sql > "$DERBY_DIR/create.log" 2>&1); then
+    cat "$DERBY_DIR/create.log" >&2; die "derby: ij failed creating database TRAVELER"
   fi
-  # ij exits 0 on SQL errors; X0Y32 (table exists) is fine after an interrupted first run.
-  if grep -E 'ERROR' "$d/create.log" | grep -vq 'X0Y32'; then
-    cat "$d/create.log" >&2; die "derby: creating database TRAVELER failed"
+  # ij exits 0 on SQL errors; X0Y32 (table exists) and 23505 (rows exist) are fine after an
+  # interrupted first run.
+  if grep -E 'ERROR' "$DERBY_DIR/create.log" | grep -vqE 'X0Y32|23505'; then
+    cat "$DERBY_DIR/create.log" >&2; die "derby: creating database TRAVELER failed"
   fi
-  touch "$d/home/.traveler-created"
+  for c in "${todo[@]}"; do touch "$(derby_dir "$c")/home/.traveler-created"; done
 }
 
 # ------------------------------------------------------------------ silent listener
@@ -500,7 +606,7 @@ start_hang() {
   port_open "$HANG_PORT" && die "hang: port $HANG_PORT is busy (another process listens; set HANG_PORT)"
   mkdir -p "$d" "$RUN"
   # Accepts TCP and never sends a byte: models "TCP up, server mute", where every network
-  # driver waits > 90 s without a login timeout. [lab §9]
+  # driver waits > 90 s without a login timeout. (docs/odbc-drivers.md)
   cat > "$d/silent_listener.py" <<'EOF'
 import socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -520,10 +626,20 @@ summary_line() { # NAME: one line with state + PID
   local c=$1 pid
   if comp_running "$c"; then
     pid=$(comp_pid "$c")
-    printf '%-8s up    pid %-7s 127.0.0.1:%s\n' "$c" "$pid" "$(comp_port "$c")"
+    printf '%-9s up    pid %-7s 127.0.0.1:%s\n' "$c" "$pid" "$(comp_port "$c")"
   else
-    printf '%-8s DOWN\n' "$c"
+    printf '%-9s DOWN\n' "$c"
   fi
+}
+
+# start_component NAME: starts one component (a no-op when it runs).
+start_component() {
+  case $1 in
+    mariadb | replica) start_maria "$1" ;;
+    derby | derby-alt) start_derby "$1" ;;
+    hang) start_hang ;;
+    *) die "unknown component '$1' (known: ${COMPONENTS[*]})" ;;
+  esac
 }
 
 cmd_start() {
@@ -538,26 +654,44 @@ cmd_start() {
     die "closed: something listens on 127.0.0.1:$CLOSED_PORT, which must stay closed (set CLOSED_PORT)"
   fi
   save_ports   # before starting anything: a partial start is still described correctly
-  local c t
+  patch_derby
+  # Every server starts at once (two mysqld, two JVMs, the listener) and is waited for
+  # together: the start-up time is the slowest server's, not the sum.
+  local c jobs=() fail=0 i
   for c in "${COMPONENTS[@]}"; do
-    t=$(now)
-    "start_$c"
-    log "$c: ready after $(elapsed "$t")"
+    ( t=$(now); start_component "$c"; log "$c: ready after $(elapsed "$t")" ) &
+    jobs+=("$!")
   done
+  for i in "${!jobs[@]}"; do
+    wait "${jobs[$i]}" || { log "${COMPONENTS[$i]}: did not start (see above)"; fail=1; }
+  done
+  ((fail == 0)) || die "start: a component did not start; the others run (stop them with: $0 stop)"
+  local t; t=$(now)
+  provision_maria
+  create_derby_dbs
+  configure_replica
+  log "provisioned and replicated in $(elapsed "$t")"
   for c in "${COMPONENTS[@]}"; do summary_line "$c"; done
-  printf '%-8s ok    127.0.0.1:%s refuses connections\n' closed "$CLOSED_PORT"
-  printf '%-8s ok    %s\n' odbc "$LAB/odbc/odbcinst.ini: [DB2] [MariaDB Unicode] [FreeTDS]"
+  printf '%-9s ok    127.0.0.1:%s refuses connections\n' closed "$CLOSED_PORT"
+  printf '%-9s ok    %s\n' odbc "$LAB/odbc/odbcinst.ini: [DB2] [MariaDB Unicode] [FreeTDS]"
   log "start done in $(elapsed "$t0")"
 }
 
+# cmd_stop [COMPONENT...]: every component, or only those named.
 cmd_stop() {
   need_root
   take_lock
   load_ports stop
-  local t0 c pid f pids=() names=() i
+  local t0 c pid f pids=() names=() i which=("$@") all=1
+  if ((${#which[@]})); then
+    all=0
+    for c in "${which[@]}"; do [[ " ${COMPONENTS[*]} " == *" $c "* ]] || die "unknown component '$c' (known: ${COMPONENTS[*]})"; done
+  else
+    which=("${COMPONENTS[@]}")
+  fi
   t0=$(now)
   # SIGTERM everything first, then wait for all together (MariaDB/Derby shut down in parallel).
-  for c in hang derby mariadb; do
+  for c in "${which[@]}"; do
     f=$(pidfile "$c")
     [ -f "$f" ] || continue
     pid=$(head -1 "$f")
@@ -587,6 +721,14 @@ cmd_stop() {
     proc_alive "$pid" && die "${names[$i]}: pid $pid survived SIGKILL"
     rm -f "$(pidfile "${names[$i]}")"
   done
+  if ((!all)); then
+    for c in "${which[@]}"; do
+      port_open "$(comp_port "$c")" && die "$c: port $(comp_port "$c") is still open after stop"
+      case $c in mariadb | replica) rm -f "$(maria_sock "$c")" "$(maria_dir "$c")/mysqld.pid" ;; esac
+    done
+    log "stopped ${which[*]} in $(elapsed "$t0")"
+    return 0
+  fi
   # Verify with ps: no server of ours (mariadbd/java/listener mentioning $LAB) may remain.
   local left_over
   local pslist
@@ -594,7 +736,8 @@ cmd_stop() {
   left_over=$(grep -F -- "$LAB" <<<"$pslist" | grep -E 'mariadbd|java|silent_listener' | awk '$2 !~ /^Z/' || true)
   [ -z "$left_over" ] || die "stop: processes still running under $LAB:
 $left_over"
-  rm -f "$RUN/ports.env" "$MARIA_DIR/mysqld.sock" "$MARIA_DIR/mysqld.pid"
+  rm -f "$RUN/ports.env" "$MARIA_DIR/mysqld.sock" "$MARIA_DIR/mysqld.pid" "$REPLICA_DIR/mysqld.sock" \
+    "$REPLICA_DIR/mysqld.pid"
   for c in "${COMPONENTS[@]}"; do
     port_open "$(comp_port "$c")" && log "warning: port $(comp_port "$c") ($c) is still open (someone else's process?)"
   done
@@ -606,12 +749,12 @@ cmd_status() {
   local c rc=0
   for c in "${COMPONENTS[@]}"; do
     if comp_running "$c" && port_open "$(comp_port "$c")"; then summary_line "$c"
-    else printf '%-8s DOWN  (127.0.0.1:%s)\n' "$c" "$(comp_port "$c")"; rc=1; fi
+    else printf '%-9s DOWN  (127.0.0.1:%s)\n' "$c" "$(comp_port "$c")"; rc=1; fi
   done
-  if port_open "$CLOSED_PORT"; then printf '%-8s BUSY  127.0.0.1:%s accepts connections\n' closed "$CLOSED_PORT"; rc=1
-  else printf '%-8s ok    127.0.0.1:%s refuses connections\n' closed "$CLOSED_PORT"; fi
-  if [ -f "$DB2_LIB" ] && [ -f "$LAB/odbc/odbcinst.ini" ]; then printf '%-8s ok    %s\n' odbc "$LAB/odbc/odbcinst.ini"
-  else printf '%-8s MISSING (clidriver or odbcinst.ini; run install + start)\n' odbc; rc=1; fi
+  if port_open "$CLOSED_PORT"; then printf '%-9s BUSY  127.0.0.1:%s accepts connections\n' closed "$CLOSED_PORT"; rc=1
+  else printf '%-9s ok    127.0.0.1:%s refuses connections\n' closed "$CLOSED_PORT"; fi
+  if [ -f "$DB2_LIB" ] && [ -f "$LAB/odbc/odbcinst.ini" ]; then printf '%-9s ok    %s\n' odbc "$LAB/odbc/odbcinst.ini"
+  else printf '%-9s MISSING (clidriver or odbcinst.ini; run install + start)\n' odbc; rc=1; fi
   return $rc
 }
 
@@ -621,13 +764,18 @@ cmd_env() {
   load_ports env
   local kv
   for kv in "ODBCSYSINI=$LAB/odbc" "ODBCINI=$LAB/odbc/odbc.ini" "TU_TESTENV=1" "TU_LAB=$LAB" \
-            "TU_MARIA_PORT=$MARIA_PORT" "TU_DERBY_PORT=$DERBY_PORT" "TU_HANG_PORT=$HANG_PORT" \
+            "TU_MARIA_PORT=$MARIA_PORT" "TU_REPLICA_PORT=$REPLICA_PORT" "TU_DERBY_PORT=$DERBY_PORT" \
+            "TU_DERBY_ALT_PORT=$DERBY_ALT_PORT" "TU_HANG_PORT=$HANG_PORT" \
             "TU_CLOSED_PORT=$CLOSED_PORT" "TU_DB2_DRIVER=DB2" "TU_MARIA_DRIVER=MariaDB Unicode" \
-            "TU_TDS_DRIVER=FreeTDS" "TU_CLIDRIVER_LIB=$DB2_LIB" "TU_TLS_CA=$MARIA_DIR/tls/ca.pem"; do
+            "TU_TDS_DRIVER=FreeTDS" "TU_CLIDRIVER_LIB=$DB2_LIB" "TU_TLS_CA=$MARIA_DIR/tls/ca.pem" \
+            "TU_FAKETIME_LIB=$(faketime_lib)"; do
     printf 'export %s=%s\n' "${kv%%=*}" "$(sq "${kv#*=}")"
   done
   # DB2_MAX_CLIENT_CONNRETRIES is deliberately not exported: the product sets it itself.
 }
+
+# libfaketime's preload library, as the package installed it (empty when not installed).
+faketime_lib() { dpkg -L libfaketime 2>/dev/null | grep -m1 '/libfaketime\.so\.1$' || true; }
 
 # ------------------------------------------------------------------ check
 # run_isql NAME SQL CONNSTR: expects success and a row containing 1.
@@ -662,6 +810,16 @@ cmd_check() {
     "Driver={MariaDB Unicode};Server=127.0.0.1;Port=$MARIA_PORT;Uid=admin;Pwd=admin" || fail=1
   run_isql "DB2 -> Derby TRAVELER" "SELECT 1 FROM SYSIBM.SYSDUMMY1" \
     "Driver=DB2;Hostname=127.0.0.1;Port=$DERBY_PORT;Protocol=TCPIP;Database=TRAVELER;Uid=app;Pwd=app;Authentication=SERVER" || fail=1
+  run_isql "DB2 -> Derby alternate" "SELECT 1 FROM SYSIBM.SYSDUMMY1" \
+    "Driver=DB2;Hostname=127.0.0.1;Port=$DERBY_ALT_PORT;Protocol=TCPIP;Database=TRAVELER;Uid=app;Pwd=app;Authentication=SERVER" || fail=1
+  run_isql "MariaDB replica TRAVELER_DDL" "SELECT COUNT(*) DIV 3 FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'TRAVELER_DDL'" \
+    "Driver={MariaDB Unicode};Server=127.0.0.1;Port=$REPLICA_PORT;Database=TRAVELER_DDL;Uid=ddl;Pwd=ddl" || fail=1
+  local io sql
+  io=$(slave_field Slave_IO_Running); sql=$(slave_field Slave_SQL_Running)
+  if [ "$io" = Yes ] && [ "$sql" = Yes ]; then printf 'check %-26s OK\n' "replication"
+  else printf 'check %-26s FAILED  (IO %s, SQL %s)\n' "replication" "${io:-?}" "${sql:-?}"; fail=1; fi
+  if [ -f "$(faketime_lib)" ]; then printf 'check %-26s OK      (%s)\n' "libfaketime" "$(faketime_lib)"
+  else printf 'check %-26s FAILED  (package libfaketime; run: %s install)\n' "libfaketime" "$0"; fail=1; fi
 
   # FreeTDS has no server here: it must fail, fast, and for the right reason (a driver that
   # cannot even be loaded also "fails" — that must not count as a pass).
@@ -687,12 +845,12 @@ cmd_check() {
 }
 
 # ------------------------------------------------------------------ main
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; }
 
 case "${1:-}" in
   install) cmd_install ;;
   start) cmd_start ;;
-  stop) cmd_stop ;;
+  stop) shift; cmd_stop "$@" ;;
   status) cmd_status ;;
   env) cmd_env ;;
   check) cmd_check ;;

@@ -49,6 +49,8 @@ exit_codes! {
     Declined = 4, "declined at a confirmation prompt";
     /// Refused because the Traveler or Domino server is running (`log clear`; `force` overrides).
     ServerRunning = 5, "refused: the Traveler or Domino server is running (use force)";
+    /// `db check`: the primary database passes, but a failover partner the URL names fails.
+    Degraded = 9, "degraded: the primary database passes, a failover partner fails (db check)";
     /// A check failed for a reason outside the classes below.
     CheckFailed = 10, "check failed (other cause)";
     /// The server could not be reached: connection refused or network unreachable.

@@ -1,13 +1,14 @@
 //! `db check` and `db set`'s connection test against real servers and real ODBC drivers, started
 //! by `scripts/testenv.sh` (MariaDB + MariaDB Connector/ODBC, Apache Derby's DRDA server + the
 //! IBM Db2 CLI driver, FreeTDS, a silent listener). `scripts/test.sh` starts them and exports
-//! their coordinates; without them these tests fail loudly, never skip.
+//! their coordinates; without them these tests fail loudly, never skip (tests/lab/mod.rs).
 
 mod common;
+mod lab;
 
 use common::{Home, Out};
 use serde_json::Value;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The test environment's coordinates, or a panic that says how to get them.
 struct Env {
@@ -19,60 +20,30 @@ struct Env {
 }
 
 fn env() -> Env {
-    let var = |k: &str| {
-        std::env::var(k).unwrap_or_else(|_| {
-            panic!(
-                "{k} is not set: these tests need the real servers. Run them with `bash scripts/test.sh`, \
-                 or start them with `bash scripts/testenv.sh all` and `eval \"$(bash scripts/testenv.sh env)\"`"
-            )
-        })
-    };
-    let port = |k: &str| var(k).parse::<u16>().unwrap_or_else(|_| panic!("{k} is not a port"));
-    assert_eq!(var("TU_TESTENV"), "1");
+    let l = lab::lab();
+    lab::require_up(l.maria, "the MariaDB primary");
+    lab::require_up(l.derby, "the Derby network server");
+    lab::require_up(l.hang, "the silent listener");
     Env {
-        odbcsysini: var("ODBCSYSINI"),
-        maria: port("TU_MARIA_PORT"),
-        derby: port("TU_DERBY_PORT"),
-        hang: port("TU_HANG_PORT"),
-        closed: port("TU_CLOSED_PORT"),
+        odbcsysini: l.odbcsysini,
+        maria: l.maria,
+        derby: l.derby,
+        hang: l.hang,
+        closed: l.closed,
     }
 }
 
 /// Runs travelerUtil with the test environment's driver registry.
 fn run(home: &Home, e: &Env, args: &[&str], stdin: Option<&str>) -> Out {
-    let mut c = home.cmd(args);
-    c.env("ODBCSYSINI", &e.odbcsysini);
-    common::run_cmd(c, stdin)
+    lab::run(home, &e.odbcsysini, args, stdin)
 }
 
-/// Stores settings without a connection test (`force`), so a check can then fail on purpose.
 fn set_forced(home: &Home, e: &Env, url: &str, user: &str, pw: &str) {
-    let out = run(
-        home,
-        e,
-        &[
-            "db",
-            "set",
-            &format!("url={url}"),
-            &format!("user={user}"),
-            "pw=-",
-            "force",
-            "--no-input",
-        ],
-        Some(&format!("{pw}\n")),
-    );
-    out.assert_code(0, "db set force");
+    lab::store(home, &e.odbcsysini, url, user, pw);
 }
 
 fn check_json(home: &Home, e: &Env, extra: &[&str]) -> (Out, Value, Duration) {
-    let mut args = vec!["db", "check", "--json"];
-    args.extend_from_slice(extra);
-    let t = Instant::now();
-    let out = run(home, e, &args, None);
-    let took = t.elapsed();
-    let v: Value = serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|err| panic!("db check --json: {err}\n{}\n{}", out.stdout, out.stderr));
-    (out, v, took)
+    lab::check_json(home, &e.odbcsysini, extra)
 }
 
 /// Asserts a failed check: exit code, class, and that some diagnostic record names the cause.
@@ -106,6 +77,7 @@ fn assert_failure(home: &Home, e: &Env, extra: &[&str], code: i32, class: &str, 
 // --- PASS --------------------------------------------------------------------------------
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn mysql_url_passes_through_mariadb_odbc() {
     let e = env();
     let home = Home::new();
@@ -141,6 +113,7 @@ fn mysql_url_passes_through_mariadb_odbc() {
 }
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn db2_url_passes_through_the_ibm_driver_to_derby() {
     let e = env();
     let home = Home::new();
@@ -196,6 +169,7 @@ const SOON: Duration = Duration::from_secs(2);
 // --- MariaDB failures ----------------------------------------------------------------------
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn mariadb_failures_are_classified() {
     let e = env();
     let m = e.maria;
@@ -257,6 +231,7 @@ fn mariadb_failures_are_classified() {
 // --- Db2 driver failures (against Derby's DRDA server) -------------------------------------
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn db2_failures_are_classified() {
     let e = env();
     let d = e.derby;
@@ -318,6 +293,7 @@ fn db2_failures_are_classified() {
 // --- SQL Server URLs through FreeTDS (no SQL Server here: failure paths) -------------------
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn sqlserver_failures_through_freetds() {
     let e = env();
     let home = Home::new();
@@ -370,6 +346,7 @@ fn sqlserver_failures_through_freetds() {
 // --- driver selection --------------------------------------------------------------------
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn a_missing_driver_is_its_own_class() {
     let e = env();
     let home = Home::new();
@@ -405,6 +382,7 @@ fn a_missing_driver_is_its_own_class() {
 // --- db set: the connection test guards the store ------------------------------------------
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn db_set_refuses_to_save_when_the_probe_fails_and_force_saves_anyway() {
     let e = env();
     let home = Home::new();
@@ -453,6 +431,7 @@ fn db_set_refuses_to_save_when_the_probe_fails_and_force_saves_anyway() {
 /// login timeout attribute against a server that never answers. Only the watchdog can end the
 /// attempt; it must, at the deadline (timeout + 0.2 s), with the timeout class.
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn the_watchdog_ends_a_driver_that_ignores_every_timeout() {
     let e = env();
     let home = Home::new();

@@ -6,15 +6,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+mod lab;
 
 use common::{Home, Out};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn var(k: &str) -> String {
-    std::env::var(k).unwrap_or_else(|_| {
-        panic!("{k} is not set: run these tests with `bash scripts/test.sh` (it starts the servers)")
-    })
+    std::env::var(k).unwrap_or_else(|_| panic!("{k} is not set (the test lab's MariaDB with TLS): {}", lab::HOW))
 }
 
 /// Runs a tool that must succeed (keytool, openssl).
@@ -108,6 +107,7 @@ impl Lab {
 }
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn the_right_truststore_verifies_mariadb_over_tls() {
     let ca = PathBuf::from(var("TU_TLS_CA"));
     let lab = Lab::new(|d| truststore(d, "good.jks", &ca), &var("TU_MARIA_PORT"));
@@ -128,6 +128,7 @@ fn the_right_truststore_verifies_mariadb_over_tls() {
 }
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn a_pkcs12_truststore_made_by_keytool_works_too() {
     // keytool encrypts a PKCS#12 file's certificate bags (PBES2, AES-256): the CA is exported
     // only after that section is decrypted with the stored password.
@@ -144,6 +145,7 @@ fn a_pkcs12_truststore_made_by_keytool_works_too() {
 }
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn an_unrelated_ca_fails_with_the_tls_class() {
     let lab = Lab::new(
         |d| {
@@ -181,6 +183,7 @@ fn an_unrelated_ca_fails_with_the_tls_class() {
 }
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn the_watchdog_removes_the_exported_ca_file() {
     let ca = PathBuf::from(var("TU_TLS_CA"));
     // The silent listener accepts TCP and never answers: only the watchdog ends the probe, with
@@ -192,6 +195,7 @@ fn the_watchdog_removes_the_exported_ca_file() {
 }
 
 #[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
 fn a_broken_truststore_fails_before_connecting() {
     let ca = PathBuf::from(var("TU_TLS_CA"));
     let lab = Lab::new(|d| truststore(d, "good.jks", &ca), &var("TU_MARIA_PORT"));
@@ -206,4 +210,71 @@ fn a_broken_truststore_fails_before_connecting() {
     );
     assert!(!out.stdout.contains("PASS  connect"), "{}", out.stdout);
     lab.assert_tmp_empty();
+}
+
+/// Whether `pid` holds a socket and a descriptor of a file in `dir`: it is connecting, with the
+/// CA exported.
+fn connecting_with_ca(pid: u32, dir: &Path) -> (bool, bool) {
+    let mut socket = false;
+    let mut ca = false;
+    if let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) {
+        for fd in fds.flatten() {
+            if let Ok(t) = std::fs::read_link(fd.path()) {
+                socket |= t.to_string_lossy().starts_with("socket:");
+                ca |= t.starts_with(dir);
+            }
+        }
+    }
+    (socket, ca)
+}
+
+/// SIGINT or SIGTERM during a TLS `db check` left the exported CA PEM in the temporary
+/// directory, and SIGHUP, SIGQUIT or SIGKILL could too. The CA is now a file without a name
+/// (O_TMPFILE) that the driver opens as /proc/self/fd/N: while the check waits on a server that
+/// never answers, the process holds it, and after each signal nothing is left.
+#[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
+fn a_signal_during_a_tls_check_left_the_ca_pem_in_tmp() {
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    let ca = PathBuf::from(var("TU_TLS_CA"));
+    let lab = Lab::new(|d| truststore(d, "good.jks", &ca), &var("TU_HANG_PORT"));
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT, libc::SIGKILL] {
+        let mut c = lab.home.cmd(["db", "check", "timeout=30"]);
+        c.env("ODBCSYSINI", var("ODBCSYSINI"))
+            .env("TMPDIR", &lab.tmp)
+            .current_dir(lab.home.outside())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        // SAFETY: setrlimit in the child before exec; SIGQUIT must not leave a core file.
+        unsafe {
+            c.pre_exec(|| {
+                let none = libc::rlimit {
+                    rlim_cur: 0,
+                    rlim_max: 0,
+                };
+                libc::setrlimit(libc::RLIMIT_CORE, &none);
+                Ok(())
+            });
+        }
+        let mut child = c.spawn().unwrap();
+        let start = std::time::Instant::now();
+        let mut seen = (false, false);
+        while start.elapsed() < std::time::Duration::from_secs(10) {
+            seen = connecting_with_ca(child.id(), &lab.tmp);
+            if seen == (true, true) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(
+            seen,
+            (true, true),
+            "signal {sig}: the check never held a socket and the CA file"
+        );
+        // SAFETY: kill(2) on the child we spawned and have not yet waited for.
+        unsafe { libc::kill(i32::try_from(child.id()).unwrap(), sig) };
+        let status = child.wait().unwrap();
+        assert_eq!(status.signal(), Some(sig), "ended by the signal it got: {status:?}");
+        lab.assert_tmp_empty();
+    }
 }

@@ -61,6 +61,7 @@ fn exit_code_numbers_are_the_documented_ones() {
             Exit::Success => 0,
             Exit::Failure => 1,
             Exit::Usage => 2,
+            Exit::Degraded => 9,
             Exit::Declined => 4,
             Exit::ServerRunning => 5,
             Exit::CheckFailed => 10,

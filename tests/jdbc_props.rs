@@ -4,9 +4,10 @@
 //! - a password never survives masking, and lifting removes it.
 
 use proptest::prelude::*;
-use secrecy::SecretString;
-use travelerutil::jdbc::odbc::{DriverFamily, OdbcRequest, translate};
 use travelerutil::jdbc::{self, Style};
+use travelerutil::probe::connstr::{OdbcRequest, translate};
+use travelerutil::probe::drivers::DriverFamily;
+use travelerutil::secret::Secret;
 
 fn exercise(url: &str) {
     let a = jdbc::parse(url);
@@ -15,7 +16,7 @@ fn exercise(url: &str) {
     if let Some(u) = &a.url {
         let _ = serde_json::to_string(&u.report()).unwrap();
         let _ = jdbc::lift_password(url, u);
-        let pw = SecretString::from("pw".to_string());
+        let pw = Secret::from("pw");
         for fam in DriverFamily::candidates(u) {
             let _ = translate(
                 u,

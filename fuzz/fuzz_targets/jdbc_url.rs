@@ -5,7 +5,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use secrecy::SecretString;
-use travelerutil::jdbc::odbc::{DriverFamily, OdbcRequest, translate};
+use travelerutil::probe::connstr::{OdbcRequest, translate};
+use travelerutil::probe::drivers::DriverFamily;
 use travelerutil::jdbc::{self, Style};
 
 fuzz_target!(|data: &[u8]| {

@@ -143,16 +143,23 @@ pub enum DbAction {
     /// (when the user is unchanged), the prompt.
     #[command(verbatim_doc_comment)]
     Set(SetArgs),
-    /// Prove the stored database reachable through a real ODBC driver.
+    /// Prove the stored database reachable through a real ODBC driver, and ready for an HA pool.
     ///
     /// Offline checks first (store, URL, JDBC jar, Derby folder), then a connection through the
     /// ODBC driver for the database, the validation query, and a verdict with its own exit code.
+    /// Then two sections: HA readiness (schema mode from notes.ini, schema and tables, privileges
+    /// for that mode, encoding, version, IP-literal hosts, clock skew), and failover: every
+    /// server the URL names (Db2 client-reroute alternates, SQL Server failoverPartner, further
+    /// MySQL hosts) probed at the same time. Exit 9 when the primary passes and a partner fails.
     ///
     /// Keys:
     ///   timeout=SECONDS   bound for the whole attempt (default 10); enforced by the login
-    ///                     timeout, the driver's own keyword and a watchdog that kills the attempt
+    ///                     timeout, the driver's own keyword and a watchdog that kills the attempt;
+    ///                     every server is probed within the same bound
     ///   driver=NAME       the ODBC driver to use this time (else the stored driver=, then
     ///                     TRAVELERUTIL_ODBC_DRIVER, then the first installed driver for the database)
+    ///   quick             only the connection verdict and the failover probes: no HA-readiness
+    ///                     section (for frequent monitoring)
     #[command(verbatim_doc_comment)]
     Check(CheckArgs),
     /// Remove the enterprise settings and revert to the standalone Derby database.
@@ -173,7 +180,7 @@ pub struct SetArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// timeout=, driver=.
+    /// timeout=, driver=, quick.
     #[arg(value_name = "KEY=VALUE")]
     pub words: Vec<String>,
 }

@@ -82,6 +82,9 @@ codes! {
     InvalidPropertyValue = "J055", "invalid-property-value";
     TimeoutUnit = "J056", "timeout-unit";
     PasswordInUrl = "J057", "password-in-url";
+    FailoverListLength = "J060", "failover-list-length";
+    FailoverEmptyEntry = "J061", "failover-empty-entry";
+    FailoverSameServer = "J062", "failover-same-server";
     Db2MissingDatabase = "J100", "db2-missing-database";
     Db2DatabaseTooLong = "J101", "db2-database-too-long";
     Db2DatabaseChars = "J102", "db2-database-chars";

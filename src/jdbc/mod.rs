@@ -7,13 +7,13 @@
 //!
 //! - [`model`]: the structured result and its documented JSON form;
 //! - [`diag`]: diagnostics with byte spans and a rustc-like caret renderer;
-//! - [`odbc`]: the JDBC → ODBC connection-string translation used by `db check`;
+//! - [`failover`]: the primary and every failover partner a URL names, with their roles;
 //! - [`shell`]: detection of a URL that a shell split at `;` or at a blank.
 
 pub mod diag;
+pub mod failover;
 pub mod host;
 pub mod model;
-pub mod odbc;
 pub mod props;
 pub mod shell_split;
 
@@ -72,6 +72,7 @@ pub fn parse(src: &str) -> Analysis {
     if let Some(u) = &url {
         props::check_names(u.kind, &u.properties, &mut diags);
         check_password_in_url(u, &mut diags);
+        failover::check(u, &mut diags);
     }
     // Errors first, then by position, so the first line an admin reads is the blocking one.
     diags.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.span.start.cmp(&b.span.start)));

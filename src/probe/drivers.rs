@@ -2,8 +2,100 @@
 //! order of preference, and the admin's overrides (`driver=`, TRAVELERUTIL_ODBC_DRIVER).
 
 use crate::jdbc::JdbcUrl;
-use crate::jdbc::odbc::DriverFamily;
+use crate::jdbc::model::{Kind, Variant};
 use serde::Serialize;
+use std::fmt;
+
+/// The ODBC drivers `db check` can drive, by the database they reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DriverFamily {
+    /// IBM Data Server Driver for ODBC and CLI (`libdb2.so`): Db2 and Derby network servers.
+    Db2Cli,
+    /// IBM i Access ODBC Driver (`libcwbodbc.so`).
+    IbmiAccess,
+    /// Microsoft ODBC Driver 18 for SQL Server.
+    MsOdbc18,
+    /// Microsoft ODBC Driver 17 for SQL Server.
+    MsOdbc17,
+    /// FreeTDS (`libtdsodbc.so`).
+    FreeTds,
+    /// MySQL Connector/ODBC.
+    MySqlOdbc,
+    /// MariaDB Connector/ODBC (`libmaodbc.so`); also reaches MySQL servers.
+    MariaDbOdbc,
+}
+
+impl DriverFamily {
+    /// Families that can reach a URL's database, in order of preference.
+    pub fn candidates(url: &JdbcUrl) -> &'static [DriverFamily] {
+        match (url.kind, &url.variant) {
+            (Kind::Db2, _) | (Kind::Derby, Variant::DerbyNetwork) => &[DriverFamily::Db2Cli],
+            (Kind::As400, _) => &[DriverFamily::IbmiAccess],
+            (Kind::SqlServer, _) => &[DriverFamily::MsOdbc18, DriverFamily::MsOdbc17, DriverFamily::FreeTds],
+            (Kind::MySql, _) => &[DriverFamily::MySqlOdbc, DriverFamily::MariaDbOdbc],
+            (Kind::Derby, _) => &[],
+        }
+    }
+
+    /// Tells the family from a driver manager entry: its name (`[MariaDB Unicode]`) and, when
+    /// known, the `Driver=` library path (`libmaodbc.so`), which is more reliable than the name.
+    pub fn from_driver(name: &str, library: Option<&str>) -> Option<DriverFamily> {
+        let lib = library
+            .and_then(|l| l.rsplit('/').next())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let by_lib = [
+            ("libdb2", DriverFamily::Db2Cli),
+            ("libcwbodbc", DriverFamily::IbmiAccess),
+            ("libmsodbcsql-18", DriverFamily::MsOdbc18),
+            ("libmsodbcsql-17", DriverFamily::MsOdbc17),
+            ("libtdsodbc", DriverFamily::FreeTds),
+            ("libmaodbc", DriverFamily::MariaDbOdbc),
+            ("libmyodbc", DriverFamily::MySqlOdbc),
+        ];
+        if let Some((_, f)) = by_lib.iter().find(|(p, _)| lib.starts_with(p)) {
+            return Some(*f);
+        }
+        let n = name.to_ascii_lowercase();
+        let by_name = [
+            ("odbc driver 18 for sql server", DriverFamily::MsOdbc18),
+            ("odbc driver 17 for sql server", DriverFamily::MsOdbc17),
+            ("freetds", DriverFamily::FreeTds),
+            ("mariadb", DriverFamily::MariaDbOdbc),
+            ("mysql", DriverFamily::MySqlOdbc),
+            ("ibm i access", DriverFamily::IbmiAccess),
+            ("iseries access", DriverFamily::IbmiAccess),
+            ("client access", DriverFamily::IbmiAccess),
+            ("db2", DriverFamily::Db2Cli),
+        ];
+        by_name.iter().find(|(p, _)| n.contains(p)).map(|(_, f)| *f)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DriverFamily::Db2Cli => "db2-cli",
+            DriverFamily::IbmiAccess => "ibmi-access",
+            DriverFamily::MsOdbc18 => "ms-odbc18",
+            DriverFamily::MsOdbc17 => "ms-odbc17",
+            DriverFamily::FreeTds => "freetds",
+            DriverFamily::MySqlOdbc => "mysql-odbc",
+            DriverFamily::MariaDbOdbc => "mariadb-odbc",
+        }
+    }
+}
+
+/// JSON uses the same names as the report (`mariadb-odbc`, `db2-cli`, ...).
+impl serde::Serialize for DriverFamily {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl fmt::Display for DriverFamily {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
 
 /// A driver registered with the driver manager (`[name]` in odbcinst.ini).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -100,7 +192,7 @@ fn family_for(candidates: &[DriverFamily], recognised: Option<DriverFamily>) -> 
 
 /// The first override that names a driver, taken without asking the driver manager for its list
 /// (the family is told from the name alone). `db check` uses this: unixODBC re-reads
-/// odbcinst.ini for every attribute of every driver during SQLDrivers (16 file opens here),
+/// odbcinst.ini for every attribute of every driver during SQLDrivers (docs/odbc-drivers.md),
 /// which `isql` never pays, and an unregistered name is reported by the driver manager itself
 /// at connect (`Can't open lib`, classified as driver-missing). `None` when no override names
 /// a driver or the URL has no ODBC path.

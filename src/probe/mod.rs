@@ -1,16 +1,22 @@
-//! Proving a database reachable through a real ODBC driver (pure types and logic; the ODBC
-//! calls live in [`odbc`]; the watchdog's timer is `crate::sys::timer`).
+//! Proving a database reachable through a real ODBC driver, and ready for a Traveler HA pool.
 //!
-//! `db check` never trusts one signal. The connection string comes from the URL engine's
-//! translation, the attempt is bounded three ways (SQL_ATTR_LOGIN_TIMEOUT, the driver's own
-//! timeout keyword, and a hard watchdog that kills the attempt at the deadline), and a failure is
-//! classified from *every* diagnostic record the driver left, not just the first.
+//! `db check` never trusts one signal. The connection string is translated from the JDBC URL
+//! ([`connstr`]) for the driver chosen in [`drivers`]; every attempt is bounded three ways
+//! (SQL_ATTR_LOGIN_TIMEOUT, the driver's own timeout keyword, and a deadline that ends the
+//! attempt whatever the driver does: [`runner`], with the timer of `crate::sys::timer`); and a
+//! failure is classified from *every* diagnostic record the driver left, not just the first
+//! ([`classify`]). The ODBC calls live in [`odbc`]; the offline checks in [`offline`]; the
+//! HA-readiness rules, pure, in [`ready`].
 
 pub mod classify;
+pub mod connstr;
 pub mod drivers;
 pub mod odbc;
 pub mod offline;
+pub mod ready;
+pub mod runner;
 
+use crate::exit::Exit;
 use serde::Serialize;
 
 /// One ODBC diagnostic record, as the driver reported it.
@@ -37,30 +43,63 @@ pub enum Stage {
     Watchdog,
 }
 
-/// Why a check failed, in the terms an admin acts on. Each class has its own exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum FailureClass {
+/// Declares [`FailureClass`] from one table, so that a new class cannot be left out of
+/// [`FailureClass::ALL`], [`FailureClass::describe`] or [`FailureClass::exit`].
+macro_rules! failure_classes {
+    ($( $(#[$doc:meta])* $name:ident => $exit:ident, $describe:literal; )*) => {
+        /// Why a check failed, in the terms an admin acts on. Each class has its own exit code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum FailureClass {
+            $( $(#[$doc])* $name, )*
+        }
+
+        impl FailureClass {
+            /// Every class, in the order of the README's description.
+            pub const ALL: &'static [FailureClass] = &[ $( FailureClass::$name, )* ];
+
+            /// The class's report name (as serialised) and a one-line description.
+            #[must_use]
+            pub fn describe(self) -> &'static str {
+                match self {
+                    $( FailureClass::$name => $describe, )*
+                }
+            }
+
+            /// The exit code of the class (README table).
+            #[must_use]
+            pub fn exit(self) -> Exit {
+                match self {
+                    $( FailureClass::$name => Exit::$exit, )*
+                }
+            }
+        }
+    };
+}
+
+failure_classes! {
     /// No ODBC driver for the database, or the driver library cannot be loaded.
-    DriverMissing,
+    DriverMissing => DriverMissing,
+        "driver-missing: no ODBC driver for the database, or its library cannot be loaded";
     /// The driver manager (unixODBC) itself failed or is too old.
-    DriverManager,
+    DriverManager => DriverManager, "driver-manager: the ODBC driver manager (unixODBC) failed or is too old";
     /// The host name does not resolve.
-    Dns,
+    Dns => Dns, "dns: the database host name does not resolve";
     /// Nothing listens on the port (connection refused), or the network is unreachable.
-    Refused,
+    Refused => Unreachable,
+        "refused: no TCP connection to the database port (refused, unreachable or filtered)";
     /// No answer within the time limit.
-    Timeout,
+    Timeout => Timeout, "timeout: no answer from the server within the time limit";
     /// TLS handshake or certificate failure.
-    Tls,
+    Tls => Tls, "tls: TLS handshake or certificate failure";
     /// The server rejected the user or password.
-    Authentication,
+    Authentication => Authentication, "authentication: the server rejected the user or password";
     /// The database does not exist on the server.
-    DatabaseNotFound,
+    DatabaseNotFound => NotFound, "database-not-found: the database does not exist on the server";
     /// The user may not use the database.
-    Permission,
+    Permission => Permission, "permission: the user may not use the database";
     /// Anything else (the raw records say what).
-    Other,
+    Other => CheckFailed, "other: another cause (the driver's records say what)";
 }
 
 /// A classified failure: the class, why it was chosen, and what to do.
@@ -71,4 +110,8 @@ pub struct Verdict {
     pub evidence: Option<(usize, String)>,
     /// A concrete next step for the admin.
     pub hint: String,
+    /// The server answered that it is a standby (Db2 HADR standby, SQL Server mirror or
+    /// unreadable availability-group secondary): reachable, but not the primary now.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub standby: bool,
 }

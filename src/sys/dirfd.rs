@@ -243,6 +243,13 @@ pub fn fstat(fd: std::os::fd::RawFd) -> io::Result<Stat> {
     Ok(stat_of(unsafe { st.assume_init_ref() }))
 }
 
+/// Whether an open failed because the last component is a symbolic link that `O_NOFOLLOW`
+/// refused (`ELOOP`).
+#[must_use]
+pub fn refused_symlink(e: &io::Error) -> bool {
+    e.raw_os_error() == Some(libc::ELOOP)
+}
+
 /// A file with no name in directory `dir` (Linux `O_TMPFILE`, mode 0600): it disappears with
 /// its last descriptor, even when the process is killed, so nothing is ever left behind.
 /// Others may open it by `/proc/self/fd/N` while this process holds it.

@@ -8,8 +8,8 @@
 /// LC_CTYPE, so that no decimal comma from LC_NUMERIC reaches a driver's number formatting. A
 /// locale that is not installed leaves everything as it was.
 pub fn adopt_ctype_locale() {
-    // SAFETY: setlocale with a valid category and a NUL-terminated string, called before any
-    // other thread exists (the commands that load drivers are single-threaded).
+    // SAFETY: setlocale with a valid category and a NUL-terminated string, called at the start of
+    // the command, before any other thread exists (`db check` starts its probe threads later).
     unsafe { libc::setlocale(libc::LC_CTYPE, c"".as_ptr()) };
 }
 

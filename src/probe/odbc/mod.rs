@@ -5,12 +5,19 @@
 //! and Db2 encodes an authentication failure as 08001 with a reason code, so this module keeps
 //! the handle and reads every record with SQLGetDiagRec.
 //!
-//! Driver facts this code relies on (measured in the project's ODBC lab):
+//! Driver facts this code relies on (docs/odbc-drivers.md):
 //! - IBM's `libdb2.so` from the `ibm_db` wheel has a 32-bit SQLLEN: indicators and row counts
 //!   come back with only their low 4 bytes written. So the validation query only checks that a
 //!   row arrived (SQLFetch → SQL_SUCCESS) and never reads a value or a row count.
 //! - A connected handle must be disconnected before it is freed, or SQLFreeHandle fails (and
 //!   odbc-api's Drop panics).
+//!
+//! After the validation query, the probe may run catalog reads on the same connection
+//! ([`Ask`], in [`catalog`]) for the HA-readiness section.
+
+mod catalog;
+
+pub use catalog::{Answer, Ask, Rows};
 
 use super::{DiagRecord, Stage};
 use odbc_api::handles::{self, Diagnostics, SqlResult, SqlText, Statement};
@@ -22,17 +29,15 @@ use std::time::Instant;
 /// What a probe is asked to do.
 #[derive(Debug)]
 pub struct ProbeRequest {
-    pub connection_string: String,
+    pub connection_string: crate::secret::Secret,
     /// SQL_ATTR_LOGIN_TIMEOUT in seconds (0: none).
     pub login_timeout_secs: u32,
     /// The family's validation query.
     pub query: String,
-}
-
-impl Drop for ProbeRequest {
-    fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.connection_string);
-    }
+    /// Catalog reads after a passing validation query, answered in order.
+    pub asks: Vec<Ask>,
+    /// The time limit of each catalog read (SQL_ATTR_QUERY_TIMEOUT, seconds; 0: none).
+    pub ask_timeout_secs: u32,
 }
 
 /// Facts read with SQLGetInfo after connecting.
@@ -43,6 +48,24 @@ pub struct ServerInfo {
     pub driver_name: Option<String>,
     pub driver_version: Option<String>,
     pub driver_odbc_version: Option<String>,
+}
+
+impl ServerInfo {
+    /// `MariaDB 10.11.000019`: the DBMS name and version that were reported.
+    pub fn dbms(&self) -> Option<String> {
+        join(&[self.dbms_name.as_deref(), self.dbms_version.as_deref()])
+    }
+
+    /// `libmaodbc.so 03.01.0015`: the driver's name and version that were reported.
+    pub fn driver(&self) -> Option<String> {
+        join(&[self.driver_name.as_deref(), self.driver_version.as_deref()])
+    }
+}
+
+/// The parts that are known, blank-separated; `None` when none is.
+pub fn join(parts: &[Option<&str>]) -> Option<String> {
+    let known: Vec<&str> = parts.iter().flatten().copied().collect();
+    (!known.is_empty()).then(|| known.join(" "))
 }
 
 /// The result of one attempt.
@@ -57,6 +80,10 @@ pub enum ProbeOutcome {
         info: ServerInfo,
         /// Records of SQL_SUCCESS_WITH_INFO (e.g. a changed database context).
         warnings: Vec<DiagRecord>,
+        /// The answers to the request's catalog reads, in order (the report shows what they
+        /// mean, not the raw rows).
+        #[serde(skip)]
+        answers: Vec<Answer>,
     },
     Failed {
         stage: Stage,
@@ -99,85 +126,90 @@ pub fn driver_loaded() -> bool {
     LOADED.load(Ordering::SeqCst)
 }
 
-/// Runs one attempt. Blocking: the caller bounds it with the watchdog.
-pub fn probe(req: &ProbeRequest) -> ProbeOutcome {
+/// Runs one attempt, calling `on_connected` with the outcome so far once the validation query
+/// passed and before the catalog reads start (the caller moves its deadline's report on).
+/// Blocking: the caller bounds it (`crate::probe::runner`).
+pub fn probe_with(req: &ProbeRequest, on_connected: &mut dyn FnMut(&ProbeOutcome)) -> ProbeOutcome {
     let start = Instant::now();
     LOADED.store(true, Ordering::SeqCst);
-    let env = match handles::Environment::new() {
-        SqlResult::Success(e) | SqlResult::SuccessWithInfo(e) => e,
-        _ => {
-            return ProbeOutcome::Failed {
-                stage: Stage::Environment,
-                elapsed_ms: ms(start),
-                records: vec![DiagRecord {
-                    state: "HY001".into(),
-                    native: 0,
-                    message: "the driver manager could not allocate an ODBC environment (is unixODBC installed?)"
-                        .into(),
-                }],
-            };
-        }
+    let env = match environment() {
+        Ok(e) => e,
+        Err(records) => return failed(Stage::Environment, start, records),
     };
-    // ODBC 3.5, not 3.80: unixODBC 2.3.1 (RHEL 7 era) rejects 3.80 with S1009/HY024
-    // (odbc2parquet#66). The driver manager maps the rest.
-    if env.declare_version(AttrOdbcVersion::Odbc3).is_err() {
-        return ProbeOutcome::Failed {
-            stage: Stage::Environment,
-            elapsed_ms: ms(start),
-            records: records(&env),
-        };
-    }
     let mut conn = match env.allocate_connection() {
         SqlResult::Success(c) | SqlResult::SuccessWithInfo(c) => c,
-        _ => {
-            return ProbeOutcome::Failed {
-                stage: Stage::Environment,
-                elapsed_ms: ms(start),
-                records: records(&env),
-            };
-        }
+        _ => return failed(Stage::Environment, start, records(&env)),
     };
     if req.login_timeout_secs > 0 {
         // Best effort: some drivers reject or clamp it; the watchdog is the hard bound.
         let _ = conn.set_login_timeout_sec(req.login_timeout_secs);
     }
-    let cs = SqlText::new(&req.connection_string);
+    let cs = SqlText::new(req.connection_string.expose());
     let t_connect = Instant::now();
     let res = conn.connect_with_connection_string(&cs);
     let connect_ms = ms(t_connect);
-    let mut warnings = Vec::new();
-    match res {
-        SqlResult::Success(()) => {}
-        SqlResult::SuccessWithInfo(()) => warnings = records(&conn),
-        _ => {
-            return ProbeOutcome::Failed {
-                stage: Stage::Connect,
-                elapsed_ms: ms(start),
-                records: records(&conn),
-            };
-        }
-    }
+    let warnings = match res {
+        SqlResult::Success(()) => Vec::new(),
+        SqlResult::SuccessWithInfo(()) => records(&conn),
+        _ => return failed(Stage::Connect, start, records(&conn)),
+    };
     let info = server_info(&conn);
     let t_query = Instant::now();
     let q = run_query(&conn, &req.query);
     let query_ms = ms(t_query);
-    let outcome = match q {
+    let mut outcome = match q {
         Ok(row) => ProbeOutcome::Connected {
             connect_ms,
             query_ms,
             row,
             info,
             warnings,
+            answers: Vec::new(),
         },
-        Err(records) => ProbeOutcome::Failed {
-            stage: Stage::Query,
-            elapsed_ms: ms(start),
-            records,
-        },
+        Err(records) => failed(Stage::Query, start, records),
     };
+    if matches!(outcome, ProbeOutcome::Connected { row: true, .. }) && !req.asks.is_empty() {
+        on_connected(&outcome);
+        let got: Vec<Answer> = req
+            .asks
+            .iter()
+            .map(|a| catalog::answer(&conn, a, req.ask_timeout_secs))
+            .collect();
+        if let ProbeOutcome::Connected { answers, .. } = &mut outcome {
+            *answers = got;
+        }
+    }
     // Disconnect before the handle is freed (see the module docs).
     let _ = conn.disconnect();
     outcome
+}
+
+fn failed(stage: Stage, start: Instant, records: Vec<DiagRecord>) -> ProbeOutcome {
+    ProbeOutcome::Failed {
+        stage,
+        elapsed_ms: ms(start),
+        records,
+    }
+}
+
+/// An ODBC 3 environment, or the records that say why there is none.
+fn environment() -> Result<handles::Environment, Vec<DiagRecord>> {
+    let env = match handles::Environment::new() {
+        SqlResult::Success(e) | SqlResult::SuccessWithInfo(e) => e,
+        _ => {
+            return Err(vec![DiagRecord {
+                state: "HY001".into(),
+                native: 0,
+                message: "the driver manager could not allocate an ODBC environment (is unixODBC installed?)".into(),
+            }]);
+        }
+    };
+    // ODBC 3.5, not 3.80: unixODBC 2.3.1 (RHEL 7 era) rejects 3.80 with S1009/HY024
+    // (odbc2parquet#66). The driver manager maps the rest.
+    if env.declare_version(AttrOdbcVersion::Odbc3).is_err() {
+        return Err(records(&env));
+    }
+    Ok(env)
 }
 
 /// Executes the validation query and fetches one row without reading any value.
