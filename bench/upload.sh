@@ -9,7 +9,8 @@
 # authentication, upload, close) is timed, as an admin would experience it. The uploaded copies
 # are checked with sha256sum after each run. A measurement, not a test: it prints PASS/FAIL and
 # exits 0 (non-zero only if it cannot measure). Environment: N (runs of each, default 5),
-# SIZE_MIB (default 256).
+# SIZE_MIB (default 256), TRAVELERUTIL_BIN (skip the build and measure this binary, which runs
+# the travelerUtil-sftp beside it).
 set -euo pipefail
 
 N="${N:-5}"
@@ -21,8 +22,13 @@ for t in sftp python3 sha256sum; do
 done
 bash scripts/testenv-sshd.sh status >/dev/null || { echo "upload.sh: start the server first: bash scripts/testenv-sshd.sh start" >&2; exit 1; }
 eval "$(bash scripts/testenv-sshd.sh env)"
-cargo build --release --quiet
-bin="$repo/target/release/travelerUtil"
+if [[ -n "${TRAVELERUTIL_BIN:-}" ]]; then
+    bin="$TRAVELERUTIL_BIN"   # e.g. the packaged build, target/package/bin (helper beside it)
+else
+    cargo build --release --quiet
+    bin="$repo/target/release/travelerUtil"
+fi
+[[ -x "$bin" ]] || { echo "upload.sh: no binary at $bin" >&2; exit 1; }
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"; rm -f "$TU_SSHD_UPLOAD_DIR"/CS7777777.bench.zip "$TU_SSHD_UPLOAD_DIR"/sftp-bench.zip' EXIT

@@ -24,6 +24,16 @@ trap "bash scripts/testenv-ansible.sh stop; $(trap -p EXIT | sed "s/^trap -- '\(
 bash scripts/testenv-ansible.sh start
 # ---------------------------------------------------------------------------------------------
 bash scripts/testenv.sh check
+# --- Packages (scripts/package.sh, scripts/testenv-chroot.sh, tests/packaging.rs) -------------
+# The portable build and the .deb/.rpm/.tar.gz in target/dist, Debian's rpm for reading the
+# .rpm, and the cached Debian 11 root that the .deb's smoke test runs in (the test mounts /proc
+# there and unmounts it; the trap unmounts it too if the test process dies).
+command -v rpm >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rpm >/dev/null \
+  || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rpm >/dev/null; }
+bash scripts/package.sh
+bash scripts/testenv-chroot.sh install
+trap "bash scripts/testenv-chroot.sh umount; $(trap -p EXIT | sed "s/^trap -- '\(.*\)' EXIT\$/\1/")" EXIT
+# ---------------------------------------------------------------------------------------------
 
 # `--include-ignored` runs the tests that need this lab (or root): plain `cargo test` skips them,
 # and here each fails loudly, naming what is missing, if its server is not up.

@@ -19,7 +19,8 @@ pub fn render_all() -> io::Result<Vec<(String, Vec<u8>)>> {
         out.push((man.get_filename(), buf));
         Ok(())
     }
-    let mut cmd = crate::cli::command().disable_help_subcommand(true);
+    // The plain version only: the commit in `--version` would make `man/` stale at every commit.
+    let mut cmd = crate::cli::command().long_version(None).disable_help_subcommand(true);
     cmd.build();
     let mut pages = Vec::new();
     walk(cmd, &mut pages)?;

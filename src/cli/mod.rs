@@ -20,10 +20,22 @@ const STYLES: styling::Styles = styling::Styles::styled()
     .literal(styling::AnsiColor::Green.on_default().bold())
     .placeholder(styling::AnsiColor::Cyan.on_default());
 
+/// `--version`: the version, then the git commit and the build target (from build.rs), for
+/// telling which package an admin runs. `-V` and the man pages keep the plain version, so `man/`
+/// does not change with every commit.
+const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\ncommit: ",
+    env!("TRAVELERUTIL_GIT_COMMIT"),
+    "\ntarget: ",
+    env!("TRAVELERUTIL_BUILD_TARGET"),
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "travelerUtil",
     version,
+    long_version = LONG_VERSION,
     about = "Administer a Notes Traveler server: enterprise database, TLS stores, logs, support uploads",
     long_about = "Administer a Notes Traveler server: the enterprise database of an HA pool (db), the \
 TLS keystore and truststore passwords (ssl), the server logs (log) and support uploads (pmr, support).\n\n\
