@@ -33,15 +33,9 @@ fn main() -> ExitCode {
 
 fn start() -> Exit {
     let argv = cli::normalize_argv(std::env::args_os());
-    // The command tree is parsed once and then left alone: the process ends right after the
-    // command, and dropping clap's tree is ~12% of start-up instructions (callgrind). `db check`
-    // competes with `isql` on start-up time (bench/check.sh).
-    let parser: &'static mut clap::Command = Box::leak(Box::new(cli::parser()));
-    let parsed = parser.try_get_matches_from_mut(argv.clone()).and_then(|m| {
-        // Kept for the same reason: dropping the matches is ~1% of a `db check`'s instructions.
-        let m: &'static clap::ArgMatches = Box::leak(Box::new(m));
-        Cli::from_arg_matches(m)
-    });
+    let parsed = cli::parser()
+        .try_get_matches_from(argv.clone())
+        .and_then(|m| Cli::from_arg_matches(&m));
     let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
