@@ -12,12 +12,11 @@
 
 use super::ArchiveError;
 use super::plan::{Entry, Kind};
-use super::redact::{self, Redactor};
+use super::redact::{self, MAX_LINE, Redactor};
 use super::zipout::{Method, ZipOut};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
@@ -27,8 +26,6 @@ use std::sync::{Arc, Mutex};
 /// stay far below the 64 MiB RSS budget.
 pub const CHUNK: usize = 1 << 20;
 const IN_FLIGHT: usize = 8;
-/// A line longer than this is cut (redaction is per line; such lines are not logs).
-const MAX_LINE: usize = 256 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -156,7 +153,7 @@ pub fn write_entries<W: Write + Seek>(
         let _ = credit_tx.send(());
     }
     std::thread::scope(|s| {
-        s.spawn(move || read_all(entries, opts, &job_tx, &credit_rx, interrupted, progress));
+        s.spawn(move || read_all(entries, opts, redactor, &job_tx, &credit_rx, interrupted, progress));
         for _ in 0..threads {
             let rx = Arc::clone(&job_rx);
             let tx = done_tx.clone();
@@ -172,6 +169,7 @@ pub fn write_entries<W: Write + Seek>(
 fn read_all(
     entries: &[Entry],
     opts: &Options,
+    redactor: &Redactor,
     jobs: &SyncSender<(u64, Msg)>,
     credits: &Receiver<()>,
     interrupted: fn() -> bool,
@@ -193,37 +191,12 @@ fn read_all(
             let _ = send(Msg::Interrupted);
             return;
         }
-        let mut f = match File::open(&e.source) {
-            Ok(f) => f,
-            Err(err) => {
-                let reason = if err.kind() == io::ErrorKind::NotFound {
-                    "vanished before it could be read".to_owned()
-                } else {
-                    format!("cannot be read: {err}")
-                };
+        // Opened through its directory's descriptor: a swapped directory or a new symlink
+        // cannot redirect the read. The snapshot: the size now, at open.
+        let (mut f, size) = match e.source.open() {
+            Ok(x) => x,
+            Err(reason) => {
                 if !send(Msg::Failed { idx, reason }) {
-                    return;
-                }
-                continue;
-            }
-        };
-        // The snapshot: the size now, at open.
-        let size = match f.metadata() {
-            Ok(m) if m.is_file() => m.len(),
-            Ok(_) => {
-                if !send(Msg::Failed {
-                    idx,
-                    reason: "no longer a regular file".into(),
-                }) {
-                    return;
-                }
-                continue;
-            }
-            Err(err) => {
-                if !send(Msg::Failed {
-                    idx,
-                    reason: format!("cannot be read: {err}"),
-                }) {
                     return;
                 }
                 continue;
@@ -304,7 +277,8 @@ fn read_all(
             }
             let mut buf = std::mem::take(&mut carry);
             let have = buf.len();
-            let want = CHUNK.saturating_sub(have).max(1);
+            // A long line being gathered grows by 64 KiB steps up to MAX_LINE.
+            let want = CHUNK.saturating_sub(have).max(64 * 1024);
             buf.resize(have + want.min(usize::try_from(remaining).unwrap_or(want)), 0);
             let n = match read_full(&mut src, &mut buf[have..]) {
                 Ok(n) => n,
@@ -328,13 +302,13 @@ fn read_all(
                 // Whole lines only; the rest waits for the next chunk.
                 let cut = match memchr::memrchr(b'\n', &buf) {
                     Some(nl) => nl + 1,
-                    None if buf.len() < MAX_LINE => buf.len() + 1,
-                    None => buf.len(),
+                    None if buf.len() < MAX_LINE => {
+                        carry = buf;
+                        continue;
+                    }
+                    // A line longer than MAX_LINE: cut where no stored password straddles.
+                    None => redactor.cut_point(&buf),
                 };
-                if cut > buf.len() {
-                    carry = buf;
-                    continue;
-                }
                 carry = buf.split_off(cut);
             }
             if !buf.is_empty() {
@@ -474,17 +448,21 @@ fn write_ordered<W: Write + Seek>(
     let mut next = 0u64;
     let mut out = Outcome::default();
     let mut cur: Option<Current> = None;
-    let wr = |e: io::Error| ArchiveError::Write(e);
+    let wr = ArchiveError::Pipe;
     while let Ok(d) = done.recv() {
         pending.insert(d.seq, d.msg);
         while let Some(msg) = pending.remove(&next) {
             next += 1;
             let _ = credits.try_send(());
             match msg {
-                Done_::Error(e) => return Err(ArchiveError::Write(io::Error::other(e))),
-                Done_::Interrupted => return Err(ArchiveError::Interrupted),
+                Done_::Error(e) => return Err(ArchiveError::Pipe(io::Error::other(e))),
+                Done_::Interrupted => {
+                    return Err(ArchiveError::Interrupted(
+                        crate::sys::signals::interrupted().unwrap_or(libc::SIGINT),
+                    ));
+                }
                 Done_::Failed { idx, reason } => out.failed.push(Failed {
-                    path: entries[idx].source.display().to_string(),
+                    path: entries[idx].shown.clone(),
                     reason,
                 }),
                 Done_::Start(Begin {
@@ -510,7 +488,7 @@ fn write_ordered<W: Write + Seek>(
                 }
                 Done_::Chunk { raw, comp, redactions } => {
                     let Some(c) = cur.as_mut() else {
-                        return Err(ArchiveError::Write(io::Error::other("chunk outside an entry")));
+                        return Err(ArchiveError::Pipe(io::Error::other("chunk outside an entry")));
                     };
                     c.sha.update(&raw);
                     c.crc.update(&raw);
@@ -523,7 +501,7 @@ fn write_ordered<W: Write + Seek>(
                 }
                 Done_::End { short } => {
                     let Some(c) = cur.take() else {
-                        return Err(ArchiveError::Write(io::Error::other("end outside an entry")));
+                        return Err(ArchiveError::Pipe(io::Error::other("end outside an entry")));
                     };
                     if c.method == Method::Deflated {
                         // The empty final block (BFINAL=1, fixed Huffman, end-of-block).
@@ -545,7 +523,7 @@ fn write_ordered<W: Write + Seek>(
                     };
                     out.files.push(FileRecord {
                         path: e.name.clone(),
-                        source: e.source.display().to_string(),
+                        source: e.shown.clone(),
                         bytes: c.bytes,
                         source_bytes: c.source_bytes,
                         sha256: crate::stamp::hex(&c.sha.finalize()),
@@ -559,7 +537,7 @@ fn write_ordered<W: Write + Seek>(
         }
     }
     if cur.is_some() {
-        return Err(ArchiveError::Write(io::Error::other("the reader stopped mid-file")));
+        return Err(ArchiveError::Pipe(io::Error::other("the reader stopped mid-file")));
     }
     Ok(out)
 }
@@ -580,13 +558,13 @@ pub fn add_extra<W: Write + Seek>(
         (x.data.clone(), 0)
     };
     let mut c = flate2::Compress::new(flate2::Compression::new(level), false);
-    let comp = deflate_chunk(&mut c, &raw).map_err(|e| ArchiveError::Write(io::Error::other(e)))?;
+    let comp = deflate_chunk(&mut c, &raw).map_err(|e| ArchiveError::Pipe(io::Error::other(e)))?;
     zip.begin(&x.name, Method::Deflated, dos, raw.len() as u64)
-        .map_err(ArchiveError::Write)?;
-    zip.write(&comp).map_err(ArchiveError::Write)?;
-    zip.write(&[0x03, 0x00]).map_err(ArchiveError::Write)?;
+        .map_err(ArchiveError::Pipe)?;
+    zip.write(&comp).map_err(ArchiveError::Pipe)?;
+    zip.write(&[0x03, 0x00]).map_err(ArchiveError::Pipe)?;
     zip.end(crc32fast::hash(&raw), raw.len() as u64)
-        .map_err(ArchiveError::Write)?;
+        .map_err(ArchiveError::Pipe)?;
     Ok(FileRecord {
         path: x.name.clone(),
         source: "(generated by travelerUtil)".into(),
