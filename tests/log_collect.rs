@@ -5,8 +5,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+mod log_common;
 
 use common::{Home, Out, run_cmd};
+use log_common::{member_names, need, python, sha256_hex, snapshot};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -24,17 +26,6 @@ struct Tree {
     home: Home,
     data: PathBuf,
     logs: PathBuf,
-}
-
-fn need(tool: &str) {
-    let ok = Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok,
-        "{tool} is required for these tests (apt-get install -y zip unzip python3)"
-    );
 }
 
 impl Tree {
@@ -140,7 +131,6 @@ impl Tree {
 
 /// Python's zipfile: testzip(), every member's sha256, and the manifest.
 fn python_check(archive: &Path) -> serde_json::Value {
-    need("python3");
     let script = r#"
 import hashlib, json, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
@@ -148,18 +138,7 @@ bad = z.testzip()
 members = {i.filename: hashlib.sha256(z.read(i.filename)).hexdigest() for i in z.infolist()}
 print(json.dumps({"bad": bad, "members": members, "manifest": json.loads(z.read("manifest.json"))}))
 "#;
-    let o = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(archive)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "python zipfile: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).unwrap()
+    serde_json::from_slice(&python(script, archive)).unwrap()
 }
 
 fn unzip_t(archive: &Path) {
@@ -176,15 +155,18 @@ fn unzip_t(archive: &Path) {
 
 /// Every member, decompressed by Python (so stored and deflated entries are both searched).
 fn all_member_bytes(archive: &Path) -> Vec<u8> {
-    let script = "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nsys.stdout.buffer.write(b''.join(z.read(n) for n in z.namelist()))";
-    let o = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(archive)
-        .output()
-        .unwrap();
-    assert!(o.status.success());
-    o.stdout
+    python(
+        "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nsys.stdout.buffer.write(b''.join(z.read(n) for n in z.namelist()))",
+        archive,
+    )
+}
+
+/// `log collect --json`, asserting exit 0: the output and the archive.
+fn collected(t: &Tree) -> (Out, PathBuf) {
+    let out = t.run(&["log", "collect", "--json"]);
+    out.assert_code(0, "collect");
+    let archive = PathBuf::from(out.json()["archive"].as_str().unwrap());
+    (out, archive)
 }
 
 fn find(hay: &[u8], needle: &str) -> bool {
@@ -304,11 +286,6 @@ fn collect_writes_a_checked_archive_without_any_secret() {
         &inflated,
         "-----BEGIN RSA PRIVATE KEY-----\n*****\n-----END RSA PRIVATE KEY-----"
     ));
-}
-
-fn sha256_hex(b: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(b).iter().map(|x| format!("{x:02x}")).collect()
 }
 
 #[test]
@@ -612,6 +589,23 @@ fn empty_logs_dir_and_missing_logs_dir() {
 /// Unmounts the tmpfs even when an assertion fails.
 struct Mount(PathBuf);
 
+impl Mount {
+    /// A tmpfs of `bytes` at `dir` (created), unmounted on drop.
+    fn tmpfs(dir: &Path, bytes: u64) -> (PathBuf, Mount) {
+        fs::create_dir(dir).unwrap();
+        let st = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={bytes}"), "tmpfs"])
+            .arg(dir)
+            .status()
+            .expect("mount");
+        assert!(
+            st.success(),
+            "this test needs `mount -t tmpfs` (run as root, or in a container with CAP_SYS_ADMIN)"
+        );
+        (dir.to_path_buf(), Mount(dir.to_path_buf()))
+    }
+}
+
 impl Drop for Mount {
     fn drop(&mut self) {
         let _ = Command::new("umount").arg(&self.0).status();
@@ -644,18 +638,7 @@ fn full_disk_leaves_no_partial_file_and_the_logs_untouched() {
         v.sort();
         v
     };
-    let mnt = t.home.outside().join("small");
-    fs::create_dir(&mnt).unwrap();
-    let st = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
-        .arg(&mnt)
-        .status()
-        .expect("mount");
-    assert!(
-        st.success(),
-        "this test needs `mount -t tmpfs` (run as root, or in a container with CAP_SYS_ADMIN)"
-    );
-    let _guard = Mount(mnt.clone());
+    let (mnt, _guard) = Mount::tmpfs(&t.home.outside().join("small"), 2 << 20);
     let out = t.run(&["log", "collect", &format!("out={}", mnt.display())]);
     out.assert_code(74, "full disk");
     assert!(out.stderr.contains("no space left"), "{}", out.stderr);
@@ -675,46 +658,6 @@ fn full_disk_leaves_no_partial_file_and_the_logs_untouched() {
 }
 
 #[test]
-fn ctrl_c_removes_the_partial_file() {
-    let t = Tree::new();
-    let line = "23.11.2026 04:00:00.000 INFO Thread-1 sync complete items=12345 for device Android_abcdef\n";
-    for i in 0..4 {
-        fs::write(t.logs.join(format!("NTSActivity_{i}.log")), line.repeat(300_000)).unwrap();
-    }
-    let mut c = t.home.cmd(["--data-dir", t.data.to_str().unwrap(), "log", "collect"]);
-    c.stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let child = c.spawn().unwrap();
-    let pid = child.id();
-    // Wait for the partial file, then interrupt as a terminal's Ctrl-C does.
-    let mut seen = false;
-    for _ in 0..500 {
-        if fs::read_dir(&t.logs)
-            .unwrap()
-            .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".partial"))
-        {
-            seen = true;
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    assert!(seen, "no .partial file appeared");
-    unsafe {
-        libc::kill(pid as libc::pid_t, libc::SIGINT);
-    }
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("interrupted"), "{stderr}");
-    let left: Vec<String> = fs::read_dir(&t.logs)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".zip"))
-        .collect();
-    assert!(left.is_empty(), "left behind: {left:?}");
-}
-
-#[test]
 fn pem_block_and_secrets_across_the_chunk_boundary() {
     // The collector cuts text into 1 MiB pieces of whole lines, redacted on different threads:
     // a key block that starts in one piece and ends in the next must still be masked whole.
@@ -731,9 +674,7 @@ fn pem_block_and_secrets_across_the_chunk_boundary() {
     text.push_str(&format!("after pw={INLINE_PW} and {DB_PW}\n"));
     text.push_str(&filler.repeat(20_000));
     fs::write(t.logs.join("NTSActivity.log"), &text).unwrap();
-    let out = t.run(&["log", "collect", "--json"]);
-    out.assert_code(0, "collect");
-    let archive = PathBuf::from(out.json()["archive"].as_str().unwrap());
+    let (_, archive) = collected(&t);
     let inflated = all_member_bytes(&archive);
     for s in [PEM_BODY, INLINE_PW, DB_PW] {
         assert!(!find(&inflated, s), "{s} leaked across the chunk boundary");
@@ -806,9 +747,6 @@ fn collect_for_case_is_what_pmr_calls() {
 // ---------------------------------------------------------------------------------------------
 // Regression tests of the hardening review: each is named after the hole it closes.
 
-mod log_common;
-
-use log_common::{member_names, snapshot};
 use std::os::unix::fs::symlink;
 
 /// A root-only file outside the data directory, as an attacker would point a link at.
@@ -837,9 +775,7 @@ fn notes_ini_symlink_out_of_the_data_dir_was_bundled() {
     fs::write(t.logs.join("NTSErrors.log"), "ok\n").unwrap();
     let secret = outside_secret(&t);
     symlink(&secret, t.data.join("notes.ini")).unwrap();
-    let out = t.run(&["log", "collect", "--json"]);
-    out.assert_code(0, "collect");
-    let archive = PathBuf::from(out.json()["archive"].as_str().unwrap());
+    let (out, archive) = collected(&t);
     assert!(
         !find(&all_member_bytes(&archive), "OUTSIDE-CONTENT"),
         "the outside file was bundled"
@@ -857,9 +793,7 @@ fn cfg_symlink_to_another_directory_was_bundled() {
     let secret = outside_secret(&t);
     fs::create_dir_all(t.data.join("traveler")).unwrap();
     symlink(secret.parent().unwrap(), t.data.join("traveler/cfg")).unwrap();
-    let out = t.run(&["log", "collect", "--json"]);
-    out.assert_code(0, "collect");
-    let archive = PathBuf::from(out.json()["archive"].as_str().unwrap());
+    let (out, archive) = collected(&t);
     assert!(!find(&all_member_bytes(&archive), "OUTSIDE-CONTENT"));
     let p = python_check(&archive);
     assert!(
@@ -885,9 +819,7 @@ fn links_inside_cfg_stay_inside_cfg() {
     // Inside the data directory but outside cfg: also out of the directory being collected.
     symlink(t.data.join("notes.ini"), cfg.join("ini.properties")).unwrap();
     fs::write(t.data.join("notes.ini"), "Directory=/x\n").unwrap();
-    let out = t.run(&["log", "collect", "--json"]);
-    out.assert_code(0, "collect");
-    let archive = PathBuf::from(out.json()["archive"].as_str().unwrap());
+    let (_, archive) = collected(&t);
     let p = python_check(&archive);
     let members = p["members"].as_object().unwrap();
     assert!(members.contains_key("traveler/cfg/NTS_DB_Settings.properties"));
@@ -959,9 +891,7 @@ fn zip_entry_names_kept_control_characters_and_backslashes() {
     fs::write(t.logs.join("tab\there.log"), "b\n").unwrap();
     fs::write(t.logs.join("back\\slash.log"), "c\n").unwrap();
     fs::write(t.logs.join("nl\nname.log"), "d\n").unwrap();
-    let out = t.run(&["log", "collect", "--json"]);
-    out.assert_code(0, "collect");
-    let archive = PathBuf::from(out.json()["archive"].as_str().unwrap());
+    let (_, archive) = collected(&t);
     unzip_t(&archive);
     let names = member_names(&archive);
     for n in &names {
@@ -1039,16 +969,7 @@ fn full_disk_after_the_zip_left_it_beside_an_empty_sha256() {
     let out = t.run(&["log", "collect", "--json", &format!("out={}", big.display())]);
     out.assert_code(0, "collect");
     let size = out.json()["bytes"].as_u64().unwrap();
-    let mnt = t.home.outside().join("exact");
-    fs::create_dir(&mnt).unwrap();
-    let pages = size.div_ceil(4096);
-    let st = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", &format!("size={}", pages * 4096), "tmpfs"])
-        .arg(&mnt)
-        .status()
-        .expect("mount");
-    assert!(st.success(), "this test needs `mount -t tmpfs` (root or CAP_SYS_ADMIN)");
-    let _guard = Mount(mnt.clone());
+    let (mnt, _guard) = Mount::tmpfs(&t.home.outside().join("exact"), size.div_ceil(4096) * 4096);
     let before = snapshot(&t.data);
     let out = t.run(&["log", "collect", &format!("out={}", mnt.display())]);
     out.assert_code(74, "no room for the .sha256");
@@ -1150,9 +1071,7 @@ fn names_differing_only_by_a_masked_secret_became_duplicate_entries() {
     t.store(None);
     fs::write(t.logs.join(format!("a-{DB_PW}.log")), "first\n").unwrap();
     fs::write(t.logs.join(format!("a-{KS_PW}.log")), "second\n").unwrap();
-    let out = t.run(&["log", "collect", "--json"]);
-    out.assert_code(0, "collect");
-    let archive = PathBuf::from(out.json()["archive"].as_str().unwrap());
+    let (_, archive) = collected(&t);
     let names = member_names(&archive);
     let mut uniq = names.clone();
     uniq.sort();
@@ -1244,9 +1163,7 @@ fn encoded_stored_passwords_and_other_secret_forms_survived() {
          url https://admin:UserInfoPw-9@mail.example.com/x\n"
     );
     fs::write(t.logs.join("NTSActivity.log"), &text).unwrap();
-    let out = t.run(&["log", "collect", "--json"]);
-    out.assert_code(0, "collect");
-    let archive = PathBuf::from(out.json()["archive"].as_str().unwrap());
+    let (_, archive) = collected(&t);
     let inflated = all_member_bytes(&archive);
     for s in [
         PW,
@@ -1353,19 +1270,13 @@ fn priming_lost_makes_repetitive_logs_larger_than_one_stream() {
     }
     let text = block.repeat((12 << 20) / block.len());
     fs::write(t.logs.join("NTSActivity.log"), &text).unwrap();
-    let out = t.run(&["log", "collect", "--json"]);
-    out.assert_code(0, "collect");
-    let archive = PathBuf::from(out.json()["archive"].as_str().unwrap());
+    let (_, archive) = collected(&t);
     unzip_t(&archive);
-    let script =
-        "import sys, zipfile\nprint(zipfile.ZipFile(sys.argv[1]).getinfo('logs/NTSActivity.log').compress_size)";
-    let o = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(&archive)
-        .output()
-        .unwrap();
-    let entry: u64 = String::from_utf8_lossy(&o.stdout).trim().parse().unwrap();
+    let size = python(
+        "import sys, zipfile\nprint(zipfile.ZipFile(sys.argv[1]).getinfo('logs/NTSActivity.log').compress_size)",
+        &archive,
+    );
+    let entry: u64 = String::from_utf8_lossy(&size).trim().parse().unwrap();
     // Level 7: what collect picks for text this repetitive (src/archive/collect.rs).
     let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::new(7));
     e.write_all(text.as_bytes()).unwrap();

@@ -67,10 +67,9 @@ pub fn need(tool: &str) {
     );
 }
 
-/// The member names of a zip, in order, as Python's zipfile reads them (duplicates kept).
-pub fn member_names(archive: &Path) -> Vec<String> {
+/// What a Python script (given the archive as its argument) prints.
+pub fn python(script: &str, archive: &Path) -> Vec<u8> {
     need("python3");
-    let script = "import json, sys, zipfile\nprint(json.dumps(zipfile.ZipFile(sys.argv[1]).namelist()))";
     let o = Command::new("python3")
         .arg("-c")
         .arg(script)
@@ -78,5 +77,14 @@ pub fn member_names(archive: &Path) -> Vec<String> {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    serde_json::from_slice(&o.stdout).unwrap()
+    o.stdout
+}
+
+/// The member names of a zip, in order, as Python's zipfile reads them (duplicates kept).
+pub fn member_names(archive: &Path) -> Vec<String> {
+    let out = python(
+        "import json, sys, zipfile\nprint(json.dumps(zipfile.ZipFile(sys.argv[1]).namelist()))",
+        archive,
+    );
+    serde_json::from_slice(&out).unwrap()
 }
