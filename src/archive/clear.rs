@@ -44,7 +44,12 @@ fn walk(dir: &Arc<Dir>, shown: &Path, all: bool, out: &mut Vec<Doomed>) -> std::
     let mut names = dir.names()?;
     names.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
     for name in names {
-        let st = dir.stat(&name)?;
+        let st = match dir.stat(&name) {
+            Ok(st) => st,
+            // Gone since the listing (a log rotated away): nothing to delete.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
         let path = shown.join(&name);
         if st.kind() == dirfd::Kind::Dir {
             walk(&Arc::new(dir.open_dir(&name)?), &path, all, out)?;

@@ -108,10 +108,21 @@ fn hex4(b: &[u8]) -> Option<u32> {
 /// A decoded line, and for each of its bytes the span of the original line it came from.
 pub type Decoded = (Vec<u8>, Vec<(usize, usize)>);
 
-/// `line` with `%XX` and JSON escapes undone, and for each decoded byte the span of `line` it
-/// came from. `None` when nothing was escaped. `plus_space`: also read `+` as a space (HTML
-/// form encoding), for passwords holding a space.
-pub fn decoded(line: &[u8], plus_space: bool) -> Option<Decoded> {
+/// Which escapes [`decoded`] undoes: one encoding at a time, since a JSON string may hold a
+/// literal `%55` and a URL a literal backslash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    /// `%XX` (RFC 3986 §2.1).
+    Url,
+    /// `%XX`, and `+` for a space (HTML form encoding).
+    Form,
+    /// JSON string escapes (RFC 8259 §7).
+    Json,
+}
+
+/// `line` with the escapes of `view` undone, and for each decoded byte the span of `line` it
+/// came from. `None` when nothing was escaped.
+pub fn decoded(line: &[u8], view: View) -> Option<Decoded> {
     let mut out = Vec::with_capacity(line.len());
     let mut map = Vec::with_capacity(line.len());
     let mut changed = false;
@@ -119,15 +130,15 @@ pub fn decoded(line: &[u8], plus_space: bool) -> Option<Decoded> {
     while i < line.len() {
         let b = line[i];
         let (bytes, len): (Vec<u8>, usize) = match b {
-            b'%' => match (
+            b'%' if view != View::Json => match (
                 line.get(i + 1).and_then(|&c| hex(c)),
                 line.get(i + 2).and_then(|&c| hex(c)),
             ) {
                 (Some(h), Some(l)) => (vec![h * 16 + l], 3),
                 _ => (vec![b], 1),
             },
-            b'+' if plus_space => (vec![b' '], 1),
-            b'\\' => json_escape(&line[i..]).unwrap_or((vec![b], 1)),
+            b'+' if view == View::Form => (vec![b' '], 1),
+            b'\\' if view == View::Json => json_escape(&line[i..]).unwrap_or((vec![b], 1)),
             _ => (vec![b], 1),
         };
         changed |= len > 1 || bytes != [b];
@@ -199,13 +210,16 @@ mod tests {
 
     #[test]
     fn url_and_json_escapes_are_undone() {
-        let (d, map) = decoded(b"x=p%40ss%2fw and \\u00e9\\/ok", false).unwrap();
-        assert_eq!(String::from_utf8(d.clone()).unwrap(), "x=p@ss/w and é/ok");
+        let (d, map) = decoded(b"x=p%40ss%2fw and \\u00e9\\/ok", View::Url).unwrap();
+        assert_eq!(String::from_utf8(d.clone()).unwrap(), "x=p@ss/w and \\u00e9\\/ok");
         let at = d.iter().position(|&b| b == b'@').unwrap();
         assert_eq!(map[at], (3, 6));
-        assert_eq!(decoded(b"a+b", true).unwrap().0, b"a b");
-        assert!(decoded(b"plain 100% sure", false).is_none());
-        let (d, _) = decoded(b"\\ud83d\\ude00", false).unwrap();
+        let (d, _) = decoded(b"x=p%40ss and \\u00e9\\/ok", View::Json).unwrap();
+        assert_eq!(String::from_utf8(d).unwrap(), "x=p%40ss and é/ok");
+        assert_eq!(decoded(b"a+b", View::Form).unwrap().0, b"a b");
+        assert!(decoded(b"a+b", View::Url).is_none());
+        assert!(decoded(b"plain 100% sure", View::Url).is_none());
+        let (d, _) = decoded(b"\\ud83d\\ude00", View::Json).unwrap();
         assert_eq!(d, "\u{1f600}".as_bytes());
         assert!(is_whole_token(b"x YWJj== y", 2, 6));
         assert!(!is_whole_token(b"x QYWJj y", 3, 7));

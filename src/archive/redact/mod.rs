@@ -28,7 +28,7 @@ pub mod encoded;
 
 use crate::secret::Secret;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
-use encoded::Needle;
+use encoded::{Needle, View};
 use memchr::memmem;
 use std::sync::OnceLock;
 
@@ -297,28 +297,37 @@ impl Redactor {
     /// the cut can still escape the key rules: documented in the README.
     #[must_use]
     pub fn cut_point(&self, buf: &[u8]) -> usize {
+        if buf.len() <= 1 {
+            return buf.len();
+        }
         let hi = buf.len().saturating_sub(self.longest).max(1);
         let lo = hi.saturating_sub(64 * 1024);
         let blank = memchr::memrchr2(b' ', b'\t', &buf[lo..hi]).map(|i| lo + i + 1);
         let mut cut = blank.filter(|&c| self.straddled(buf, c).is_none()).unwrap_or(hi);
-        while let Some(start) = self.straddled(buf, cut) {
+        // Back to the start of any occurrence across the cut; if that reaches the start of
+        // the buffer (occurrences back to back), forward past their ends instead.
+        while let Some((start, _)) = self.straddled(buf, cut) {
             if start == 0 {
-                return hi;
+                cut = hi;
+                while let Some((_, end)) = self.straddled(buf, cut) {
+                    cut = end;
+                }
+                return cut;
             }
             cut = start;
         }
         cut
     }
 
-    /// The start of a needle occurrence that spans `cut` (starts before it, ends after it).
-    fn straddled(&self, buf: &[u8], cut: usize) -> Option<usize> {
+    /// The needle occurrence that spans `cut` (starts before it, ends after it) and starts
+    /// first.
+    fn straddled(&self, buf: &[u8], cut: usize) -> Option<(usize, usize)> {
         let ac = self.needles.as_ref()?;
         let from = cut.saturating_sub(self.longest);
         let to = (cut + self.longest).min(buf.len());
         ac.find_overlapping_iter(&buf[from..to])
             .map(|m| (from + m.start(), from + m.end()))
             .filter(|&(s, e)| s < cut && e > cut)
-            .map(|(s, _)| s)
             .min()
     }
 
@@ -349,9 +358,15 @@ impl Redactor {
         if !self.decode || memchr::memchr3(b'%', b'\\', b'+', line).is_none() {
             return;
         }
-        // `+` is a space only in HTML form encoding; a JSON string keeps it: both views.
-        for plus in [false, true].into_iter().take(1 + usize::from(self.plus_space)) {
-            let Some((dec, map)) = encoded::decoded(line, plus) else {
+        // One encoding at a time: a JSON string may hold a literal `%55`, a URL a backslash,
+        // and `+` is a space only in HTML form encoding.
+        let views: &[View] = if self.plus_space {
+            &[View::Url, View::Form, View::Json]
+        } else {
+            &[View::Url, View::Json]
+        };
+        for &view in views {
+            let Some((dec, map)) = encoded::decoded(line, view) else {
                 continue;
             };
             for m in ac.find_overlapping_iter(&dec) {
@@ -668,6 +683,9 @@ mod tests {
                 "{text} -> {o}"
             );
         }
+        // A JSON-escaped password holding a literal %XX (found by fuzzing: one view at a time).
+        let (o, _) = run(&["p%41x/"], "{\"a\": \"p%41x\\/\"}\n");
+        assert_eq!(o, "{\"a\": \"*****\"}\n");
         // A short password is matched in base64 only as a whole token.
         let (o, _) = run(&["abc"], "t YWJj x QYWJjQ\n");
         assert_eq!(o, "t ***** x QYWJjQ\n");
@@ -690,6 +708,12 @@ mod tests {
             oa.extend_from_slice(&ob);
             assert!(memmem::find(&oa, b"S3cr3t").is_none(), "k={k}");
         }
+        // Occurrences from the very start: the cut moves forward past them (found by fuzzing).
+        let s = Secret::from("2\0");
+        let r = Redactor::new(&[&s]).unwrap();
+        assert!(r.cut_point(b"2\0 tail") >= 2);
+        assert!(![1, 3].contains(&r.cut_point(b"2\x002\x00xy")));
+        assert_eq!(r.cut_point(b""), 0);
         // A blank near the end is preferred.
         let mut buf = vec![b'x'; 500];
         buf.push(b' ');
