@@ -59,14 +59,24 @@ fuzz_target!(|data: &[u8]| {
             base64ct::Base64::encode_string(secret.as_bytes()),
             base64ct::Base64::encode_string(format!("u:{secret}").as_bytes()),
         ];
+        // The password itself, in the middle of the text.
         let mut t = text.to_vec();
-        for f in &forms {
-            t.extend_from_slice(b"\nlog line ");
-            t.extend_from_slice(f.as_bytes());
-            t.extend_from_slice(b" end\n");
-        }
+        t.extend_from_slice(b"\nlog line ");
+        t.extend_from_slice(secret.as_bytes());
+        t.extend_from_slice(b" end\n");
         let mut o = Vec::new();
         let _ = r.redact(&t, false, &mut o);
+        assert!(!contains(&o, secret.as_bytes()), "planted secret survived");
+        // Each form on log lines of its own (the fuzzed text may hold a form's characters by
+        // chance, inside other base64 or escapes, so it is left out here).
+        let mut planted = Vec::new();
+        for f in &forms {
+            planted.extend_from_slice(b"log line ");
+            planted.extend_from_slice(f.as_bytes());
+            planted.extend_from_slice(b" end\n");
+        }
+        let mut o = Vec::new();
+        let _ = r.redact(&planted, false, &mut o);
         for f in &forms {
             assert!(!contains(&o, f.as_bytes()), "planted form {f:?} survived");
         }

@@ -478,6 +478,14 @@ fn option_at(input: &[u8], dash: usize) -> bool {
 }
 
 fn ends_with_key(word: &[u8]) -> bool {
+    // Every key ends in one of these letters: most separators in a log (`ms=12`, `ts:`) are
+    // ruled out by one comparison, which keeps the candidate scan cheap.
+    if !word
+        .last()
+        .is_some_and(|b| matches!(b.to_ascii_lowercase(), b'w' | b'd' | b'e' | b's' | b't' | b'n' | b'y'))
+    {
+        return false;
+    }
     KEYS.iter()
         .any(|k| word.len() >= k.len() && word[word.len() - k.len()..].eq_ignore_ascii_case(k.as_bytes()))
 }
