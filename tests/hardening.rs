@@ -236,24 +236,17 @@ fn control_characters_reached_the_terminal() {
     }
     assert!(!home.dir().exists());
     // Values written by an older release are escaped when shown.
-    let store = travelerutil::store::Store::new(home.dir());
-    let mut lock = store
-        .lock(travelerutil::store::LockWait {
-            timeout: Duration::from_secs(30),
-            holder: "test",
-            on_wait: &mut |_| {},
-        })
-        .unwrap();
-    lock.write(&travelerutil::store::Settings {
-        db: Some(travelerutil::store::DbSettings {
-            url: URL.into(),
-            user: Some("evil\x1b[2J\nmode: standalone".into()),
+    common::write_settings(
+        home.dir(),
+        &travelerutil::store::Settings {
+            db: Some(travelerutil::store::DbSettings {
+                url: URL.into(),
+                user: Some("evil\x1b[2J\nmode: standalone".into()),
+                ..Default::default()
+            }),
             ..Default::default()
-        }),
-        ..Default::default()
-    })
-    .unwrap();
-    drop(lock);
+        },
+    );
     let out = home.run(["db", "show"]);
     out.assert_code(0, "db show");
     assert!(!out.stdout.contains('\x1b'), "{:?}", out.stdout);

@@ -126,3 +126,116 @@ fn clear_refuses_while_a_server_runs_then_deletes_keeping_bundles() {
     out.assert_code(0, "nothing");
     assert!(out.stderr.contains("nothing to clear"), "{}", out.stderr);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Regression tests of the hardening review, named after the hole each closes. The fake server
+// above may be running meanwhile, so these pass `force`.
+
+mod log_common;
+
+use common::Tree;
+use std::io::{Read, Write};
+use std::os::unix::fs::symlink;
+use std::process::Stdio;
+
+fn clear_tree(home: &Home) -> (PathBuf, PathBuf) {
+    let data = home.outside().join("data");
+    let logs = data.join("IBM_TECHNICAL_SUPPORT/traveler/logs");
+    fs::create_dir_all(logs.join("sub")).unwrap();
+    fs::write(logs.join("NTSErrors.log"), "e\n").unwrap();
+    fs::write(logs.join("sub/a.log"), "a\n").unwrap();
+    (data, logs)
+}
+
+#[test]
+fn clear_deleted_outside_files_through_a_directory_swapped_during_the_prompt() {
+    let home = Home::new();
+    let (data, logs) = clear_tree(&home);
+    // The victim: a file of the same name as one listed, outside the logs.
+    let victim_dir = home.outside().join("victim");
+    fs::create_dir(&victim_dir).unwrap();
+    fs::write(victim_dir.join("a.log"), "precious").unwrap();
+    let mut c = home.cmd(["--data-dir", data.to_str().unwrap(), "log", "clear", "force"]);
+    c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    // Wait for the question; then move sub/ aside and put a link to the victim's directory in
+    // its place, and replace a listed file by another of the same name; then answer.
+    let mut err = child.stderr.take().unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 256];
+    while !String::from_utf8_lossy(&seen).contains("[y/N]") {
+        let n = err.read(&mut buf).unwrap();
+        assert!(n > 0, "no prompt: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buf[..n]);
+    }
+    fs::rename(logs.join("sub"), logs.join("sub.old")).unwrap();
+    symlink(&victim_dir, logs.join("sub")).unwrap();
+    fs::write(logs.join("new.tmp"), "written after the listing").unwrap();
+    fs::rename(logs.join("new.tmp"), logs.join("NTSErrors.log")).unwrap();
+    child.stdin.take().unwrap().write_all(b"y\n").unwrap();
+    let mut rest = String::new();
+    err.read_to_string(&mut rest).unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(
+        fs::read_to_string(victim_dir.join("a.log")).unwrap(),
+        "precious",
+        "{rest}"
+    );
+    // The file listed is what went, wherever it was moved inside the logs.
+    assert!(!logs.join("sub.old/a.log").exists(), "{rest}");
+    // A file replaced since the listing stays, and the command says so (exit 74).
+    assert_eq!(
+        fs::read_to_string(logs.join("NTSErrors.log")).unwrap(),
+        "written after the listing"
+    );
+    assert!(
+        rest.contains("NTSErrors.log") && rest.contains("replaced since it was listed"),
+        "{rest}"
+    );
+    assert_eq!(status.code(), Some(74), "{rest}");
+}
+
+#[test]
+fn clear_dry_run_printed_raw_control_characters() {
+    let home = Home::new();
+    let (data, logs) = clear_tree(&home);
+    fs::write(logs.join("evil\n\x1b[2Jdeleted 0 files.log"), "x").unwrap();
+    let c = home.cmd([
+        "--data-dir",
+        data.to_str().unwrap(),
+        "log",
+        "clear",
+        "--dry-run",
+        "force",
+    ]);
+    let out = run_cmd(c, None);
+    out.assert_code(0, "dry run");
+    assert!(!out.raw_stdout.contains(&0x1b), "{:?}", out.stdout);
+    assert!(
+        out.stdout.contains("evil\\n\\x1b[2Jdeleted 0 files.log"),
+        "{:?}",
+        out.stdout
+    );
+    // One line per file, plus the summary.
+    assert_eq!(out.stdout.lines().count(), 4, "{:?}", out.stdout);
+}
+
+#[test]
+fn clear_dry_run_declined_and_refused_change_nothing() {
+    let home = Home::new();
+    let (data, _logs) = clear_tree(&home);
+    let dd = data.to_str().unwrap().to_owned();
+    let before = Tree::of(home.outside());
+    for (args, stdin, code) in [
+        (vec!["log", "clear", "--dry-run", "force"], None, 0),
+        (vec!["log", "clear", "--dry-run", "--json", "force"], None, 0),
+        (vec!["log", "clear", "force"], Some("n\n"), 4),
+        (vec!["log", "clear", "force", "--no-input"], None, 2),
+        (vec!["log", "clear", "bogus"], None, 2),
+    ] {
+        let mut c = home.cmd(["--data-dir", &dd]);
+        c.args(&args);
+        run_cmd(c, stdin).assert_code(code, &args.join(" "));
+        assert_eq!(Tree::of(home.outside()), before, "{args:?} changed the tree");
+    }
+}

@@ -5,14 +5,17 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
+mod log_common;
 
+use common::Tree as FsTree;
 use common::{Home, Out, run_cmd};
+use log_common::{member_names, need, python, sha256_hex};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use travelerutil::secret::Secret;
-use travelerutil::store::{DbSettings, Settings, SslSettings, Store, StoreFile, SupportSettings};
+use travelerutil::store::{DbSettings, Settings, SslSettings, StoreFile, SupportSettings};
 
 const DB_PW: &str = "Db-S3cr3t-9f2k";
 const KS_PW: &str = "Ks-Pa55-zz81";
@@ -24,17 +27,6 @@ struct Tree {
     home: Home,
     data: PathBuf,
     logs: PathBuf,
-}
-
-fn need(tool: &str) {
-    let ok = Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok,
-        "{tool} is required for these tests (apt-get install -y zip unzip python3)"
-    );
 }
 
 impl Tree {
@@ -71,12 +63,7 @@ impl Tree {
             }),
             ..Settings::default()
         };
-        let wait = travelerutil::store::LockWait {
-            timeout: std::time::Duration::from_secs(60),
-            holder: "test",
-            on_wait: &mut |_| {},
-        };
-        Store::new(self.home.dir()).lock(wait).unwrap().write(&s).unwrap();
+        common::write_settings(self.home.dir(), &s);
     }
 
     /// A realistic logs directory with planted secrets.
@@ -145,7 +132,6 @@ impl Tree {
 
 /// Python's zipfile: testzip(), every member's sha256, and the manifest.
 fn python_check(archive: &Path) -> serde_json::Value {
-    need("python3");
     let script = r#"
 import hashlib, json, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
@@ -153,18 +139,7 @@ bad = z.testzip()
 members = {i.filename: hashlib.sha256(z.read(i.filename)).hexdigest() for i in z.infolist()}
 print(json.dumps({"bad": bad, "members": members, "manifest": json.loads(z.read("manifest.json"))}))
 "#;
-    let o = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(archive)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "python zipfile: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).unwrap()
+    serde_json::from_slice(&python(script, archive)).unwrap()
 }
 
 fn unzip_t(archive: &Path) {
@@ -181,15 +156,18 @@ fn unzip_t(archive: &Path) {
 
 /// Every member, decompressed by Python (so stored and deflated entries are both searched).
 fn all_member_bytes(archive: &Path) -> Vec<u8> {
-    let script = "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nsys.stdout.buffer.write(b''.join(z.read(n) for n in z.namelist()))";
-    let o = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(archive)
-        .output()
-        .unwrap();
-    assert!(o.status.success());
-    o.stdout
+    python(
+        "import sys, zipfile\nz = zipfile.ZipFile(sys.argv[1])\nsys.stdout.buffer.write(b''.join(z.read(n) for n in z.namelist()))",
+        archive,
+    )
+}
+
+/// `log collect --json`, asserting exit 0: the output and the archive.
+fn collected(t: &Tree) -> (Out, PathBuf) {
+    let out = t.run(&["log", "collect", "--json"]);
+    out.assert_code(0, "collect");
+    let archive = PathBuf::from(out.json()["archive"].as_str().unwrap());
+    (out, archive)
 }
 
 fn find(hay: &[u8], needle: &str) -> bool {
@@ -311,11 +289,6 @@ fn collect_writes_a_checked_archive_without_any_secret() {
     ));
 }
 
-fn sha256_hex(b: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(b).iter().map(|x| format!("{x:02x}")).collect()
-}
-
 #[test]
 fn human_output_and_out_dir_and_no_redact() {
     let t = Tree::new();
@@ -423,7 +396,11 @@ fn filters_since_skip_max_file_size_and_estimate() {
 
     let bad = t.run(&["log", "collect", "--since", "someday"]);
     bad.assert_code(2, "bad --since");
-    assert!(bad.stderr.contains("--since someday"), "{}", bad.stderr);
+    assert!(
+        bad.stderr.contains("someday") && bad.stderr.contains("--since") && bad.stderr.contains("not a date"),
+        "{}",
+        bad.stderr
+    );
     let bad = t.run(&["log", "collect", "--max-file-size", "lots"]);
     bad.assert_code(2, "bad size");
     let bad = t.run(&["log", "collect", "outt=/tmp"]);
@@ -613,6 +590,23 @@ fn empty_logs_dir_and_missing_logs_dir() {
 /// Unmounts the tmpfs even when an assertion fails.
 struct Mount(PathBuf);
 
+impl Mount {
+    /// A tmpfs of `bytes` at `dir` (created), unmounted on drop.
+    fn tmpfs(dir: &Path, bytes: u64) -> (PathBuf, Mount) {
+        fs::create_dir(dir).unwrap();
+        let st = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={bytes}"), "tmpfs"])
+            .arg(dir)
+            .status()
+            .expect("mount");
+        assert!(
+            st.success(),
+            "this test needs `mount -t tmpfs` (run as root, or in a container with CAP_SYS_ADMIN)"
+        );
+        (dir.to_path_buf(), Mount(dir.to_path_buf()))
+    }
+}
+
 impl Drop for Mount {
     fn drop(&mut self) {
         let _ = Command::new("umount").arg(&self.0).status();
@@ -645,18 +639,7 @@ fn full_disk_leaves_no_partial_file_and_the_logs_untouched() {
         v.sort();
         v
     };
-    let mnt = t.home.outside().join("small");
-    fs::create_dir(&mnt).unwrap();
-    let st = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=2m", "tmpfs"])
-        .arg(&mnt)
-        .status()
-        .expect("mount");
-    assert!(
-        st.success(),
-        "this test needs `mount -t tmpfs` (run as root, or in a container with CAP_SYS_ADMIN)"
-    );
-    let _guard = Mount(mnt.clone());
+    let (mnt, _guard) = Mount::tmpfs(&t.home.outside().join("small"), 2 << 20);
     let out = t.run(&["log", "collect", &format!("out={}", mnt.display())]);
     out.assert_code(74, "full disk");
     assert!(out.stderr.contains("no space left"), "{}", out.stderr);
@@ -676,46 +659,6 @@ fn full_disk_leaves_no_partial_file_and_the_logs_untouched() {
 }
 
 #[test]
-fn ctrl_c_removes_the_partial_file() {
-    let t = Tree::new();
-    let line = "23.11.2026 04:00:00.000 INFO Thread-1 sync complete items=12345 for device Android_abcdef\n";
-    for i in 0..4 {
-        fs::write(t.logs.join(format!("NTSActivity_{i}.log")), line.repeat(300_000)).unwrap();
-    }
-    let mut c = t.home.cmd(["--data-dir", t.data.to_str().unwrap(), "log", "collect"]);
-    c.stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let child = c.spawn().unwrap();
-    let pid = child.id();
-    // Wait for the partial file, then interrupt as a terminal's Ctrl-C does.
-    let mut seen = false;
-    for _ in 0..500 {
-        if fs::read_dir(&t.logs)
-            .unwrap()
-            .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".partial"))
-        {
-            seen = true;
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    assert!(seen, "no .partial file appeared");
-    unsafe {
-        libc::kill(pid as libc::pid_t, libc::SIGINT);
-    }
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
-    assert!(stderr.contains("interrupted"), "{stderr}");
-    let left: Vec<String> = fs::read_dir(&t.logs)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".zip"))
-        .collect();
-    assert!(left.is_empty(), "left behind: {left:?}");
-}
-
-#[test]
 fn pem_block_and_secrets_across_the_chunk_boundary() {
     // The collector cuts text into 1 MiB pieces of whole lines, redacted on different threads:
     // a key block that starts in one piece and ends in the next must still be masked whole.
@@ -732,9 +675,7 @@ fn pem_block_and_secrets_across_the_chunk_boundary() {
     text.push_str(&format!("after pw={INLINE_PW} and {DB_PW}\n"));
     text.push_str(&filler.repeat(20_000));
     fs::write(t.logs.join("NTSActivity.log"), &text).unwrap();
-    let out = t.run(&["log", "collect", "--json"]);
-    out.assert_code(0, "collect");
-    let archive = PathBuf::from(out.json()["archive"].as_str().unwrap());
+    let (_, archive) = collected(&t);
     let inflated = all_member_bytes(&archive);
     for s in [PEM_BODY, INLINE_PW, DB_PW] {
         assert!(!find(&inflated, s), "{s} leaked across the chunk boundary");
@@ -802,4 +743,552 @@ fn collect_for_case_is_what_pmr_calls() {
     let p = python_check(&archive);
     assert_eq!(p["manifest"]["case"], "TS012345678");
     assert!(!find(&all_member_bytes(&archive), DB_PW));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regression tests of the hardening review: each is named after the hole it closes.
+
+use std::os::unix::fs::symlink;
+
+/// A root-only file outside the data directory, as an attacker would point a link at.
+fn outside_secret(t: &Tree) -> PathBuf {
+    let dir = t.home.outside().join("root-only");
+    fs::create_dir(&dir).unwrap();
+    let f = dir.join("shadow");
+    fs::write(&f, "root:OUTSIDE-CONTENT-x9:19000:0:99999:7:::\n").unwrap();
+    fs::set_permissions(&f, fs::Permissions::from_mode(0o600)).unwrap();
+    f
+}
+
+fn skipped_reason(m: &serde_json::Value, suffix: &str) -> String {
+    m["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["path"].as_str().unwrap().ends_with(suffix))
+        .map(|s| s["reason"].as_str().unwrap().to_owned())
+        .unwrap_or_else(|| panic!("{suffix} not recorded as skipped: {m:#}"))
+}
+
+#[test]
+fn notes_ini_symlink_out_of_the_data_dir_was_bundled() {
+    let t = Tree::new();
+    fs::write(t.logs.join("NTSErrors.log"), "ok\n").unwrap();
+    let secret = outside_secret(&t);
+    symlink(&secret, t.data.join("notes.ini")).unwrap();
+    let (out, archive) = collected(&t);
+    assert!(
+        !find(&all_member_bytes(&archive), "OUTSIDE-CONTENT"),
+        "the outside file was bundled"
+    );
+    let p = python_check(&archive);
+    assert!(!p["members"].as_object().unwrap().contains_key("notes.ini"));
+    assert!(skipped_reason(&p["manifest"], "notes.ini").contains("outside"));
+    assert!(out.stderr.contains("notes.ini"), "{}", out.stderr);
+}
+
+#[test]
+fn cfg_symlink_to_another_directory_was_bundled() {
+    let t = Tree::new();
+    fs::write(t.logs.join("NTSErrors.log"), "ok\n").unwrap();
+    let secret = outside_secret(&t);
+    fs::create_dir_all(t.data.join("traveler")).unwrap();
+    symlink(secret.parent().unwrap(), t.data.join("traveler/cfg")).unwrap();
+    let (out, archive) = collected(&t);
+    assert!(!find(&all_member_bytes(&archive), "OUTSIDE-CONTENT"));
+    let p = python_check(&archive);
+    assert!(
+        !p["members"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .any(|k| k.starts_with("traveler/cfg"))
+    );
+    assert!(skipped_reason(&p["manifest"], "traveler/cfg").contains("outside"));
+    assert!(out.stderr.contains("traveler/cfg"), "{}", out.stderr);
+}
+
+#[test]
+fn links_inside_cfg_stay_inside_cfg() {
+    let t = Tree::new();
+    fs::write(t.logs.join("NTSErrors.log"), "ok\n").unwrap();
+    let secret = outside_secret(&t);
+    let cfg = t.data.join("traveler/cfg");
+    fs::create_dir_all(&cfg).unwrap();
+    fs::write(cfg.join("NTS_DB_Settings.properties"), "url=x\n").unwrap();
+    symlink(&secret, cfg.join("stolen.properties")).unwrap();
+    // Inside the data directory but outside cfg: also out of the directory being collected.
+    symlink(t.data.join("notes.ini"), cfg.join("ini.properties")).unwrap();
+    fs::write(t.data.join("notes.ini"), "Directory=/x\n").unwrap();
+    let (_, archive) = collected(&t);
+    let p = python_check(&archive);
+    let members = p["members"].as_object().unwrap();
+    assert!(members.contains_key("traveler/cfg/NTS_DB_Settings.properties"));
+    assert!(!members.contains_key("traveler/cfg/stolen.properties"));
+    assert!(!members.contains_key("traveler/cfg/ini.properties"));
+    assert!(skipped_reason(&p["manifest"], "stolen.properties").contains("outside"));
+    assert!(skipped_reason(&p["manifest"], "ini.properties").contains("outside"));
+}
+
+#[test]
+fn symlinked_logs_dir_was_not_shown_as_what_it_is() {
+    let t = Tree::new();
+    // The real logs live elsewhere (a second disk); the data directory links to them.
+    let real = t.home.outside().join("disk2/traveler-logs");
+    fs::create_dir_all(&real).unwrap();
+    fs::write(real.join("NTSErrors.log"), "ok\n").unwrap();
+    fs::remove_dir(&t.logs).unwrap();
+    symlink(&real, &t.logs).unwrap();
+    let real = fs::canonicalize(&real).unwrap();
+    let real_s = real.display().to_string();
+
+    let out = t.run(&["log", "collect", "--json"]);
+    out.assert_code(0, "collect");
+    let j = out.json();
+    assert!(
+        out.stderr.contains("symlink") && out.stderr.contains(&real_s),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(Path::new(j["archive"].as_str().unwrap()).parent().unwrap(), real);
+    let p = python_check(Path::new(j["archive"].as_str().unwrap()));
+    assert_eq!(p["manifest"]["logs_dir"], real_s.as_str());
+    assert!(p["members"].as_object().unwrap().contains_key("logs/NTSErrors.log"));
+
+    let est = t.run(&["log", "collect", "--estimate"]);
+    est.assert_code(0, "estimate");
+    assert!(est.stderr.contains(&real_s), "{}", est.stderr);
+    let dry = t.run(&["log", "clear", "--dry-run", "force"]);
+    dry.assert_code(0, "clear --dry-run");
+    assert!(
+        dry.stderr.contains("symlink") && dry.stderr.contains(&real_s),
+        "{}",
+        dry.stderr
+    );
+    assert!(
+        dry.stdout.contains(&format!("{real_s}/NTSErrors.log")),
+        "{}",
+        dry.stdout
+    );
+}
+
+#[test]
+fn bundle_and_sha256_were_world_readable() {
+    let t = Tree::new();
+    fs::write(t.logs.join("NTSErrors.log"), "ok\n").unwrap();
+    let out = t.run(&["log", "collect", "--json"]);
+    out.assert_code(0, "collect");
+    let j = out.json();
+    for k in ["archive", "sha256_file"] {
+        let mode = fs::metadata(j[k].as_str().unwrap()).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{k}: {mode:o}");
+    }
+}
+
+#[test]
+fn zip_entry_names_kept_control_characters_and_backslashes() {
+    let t = Tree::new();
+    fs::write(t.logs.join("esc\x1b[2J.log"), "a\n").unwrap();
+    fs::write(t.logs.join("tab\there.log"), "b\n").unwrap();
+    fs::write(t.logs.join("back\\slash.log"), "c\n").unwrap();
+    fs::write(t.logs.join("nl\nname.log"), "d\n").unwrap();
+    let (_, archive) = collected(&t);
+    unzip_t(&archive);
+    let names = member_names(&archive);
+    for n in &names {
+        assert!(!n.chars().any(|c| c.is_control() || c == '\\'), "not portable: {n:?}");
+    }
+    let logs: Vec<&String> = names.iter().filter(|n| n.starts_with("logs/")).collect();
+    assert_eq!(logs.len(), 4, "{names:?}");
+}
+
+#[test]
+fn skipped_names_reached_stderr_with_raw_control_characters() {
+    let t = Tree::new();
+    fs::write(t.logs.join("ok.log"), "a\n").unwrap();
+    symlink("/etc/passwd", t.logs.join("evil\x1b]0;title\x07\r\nmode: x")).unwrap();
+    let out = t.run(&["log", "collect"]);
+    out.assert_code(0, "collect");
+    assert!(!out.raw_stderr.contains(&0x1b), "{:?}", out.stderr);
+    assert!(!out.stderr.contains("\r"), "{:?}", out.stderr);
+    assert!(
+        out.stderr.contains("evil\\x1b]0;title\\x07\\r\\nmode: x"),
+        "{:?}",
+        out.stderr
+    );
+}
+
+/// A logs tree big enough that a collection runs for a while.
+fn slow_tree(t: &Tree) {
+    let line = "23.11.2026 04:00:00.000 INFO Thread-1 sync complete items=12345 for device Android_abcdef\n";
+    for i in 0..4 {
+        fs::write(t.logs.join(format!("NTSActivity_{i}.log")), line.repeat(300_000)).unwrap();
+    }
+}
+
+#[test]
+fn sighup_and_sigquit_left_the_partial_file() {
+    let t = Tree::new();
+    slow_tree(&t);
+    let before = FsTree::of(&t.logs);
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
+        let mut c = t.home.cmd(["--data-dir", t.data.to_str().unwrap(), "log", "collect"]);
+        c.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        let child = c.spawn().unwrap();
+        let mut seen = false;
+        for _ in 0..2000 {
+            if fs::read_dir(&t.logs)
+                .unwrap()
+                .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".partial"))
+            {
+                seen = true;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        assert!(seen, "signal {sig}: no .partial file appeared");
+        unsafe {
+            libc::kill(child.id() as libc::pid_t, sig);
+        }
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(130), "signal {sig}: {:?} {stderr}", out.status);
+        assert!(stderr.contains("interrupted"), "{stderr}");
+        assert_eq!(FsTree::of(&t.logs), before, "signal {sig}: the logs directory changed");
+    }
+}
+
+#[test]
+fn full_disk_after_the_zip_left_it_beside_an_empty_sha256() {
+    let t = Tree::new();
+    fs::write(t.logs.join("NTSErrors.log"), "error line\n".repeat(1000)).unwrap();
+    // First learn the archive's size (the same tree gives the same size), then collect into a
+    // file system that holds exactly the archive and not one block more.
+    let big = t.home.outside().join("big");
+    fs::create_dir(&big).unwrap();
+    let out = t.run(&["log", "collect", "--json", &format!("out={}", big.display())]);
+    out.assert_code(0, "collect");
+    let size = out.json()["bytes"].as_u64().unwrap();
+    let (mnt, _guard) = Mount::tmpfs(&t.home.outside().join("exact"), size.div_ceil(4096) * 4096);
+    let before = FsTree::of(&t.data);
+    let out = t.run(&["log", "collect", &format!("out={}", mnt.display())]);
+    out.assert_code(74, "no room for the .sha256");
+    assert!(out.stderr.contains("no space left"), "{}", out.stderr);
+    let left: Vec<_> = fs::read_dir(&mnt).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+    assert_eq!(FsTree::of(&t.data), before);
+}
+
+#[test]
+fn two_collections_in_one_second_got_the_same_name() {
+    let t = Tree::new();
+    fs::write(t.logs.join("NTSErrors.log"), "ok\n").unwrap();
+    let mut archives = Vec::new();
+    for _ in 0..5 {
+        let out = t.run(&["log", "collect", "--json"]);
+        out.assert_code(0, "collect");
+        archives.push(out.json()["archive"].as_str().unwrap().to_owned());
+    }
+    // The stamp has one-second resolution: five quick runs share a second somewhere.
+    let stamp = |a: &str| {
+        let n = Path::new(a).file_name().unwrap().to_string_lossy().into_owned();
+        n.split('.').nth(2).unwrap()[..15].to_owned()
+    };
+    let mut stamps: Vec<String> = archives.iter().map(|a| stamp(a)).collect();
+    stamps.sort();
+    stamps.dedup();
+    assert!(
+        stamps.len() < 5,
+        "the five runs took more than four seconds: {archives:?}"
+    );
+    let mut uniq = archives.clone();
+    uniq.sort();
+    uniq.dedup();
+    assert_eq!(uniq.len(), 5, "{archives:?}");
+    for a in &archives {
+        assert!(Path::new(a).exists(), "{a} was replaced");
+        let name = Path::new(a).file_name().unwrap().to_string_lossy().into_owned();
+        let st = Command::new("sha256sum")
+            .args(["-c", "--quiet"])
+            .arg(format!("{name}.sha256"))
+            .current_dir(&t.logs)
+            .status()
+            .unwrap();
+        assert!(st.success(), "{name}.sha256");
+    }
+}
+
+#[test]
+fn fifos_sockets_and_devices_were_left_out_silently() {
+    let t = Tree::new();
+    fs::write(t.logs.join("ok.log"), "a\n").unwrap();
+    let fifo = t.logs.join("pipe.log");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let _sock = std::os::unix::net::UnixListener::bind(t.logs.join("sock.log")).unwrap();
+    symlink(&fifo, t.logs.join("link-to-pipe.log")).unwrap();
+    let root = unsafe { libc::geteuid() } == 0;
+    if root {
+        assert!(
+            Command::new("mknod")
+                .arg(t.logs.join("null.log"))
+                .args(["c", "1", "3"])
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+    let mut c = t
+        .home
+        .cmd(["--data-dir", t.data.to_str().unwrap(), "log", "collect", "--json"]);
+    c.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    // A FIFO opened for reading blocks until a writer comes: the walk must never wait on one.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("log collect blocked on a FIFO");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = common::Out::from_output("collect".into(), child.wait_with_output().unwrap());
+    out.assert_code(0, "collect");
+    let p = python_check(Path::new(out.json()["archive"].as_str().unwrap()));
+    let m = &p["manifest"];
+    assert!(skipped_reason(m, "pipe.log").contains("FIFO"));
+    assert!(skipped_reason(m, "link-to-pipe.log").contains("FIFO"));
+    assert!(skipped_reason(m, "sock.log").contains("socket"));
+    if root {
+        assert!(skipped_reason(m, "null.log").contains("device"));
+    }
+    assert!(out.stderr.contains("pipe.log"), "{}", out.stderr);
+}
+
+#[test]
+fn names_differing_only_by_a_masked_secret_became_duplicate_entries() {
+    let t = Tree::new();
+    t.store(None);
+    fs::write(t.logs.join(format!("a-{DB_PW}.log")), "first\n").unwrap();
+    fs::write(t.logs.join(format!("a-{KS_PW}.log")), "second\n").unwrap();
+    let (_, archive) = collected(&t);
+    let names = member_names(&archive);
+    let mut uniq = names.clone();
+    uniq.sort();
+    uniq.dedup();
+    assert_eq!(uniq.len(), names.len(), "duplicate entries: {names:?}");
+    let inflated = all_member_bytes(&archive);
+    assert!(find(&inflated, "first\n") && find(&inflated, "second\n"));
+    for s in [DB_PW, KS_PW] {
+        assert!(!names.iter().any(|n| n.contains(s)), "{names:?}");
+        assert!(!find(&fs::read(&archive).unwrap(), s));
+    }
+}
+
+#[test]
+fn a_stored_secret_in_file_names_and_reasons_was_printed() {
+    let t = Tree::new();
+    t.store(None);
+    fs::write(t.logs.join("ok.log"), "a\n").unwrap();
+    symlink("/etc/passwd", t.logs.join(format!("x{DB_PW}.log"))).unwrap();
+    fs::write(t.logs.join(format!("skip-{KS_PW}.log")), "s\n").unwrap();
+    for args in [
+        &["log", "collect", "--json", "--skip", "skip-*"][..],
+        &["log", "collect", "--skip", "skip-*"],
+        &["log", "collect", "--estimate", "--json"],
+        &["log", "collect", "--estimate"],
+        &["log", "clear", "--dry-run", "force"],
+        &["log", "clear", "--dry-run", "--json", "force"],
+    ] {
+        let out = t.run(args);
+        out.assert_code(0, &args.join(" "));
+        for s in [DB_PW, KS_PW] {
+            assert!(!out.stdout.contains(s) && !out.stderr.contains(s), "{args:?}: {out:?}");
+        }
+        if args.contains(&"--skip") && args.contains(&"--json") {
+            let archive = PathBuf::from(out.json()["archive"].as_str().unwrap());
+            let raw = fs::read(&archive).unwrap();
+            let inflated = all_member_bytes(&archive);
+            for s in [DB_PW, KS_PW] {
+                assert!(!find(&raw, s) && !find(&inflated, s), "{s} in the archive");
+            }
+        }
+    }
+}
+
+/// Every form of a stored password that an admin would expect masked.
+#[test]
+fn encoded_stored_passwords_and_other_secret_forms_survived() {
+    use base64ct::Encoding;
+    const PW: &str = "p@ss/w:rd é+1";
+    let t = Tree::new();
+    let s = Settings {
+        db: Some(DbSettings {
+            url: "jdbc:db2://db.example.com:50000/TRAVELER".into(),
+            user: Some("db2inst1".into()),
+            password: Some(Secret::from(PW)),
+            ..DbSettings::default()
+        }),
+        ..Settings::default()
+    };
+    common::write_settings(t.home.dir(), &s);
+    let url_enc: String = PW
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let url_lower = url_enc.to_lowercase();
+    let json_slash = PW.replace('/', "\\/");
+    let json_u = PW.replace('é', "\\u00e9").replace('/', "\\/");
+    let b64 = base64ct::Base64::encode_string(PW.as_bytes());
+    let b64_user = base64ct::Base64::encode_string(format!("db2inst1:{PW}").as_bytes());
+    let b64_other = base64ct::Base64::encode_string(format!("someone:{PW}").as_bytes());
+    let text = format!(
+        "GET /login?user=a&x={url_enc} HTTP/1.1\n\
+         lower {url_lower} end\n\
+         {{\"dbPw\": \"{json_slash}\"}}\n\
+         {{\"k\": \"{json_u}\"}}\n\
+         token {b64} end\n\
+         Basic-ish {b64_user}\n\
+         other {b64_other}\n\
+         <config><password>XmlPw-1</password><dbPassword>XmlPw-2</dbPassword></config>\n\
+         cmd --password FlagPw-3 --next\n\
+         pass=PassPw-4 secret=SecretPw-5 token=TokenPw-6 apikey=ApiKeyPw-7\n\
+         pwd: PwdPw-8\n\
+         url https://admin:UserInfoPw-9@mail.example.com/x\n"
+    );
+    fs::write(t.logs.join("NTSActivity.log"), &text).unwrap();
+    let (_, archive) = collected(&t);
+    let inflated = all_member_bytes(&archive);
+    for s in [
+        PW,
+        &url_enc,
+        &url_lower,
+        &json_slash,
+        &json_u,
+        &b64,
+        &b64_user,
+        &b64_other,
+        "XmlPw-1",
+        "XmlPw-2",
+        "FlagPw-3",
+        "PassPw-4",
+        "SecretPw-5",
+        "TokenPw-6",
+        "ApiKeyPw-7",
+        "PwdPw-8",
+        "UserInfoPw-9",
+    ] {
+        assert!(!find(&inflated, s), "{s:?} survived redaction");
+    }
+    // What is around the masks stays readable.
+    assert!(find(&inflated, "https://admin:*****@mail.example.com/x"));
+    assert!(find(&inflated, "<password>*****</password>"));
+    assert!(find(&inflated, "--password ***** --next"));
+}
+
+#[test]
+fn a_stored_password_across_the_1_mib_line_cut_survived() {
+    let t = Tree::new();
+    t.store(None);
+    // One line longer than 1 MiB, the password straddling the cut, for every split point.
+    for k in 1..DB_PW.len() {
+        let mut line = "x".repeat((1 << 20) - k);
+        line.push_str(DB_PW);
+        line.push_str(&"y".repeat(1000));
+        line.push('\n');
+        fs::write(t.logs.join("NTSActivity.log"), &line).unwrap();
+        let out = t.run(&["log", "collect", "--json"]);
+        out.assert_code(0, "collect");
+        let archive = PathBuf::from(out.json()["archive"].as_str().unwrap());
+        let inflated = all_member_bytes(&archive);
+        assert!(!find(&inflated, DB_PW), "split {k}: the password survived");
+        fs::remove_file(&archive).unwrap();
+    }
+}
+
+#[test]
+fn failing_and_estimating_collections_change_nothing() {
+    let t = Tree::new();
+    t.populate();
+    let home = t.home.dir().to_path_buf();
+    let outside = t.home.outside().to_path_buf();
+    let cases: Vec<(Vec<String>, i32)> = vec![
+        (vec!["--estimate".into()], 0),
+        (vec!["--estimate".into(), "--json".into()], 0),
+        (vec!["--since".into(), "someday".into()], 2),
+        (vec!["--max-file-size".into(), "0".into()], 2),
+        (vec!["--skip".into(), "a[".into()], 2),
+        (vec![format!("out={}", outside.join("missing").display())], 14),
+        (vec!["outt=x".into()], 2),
+    ];
+    for (args, code) in cases {
+        let before = FsTree::of(&outside);
+        let mut a = vec!["log", "collect"];
+        a.extend(args.iter().map(String::as_str));
+        t.run(&a).assert_code(code, &a.join(" "));
+        assert_eq!(FsTree::of(&outside), before, "{a:?} changed the tree");
+    }
+    // A store that cannot be read stops the collection (78) before anything is written.
+    fs::create_dir_all(&home).unwrap();
+    fs::set_permissions(&home, fs::Permissions::from_mode(0o700)).unwrap();
+    fs::write(home.join("travelerutil.store"), "garbage").unwrap();
+    fs::set_permissions(home.join("travelerutil.store"), fs::Permissions::from_mode(0o600)).unwrap();
+    let before = FsTree::of(&outside);
+    let out = t.run(&["log", "collect"]);
+    out.assert_code(78, "unreadable store");
+    assert_eq!(FsTree::of(&outside), before);
+}
+
+/// Pieces are deflated in parallel, each primed with the 32 KiB before it: a bundle of a highly
+/// repetitive log must be as small as one deflate stream over the file (within 1 %). Without
+/// priming every 1 MiB piece starts cold and this file grows by about 40 %.
+#[test]
+fn priming_lost_makes_repetitive_logs_larger_than_one_stream() {
+    use std::io::Write;
+    let t = Tree::new();
+    // 16 KiB of varied lines, repeated to 12 MiB: many pieces, each mostly back references.
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut block = String::new();
+    while block.len() < 16 * 1024 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        block.push_str(&format!(
+            "23.11.2026 04:00:00.{:03} INFO Thread-{} [user{:04}@example.com] Sync device Android_{:012x} items={}\n",
+            x % 1000,
+            x % 200,
+            x % 3000,
+            x & 0xffff_ffff_ffff,
+            x % 100_000
+        ));
+    }
+    let text = block.repeat((12 << 20) / block.len());
+    fs::write(t.logs.join("NTSActivity.log"), &text).unwrap();
+    let (_, archive) = collected(&t);
+    unzip_t(&archive);
+    let size = python(
+        "import sys, zipfile\nprint(zipfile.ZipFile(sys.argv[1]).getinfo('logs/NTSActivity.log').compress_size)",
+        &archive,
+    );
+    let entry: u64 = String::from_utf8_lossy(&size).trim().parse().unwrap();
+    // Level 7: what collect picks for text this repetitive (src/archive/collect.rs).
+    let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::new(7));
+    e.write_all(text.as_bytes()).unwrap();
+    let single = e.finish().unwrap().len() as u64;
+    assert!(
+        entry * 100 <= single * 101,
+        "the bundle's entry is {entry} bytes, one deflate stream {single}: priming lost?"
+    );
+    let p = python_check(&archive);
+    assert_eq!(
+        p["members"]["logs/NTSActivity.log"].as_str().unwrap(),
+        sha256_hex(text.as_bytes())
+    );
 }

@@ -10,7 +10,7 @@ use common::Home;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
-use travelerutil::store::{LockWait, Settings, SslSettings, Store, StoreFile};
+use travelerutil::store::{Settings, SslSettings, StoreFile};
 
 fn fx(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -699,14 +699,7 @@ fn ssl_output_escapes_control_characters_from_the_file_and_from_an_older_store()
         }),
         ..Settings::default()
     };
-    let store = Store::new(h.dir());
-    let mut on_wait = |_: &str| {};
-    let wait = LockWait {
-        timeout: Duration::from_secs(5),
-        holder: "test",
-        on_wait: &mut on_wait,
-    };
-    store.lock(wait).unwrap().write(&settings).unwrap();
+    common::write_settings(h.dir(), &settings);
     for args in [&["ssl", "show"][..], &["ssl", "check", "keystorepw=x"][..]] {
         let out = h.run(args);
         assert!(out.stdout.contains("gone\\x1b[2J\\nstore:"), "{args:?}: {}", out.stdout);

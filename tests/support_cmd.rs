@@ -9,8 +9,7 @@ mod sandbox;
 use common::Home;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
-use travelerutil::store::{LockWait, Settings, Store, SupportSettings};
+use travelerutil::store::{Settings, SupportSettings};
 
 /// `pmr set host=… user=… pw=- --no-input` with `extra` words and the password on stdin.
 fn set(h: &Home, extra: &[&str]) -> common::Out {
@@ -75,13 +74,7 @@ fn pmr_show_escapes_what_an_older_store_holds() {
         }),
         ..Settings::default()
     };
-    let mut on_wait = |_: &str| {};
-    let wait = LockWait {
-        timeout: Duration::from_secs(5),
-        holder: "test",
-        on_wait: &mut on_wait,
-    };
-    Store::new(h.dir()).lock(wait).unwrap().write(&settings).unwrap();
+    common::write_settings(h.dir(), &settings);
     let out = h.run(["pmr", "show"]);
     out.assert_code(0, "pmr show");
     assert!(out.stdout.contains("user:      me\\x1b[2J\n"), "{}", out.stdout);

@@ -1,41 +1,107 @@
-//! `log clear`: which files go, and whether a server is running.
+//! `log clear`: which files go, deleting exactly those, and whether a server is running.
+//!
+//! The logs directory is opened once; the walk and every deletion go through open directory
+//! descriptors (`openat` with `O_NOFOLLOW`, `unlinkat`), never a full path resolved again, as
+//! GNU `rm` does. Before each deletion the entry must still be the device and inode that was
+//! listed: a file replaced meanwhile, or a directory swapped for a symlink during the prompt,
+//! makes nothing outside the listing go.
 
-use super::plan::is_bundle_name;
+use super::plan::{Skipped, is_bundle_name};
+use super::tree::Root;
+use crate::sys::dirfd::{self, Dir, Stat, Unlinked};
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Doomed {
-    pub path: PathBuf,
+    /// Shown (and in `--json`); secrets masked by the caller.
+    pub path: String,
     pub bytes: u64,
+    #[serde(skip)]
+    dir: Arc<Dir>,
+    #[serde(skip)]
+    name: OsString,
+    #[serde(skip)]
+    stat: Stat,
 }
 
-/// The files under `logs` that `log clear` deletes: everything except this tool's bundles
-/// (unless `all`). Symlinks are removed as links (never their targets) and never descended.
-pub fn plan(logs: &Path, all: bool) -> std::io::Result<Vec<Doomed>> {
+/// The files under `root` that `log clear` deletes: everything except this tool's bundles
+/// (unless `all`). Symlinks are removed as links (never their targets) and never descended;
+/// subdirectories are entered, never removed. `shown` is the root's path in messages.
+///
+/// # Errors
+/// A directory that cannot be listed.
+pub fn plan(root: &Root, shown: &Path, all: bool) -> std::io::Result<Vec<Doomed>> {
     let mut out = Vec::new();
-    for item in walkdir::WalkDir::new(logs).follow_links(false).sort_by_file_name() {
-        let e = item.map_err(|e| std::io::Error::other(e.to_string()))?;
-        let ft = e.file_type();
-        if e.depth() == 0 || ft.is_dir() {
-            continue;
-        }
-        let name = e.file_name().to_string_lossy();
-        // A `.partial` left by a killed collection is debris, not a bundle: it always goes.
-        if !all && is_bundle_name(&name) && !name.ends_with(".partial") {
-            continue;
-        }
-        let bytes = if ft.is_file() {
-            e.metadata().map(|m| m.len()).unwrap_or(0)
-        } else {
-            0
+    walk(&root.dir, shown, all, &mut out)?;
+    Ok(out)
+}
+
+fn walk(dir: &Arc<Dir>, shown: &Path, all: bool, out: &mut Vec<Doomed>) -> std::io::Result<()> {
+    let mut names = dir.names()?;
+    names.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    for name in names {
+        let st = match dir.stat(&name) {
+            Ok(st) => st,
+            // Gone since the listing (a log rotated away): nothing to delete.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
         };
+        let path = shown.join(&name);
+        if st.kind() == dirfd::Kind::Dir {
+            walk(&Arc::new(dir.open_dir(&name)?), &path, all, out)?;
+            continue;
+        }
+        let n = name.to_string_lossy();
+        // A `.partial` left by a killed collection is debris, not a bundle: it always goes.
+        if !all && is_bundle_name(&n) && !n.ends_with(".partial") {
+            continue;
+        }
         out.push(Doomed {
-            path: e.path().to_path_buf(),
-            bytes,
+            path: path.to_string_lossy().into_owned(),
+            bytes: if st.is_file() { st.size } else { 0 },
+            dir: Arc::clone(dir),
+            name,
+            stat: st,
         });
     }
-    Ok(out)
+    Ok(())
+}
+
+/// What [`delete`] did.
+#[derive(Debug, Default)]
+pub struct Deleted {
+    pub count: usize,
+    pub bytes: u64,
+    pub failed: Vec<Skipped>,
+}
+
+/// Deletes each planned file that is still the one listed. A file that vanished meanwhile is
+/// not an error; one that changed is left and reported, as is one that cannot be removed.
+#[must_use]
+pub fn delete(doomed: &[Doomed]) -> Deleted {
+    let mut d = Deleted::default();
+    for x in doomed {
+        let fail = |reason: String| Skipped {
+            path: x.path.clone(),
+            reason,
+        };
+        match x.dir.unlink_if_same(&x.name, &x.stat) {
+            Ok(Unlinked::Removed) => {
+                d.count += 1;
+                d.bytes += x.bytes;
+            }
+            Ok(Unlinked::Vanished) => {}
+            Ok(Unlinked::Changed) => d.failed.push(fail(
+                "replaced since it was listed (another file or a directory has its name now): not deleted".into(),
+            )),
+            Err(e) => d.failed.push(fail(e.to_string())),
+        }
+    }
+    d
 }
 
 /// A server process found in /proc.

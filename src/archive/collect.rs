@@ -6,18 +6,24 @@
 //!   meanwhile gives a consistent entry (tar-rs#282); a file that shrinks is recorded.
 //! - Bounded memory: at most `IN_FLIGHT` chunks exist between the reader and the writer
 //!   (credits returned by the writer), whatever the tree or file size.
-//! - Parallel deflate as pigz does it: each chunk is compressed by a fresh raw-deflate stream
-//!   ended by a sync flush (RFC 1951 §3.2.4: an empty stored block re-aligns to a byte), so the
+//! - Parallel deflate as pigz does it: each chunk is compressed by a raw-deflate stream ended
+//!   by a sync flush (RFC 1951 §3.2.4: an empty stored block re-aligns to a byte), so the
 //!   pieces concatenate into one valid stream, closed by an empty final fixed block (`03 00`).
+//! - Primed as pigz primes: a chunk's stream starts with the last 32 KiB (the whole deflate
+//!   window, RFC 1951 §2) that precede it in the same entry as its dictionary, so back
+//!   references reach into the previous chunk and the pieces compress almost like one stream.
+//!   The dictionary must be the entry's bytes as stored, that is redacted; the worker redacts
+//!   the previous chunk's tail itself, from a line start with the PEM state the reader
+//!   computed there. Redaction is line-local, so this gives exactly the bytes the previous
+//!   chunk's worker wrote, and chunks stay independent.
 
 use super::ArchiveError;
 use super::plan::{Entry, Kind};
-use super::redact::{self, Redactor};
+use super::redact::{self, MAX_LINE, Redactor};
 use super::zipout::{Method, ZipOut};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
@@ -26,9 +32,9 @@ use std::sync::{Arc, Mutex};
 /// 1% of ratio, small enough that `IN_FLIGHT` of them (raw, redacted and compressed copies)
 /// stay far below the 64 MiB RSS budget.
 pub const CHUNK: usize = 1 << 20;
+/// The deflate window: how much of the previous chunk primes the next (RFC 1951 §2).
+const DICT: usize = 32 * 1024;
 const IN_FLIGHT: usize = 8;
-/// A line longer than this is cut (redaction is per line; such lines are not logs).
-const MAX_LINE: usize = 256 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -99,6 +105,7 @@ enum Msg {
         redact: bool,
         in_pem: bool,
         method: Method,
+        prime: Option<Prime>,
     },
     End {
         short: Option<String>,
@@ -108,6 +115,53 @@ enum Msg {
         reason: String,
     },
     Interrupted,
+}
+
+/// The end of the previous chunk of the same entry, from a point where redaction can start
+/// (a line start, or that chunk's own start) and the PEM state there.
+struct Prime {
+    raw: Vec<u8>,
+    in_pem: bool,
+    /// Whether the entry is redacted (else the tail is stored as it is).
+    redact: bool,
+}
+
+/// The tail of `piece` (which began in PEM state `in_pem`) that primes the next chunk, and
+/// the PEM state after `piece`. The tail starts at the last line start that leaves at least
+/// 1.25 × [`DICT`] bytes (within 64 KiB of that), else the first after it; a chunk that is one long
+/// line primes from its own start if it is short enough, else not at all.
+fn prime_from(piece: &[u8], in_pem: bool, redact: bool) -> (Option<Prime>, bool) {
+    if !redact {
+        let from = piece.len().saturating_sub(DICT);
+        let prime = Prime {
+            raw: piece[from..].to_vec(),
+            in_pem: false,
+            redact: false,
+        };
+        return (Some(prime), false);
+    }
+    // A quarter more than the window: masks may shorten the tail once redacted.
+    let want = piece.len().saturating_sub(DICT + DICT / 4);
+    let start = match memchr::memrchr(b'\n', &piece[..want]) {
+        _ if want == 0 => Some(0),
+        Some(nl) if want - nl <= 64 * 1024 => Some(nl + 1),
+        _ => match memchr::memchr(b'\n', &piece[want..]) {
+            Some(nl) => Some(want + nl + 1),
+            None if piece.len() <= DICT + 64 * 1024 => Some(0),
+            None => None,
+        },
+    };
+    let Some(start) = start else {
+        return (None, redact::pem_state_after(piece, in_pem));
+    };
+    let at = redact::pem_state_after(&piece[..start], in_pem);
+    let after = redact::pem_state_after(&piece[start..], at);
+    let prime = Prime {
+        raw: piece[start..].to_vec(),
+        in_pem: at,
+        redact: true,
+    };
+    (Some(prime), after)
 }
 
 struct Done {
@@ -156,7 +210,7 @@ pub fn write_entries<W: Write + Seek>(
         let _ = credit_tx.send(());
     }
     std::thread::scope(|s| {
-        s.spawn(move || read_all(entries, opts, &job_tx, &credit_rx, interrupted, progress));
+        s.spawn(move || read_all(entries, opts, redactor, &job_tx, &credit_rx, interrupted, progress));
         for _ in 0..threads {
             let rx = Arc::clone(&job_rx);
             let tx = done_tx.clone();
@@ -172,6 +226,7 @@ pub fn write_entries<W: Write + Seek>(
 fn read_all(
     entries: &[Entry],
     opts: &Options,
+    redactor: &Redactor,
     jobs: &SyncSender<(u64, Msg)>,
     credits: &Receiver<()>,
     interrupted: fn() -> bool,
@@ -193,37 +248,12 @@ fn read_all(
             let _ = send(Msg::Interrupted);
             return;
         }
-        let mut f = match File::open(&e.source) {
-            Ok(f) => f,
-            Err(err) => {
-                let reason = if err.kind() == io::ErrorKind::NotFound {
-                    "vanished before it could be read".to_owned()
-                } else {
-                    format!("cannot be read: {err}")
-                };
+        // Opened through its directory's descriptor: a swapped directory or a new symlink
+        // cannot redirect the read. The snapshot: the size now, at open.
+        let (mut f, size) = match e.source.open() {
+            Ok(x) => x,
+            Err(reason) => {
                 if !send(Msg::Failed { idx, reason }) {
-                    return;
-                }
-                continue;
-            }
-        };
-        // The snapshot: the size now, at open.
-        let size = match f.metadata() {
-            Ok(m) if m.is_file() => m.len(),
-            Ok(_) => {
-                if !send(Msg::Failed {
-                    idx,
-                    reason: "no longer a regular file".into(),
-                }) {
-                    return;
-                }
-                continue;
-            }
-            Err(err) => {
-                if !send(Msg::Failed {
-                    idx,
-                    reason: format!("cannot be read: {err}"),
-                }) {
                     return;
                 }
                 continue;
@@ -295,6 +325,7 @@ fn read_all(
         let mut remaining = size - start - head.len() as u64;
         let mut carry: Vec<u8> = head;
         let mut in_pem = false;
+        let mut prime: Option<Prime> = None;
         let mut short = None;
         let mut src = (&mut f).take(remaining);
         loop {
@@ -304,7 +335,8 @@ fn read_all(
             }
             let mut buf = std::mem::take(&mut carry);
             let have = buf.len();
-            let want = CHUNK.saturating_sub(have).max(1);
+            // A long line being gathered grows by 64 KiB steps up to MAX_LINE.
+            let want = CHUNK.saturating_sub(have).max(64 * 1024);
             buf.resize(have + want.min(usize::try_from(remaining).unwrap_or(want)), 0);
             let n = match read_full(&mut src, &mut buf[have..]) {
                 Ok(n) => n,
@@ -328,43 +360,38 @@ fn read_all(
                 // Whole lines only; the rest waits for the next chunk.
                 let cut = match memchr::memrchr(b'\n', &buf) {
                     Some(nl) => nl + 1,
-                    None if buf.len() < MAX_LINE => buf.len() + 1,
-                    None => buf.len(),
+                    None if buf.len() < MAX_LINE => {
+                        carry = buf;
+                        continue;
+                    }
+                    // A line longer than MAX_LINE: cut where no stored password straddles.
+                    None => redactor.cut_point(&buf),
                 };
-                if cut > buf.len() {
-                    carry = buf;
-                    continue;
-                }
                 carry = buf.split_off(cut);
             }
-            if !buf.is_empty() {
-                let next_pem = if redact {
-                    redact::pem_state_after(&buf, in_pem)
-                } else {
-                    false
-                };
-                if !send(Msg::Chunk {
-                    data: buf,
-                    redact,
-                    in_pem,
-                    method,
-                }) {
-                    return;
+            if buf.is_empty() {
+                if at_end {
+                    break;
                 }
-                in_pem = next_pem;
+                continue;
             }
+            let (next_prime, next_pem) = if method == Method::Deflated {
+                prime_from(&buf, in_pem, redact)
+            } else {
+                (None, false)
+            };
+            if !send(Msg::Chunk {
+                data: buf,
+                redact,
+                in_pem,
+                method,
+                prime: prime.take(),
+            }) {
+                return;
+            }
+            in_pem = next_pem;
+            prime = next_prime;
             if at_end {
-                if !carry.is_empty() {
-                    let data = std::mem::take(&mut carry);
-                    if !send(Msg::Chunk {
-                        data,
-                        redact,
-                        in_pem,
-                        method,
-                    }) {
-                        return;
-                    }
-                }
                 break;
             }
         }
@@ -388,7 +415,11 @@ fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 }
 
 fn work(jobs: &Mutex<Receiver<(u64, Msg)>>, done: &std::sync::mpsc::Sender<Done>, redactor: &Redactor, level: u32) {
-    let mut c = flate2::Compress::new(flate2::Compression::new(level), false);
+    let mut c = Compressors {
+        base: flate2::Compress::new(flate2::Compression::new(level), false),
+        repetitive: flate2::Compress::new(flate2::Compression::new(REPETITIVE_LEVEL.max(level)), false),
+        probe: flate2::Compress::new(flate2::Compression::fast(), false),
+    };
     loop {
         let job = match jobs.lock() {
             Ok(rx) => rx.recv(),
@@ -405,6 +436,7 @@ fn work(jobs: &Mutex<Receiver<(u64, Msg)>>, done: &std::sync::mpsc::Sender<Done>
                 redact,
                 in_pem,
                 method,
+                prime,
             } => {
                 let (raw, redactions) = if redact {
                     let mut o = Vec::with_capacity(data.len() + 64);
@@ -419,7 +451,7 @@ fn work(jobs: &Mutex<Receiver<(u64, Msg)>>, done: &std::sync::mpsc::Sender<Done>
                         raw,
                         redactions,
                     },
-                    Method::Deflated => match deflate_chunk(&mut c, &raw) {
+                    Method::Deflated => match deflate_chunk(c.pick(&raw), &dictionary(prime, redactor), &raw) {
                         Ok(comp) => Done_::Chunk { raw, comp, redactions },
                         Err(e) => Done_::Error(format!("deflate: {e}")),
                     },
@@ -432,9 +464,59 @@ fn work(jobs: &Mutex<Receiver<(u64, Msg)>>, done: &std::sync::mpsc::Sender<Done>
     }
 }
 
-/// One chunk as a raw deflate piece ending in a sync flush (byte-aligned, not final).
-fn deflate_chunk(c: &mut flate2::Compress, input: &[u8]) -> Result<Vec<u8>, flate2::CompressError> {
+/// zlib-rs runs levels 3 to 6 on its "medium" strategy, whose short hash chains (24 at level 4)
+/// miss the long matches of highly repetitive logs (the same messages and stack traces over
+/// and over): there level 4 was 8 % larger than `gzip -6`, and 5× on a file repeating a 16 KiB
+/// block. Level 7 ("slow", chains of 256) finds them, and is cheap on such text; on ordinary
+/// logs it costs 1.7× level 4's CPU for 6 % less. So a chunk whose first 64 KiB deflate at
+/// level 1 to under a fifth (ordinary logs: a third) gets level 7. docs/performance.md has
+/// the figures.
+const REPETITIVE_LEVEL: u32 = 7;
+const PROBE: usize = 64 * 1024;
+
+struct Compressors {
+    base: flate2::Compress,
+    repetitive: flate2::Compress,
+    probe: flate2::Compress,
+}
+
+impl Compressors {
+    fn pick(&mut self, chunk: &[u8]) -> &mut flate2::Compress {
+        let sample = &chunk[..chunk.len().min(PROBE)];
+        self.probe.reset();
+        let mut out = Vec::with_capacity(sample.len() + 1024);
+        let small = self
+            .probe
+            .compress_vec(sample, &mut out, flate2::FlushCompress::Finish)
+            .is_ok_and(|_| out.len() * 5 < sample.len());
+        if small { &mut self.repetitive } else { &mut self.base }
+    }
+}
+
+/// The dictionary for a chunk: the last [`DICT`] bytes of the previous chunk as stored.
+fn dictionary(prime: Option<Prime>, redactor: &Redactor) -> Vec<u8> {
+    let Some(p) = prime else { return Vec::new() };
+    let mut out = if p.redact {
+        let mut o = Vec::with_capacity(p.raw.len() + 64);
+        // Redacted from a line start with that line's PEM state: the same bytes the previous
+        // chunk's worker produced for this stretch.
+        let _ = redactor.redact(&p.raw, p.in_pem, &mut o);
+        o
+    } else {
+        p.raw
+    };
+    let from = out.len().saturating_sub(DICT);
+    out.drain(..from);
+    out
+}
+
+/// One chunk as a raw deflate piece ending in a sync flush (byte-aligned, not final), primed
+/// with `dict` (the bytes that precede it in the entry; may be empty).
+fn deflate_chunk(c: &mut flate2::Compress, dict: &[u8], input: &[u8]) -> Result<Vec<u8>, flate2::CompressError> {
     c.reset();
+    if !dict.is_empty() {
+        c.set_dictionary(dict)?;
+    }
     let mut out = Vec::with_capacity(input.len() / 2 + 1024);
     let mut consumed = 0usize;
     loop {
@@ -474,17 +556,21 @@ fn write_ordered<W: Write + Seek>(
     let mut next = 0u64;
     let mut out = Outcome::default();
     let mut cur: Option<Current> = None;
-    let wr = |e: io::Error| ArchiveError::Write(e);
+    let wr = ArchiveError::Pipe;
     while let Ok(d) = done.recv() {
         pending.insert(d.seq, d.msg);
         while let Some(msg) = pending.remove(&next) {
             next += 1;
             let _ = credits.try_send(());
             match msg {
-                Done_::Error(e) => return Err(ArchiveError::Write(io::Error::other(e))),
-                Done_::Interrupted => return Err(ArchiveError::Interrupted),
+                Done_::Error(e) => return Err(ArchiveError::Pipe(io::Error::other(e))),
+                Done_::Interrupted => {
+                    return Err(ArchiveError::Interrupted(
+                        crate::sys::signals::interrupted().unwrap_or(libc::SIGINT),
+                    ));
+                }
                 Done_::Failed { idx, reason } => out.failed.push(Failed {
-                    path: entries[idx].source.display().to_string(),
+                    path: entries[idx].shown.clone(),
                     reason,
                 }),
                 Done_::Start(Begin {
@@ -510,7 +596,7 @@ fn write_ordered<W: Write + Seek>(
                 }
                 Done_::Chunk { raw, comp, redactions } => {
                     let Some(c) = cur.as_mut() else {
-                        return Err(ArchiveError::Write(io::Error::other("chunk outside an entry")));
+                        return Err(ArchiveError::Pipe(io::Error::other("chunk outside an entry")));
                     };
                     c.sha.update(&raw);
                     c.crc.update(&raw);
@@ -523,7 +609,7 @@ fn write_ordered<W: Write + Seek>(
                 }
                 Done_::End { short } => {
                     let Some(c) = cur.take() else {
-                        return Err(ArchiveError::Write(io::Error::other("end outside an entry")));
+                        return Err(ArchiveError::Pipe(io::Error::other("end outside an entry")));
                     };
                     if c.method == Method::Deflated {
                         // The empty final block (BFINAL=1, fixed Huffman, end-of-block).
@@ -545,7 +631,7 @@ fn write_ordered<W: Write + Seek>(
                     };
                     out.files.push(FileRecord {
                         path: e.name.clone(),
-                        source: e.source.display().to_string(),
+                        source: e.shown.clone(),
                         bytes: c.bytes,
                         source_bytes: c.source_bytes,
                         sha256: crate::text::hex(&c.sha.finalize()),
@@ -559,7 +645,7 @@ fn write_ordered<W: Write + Seek>(
         }
     }
     if cur.is_some() {
-        return Err(ArchiveError::Write(io::Error::other("the reader stopped mid-file")));
+        return Err(ArchiveError::Pipe(io::Error::other("the reader stopped mid-file")));
     }
     Ok(out)
 }
@@ -580,13 +666,13 @@ pub fn add_extra<W: Write + Seek>(
         (x.data.clone(), 0)
     };
     let mut c = flate2::Compress::new(flate2::Compression::new(level), false);
-    let comp = deflate_chunk(&mut c, &raw).map_err(|e| ArchiveError::Write(io::Error::other(e)))?;
+    let comp = deflate_chunk(&mut c, &[], &raw).map_err(|e| ArchiveError::Pipe(io::Error::other(e)))?;
     zip.begin(&x.name, Method::Deflated, dos, raw.len() as u64)
-        .map_err(ArchiveError::Write)?;
-    zip.write(&comp).map_err(ArchiveError::Write)?;
-    zip.write(&[0x03, 0x00]).map_err(ArchiveError::Write)?;
+        .map_err(ArchiveError::Pipe)?;
+    zip.write(&comp).map_err(ArchiveError::Pipe)?;
+    zip.write(&[0x03, 0x00]).map_err(ArchiveError::Pipe)?;
     zip.end(crc32fast::hash(&raw), raw.len() as u64)
-        .map_err(ArchiveError::Write)?;
+        .map_err(ArchiveError::Pipe)?;
     Ok(FileRecord {
         path: x.name.clone(),
         source: "(generated by travelerUtil)".into(),
@@ -598,4 +684,71 @@ pub fn add_extra<W: Write + Seek>(
         truncated: None,
         note: None,
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+
+    /// The dictionary a worker builds from the prime must be exactly the end of what the
+    /// previous chunk's worker stored, whatever redaction did there (masks, PEM blocks).
+    #[test]
+    fn the_dictionary_is_the_end_of_the_previous_chunk_as_stored() {
+        let s = Secret::from("S3cret-pw");
+        let r = Redactor::new(&[&s]).unwrap();
+        let mut text = String::new();
+        for i in 0..20_000 {
+            text.push_str(&format!("line {i} user=u{i} pw=x{i} S3cret-pw end\n"));
+            if i % 700 == 5 {
+                text.push_str("-----BEGIN PRIVATE KEY-----\nAAAA\nBBBB\n");
+            }
+            if i % 700 == 9 {
+                text.push_str("-----END PRIVATE KEY-----\n");
+            }
+        }
+        let bytes = text.as_bytes();
+        let mut in_pem = false;
+        let mut pos = 0;
+        let (mut full, mut pieces) = (0, 0);
+        while pos < bytes.len() {
+            let end = (pos + 100_000).min(bytes.len());
+            let end = memchr::memrchr(b'\n', &bytes[pos..end]).map_or(end, |n| pos + n + 1);
+            let piece = &bytes[pos..end];
+            let mut stored = Vec::new();
+            let (_, after) = r.redact(piece, in_pem, &mut stored);
+            let (prime, next_pem) = prime_from(piece, in_pem, true);
+            assert_eq!(next_pem, after);
+            let dict = dictionary(prime, &r);
+            assert!(!dict.is_empty());
+            assert!(stored.ends_with(&dict), "at {pos}");
+            // A full window, unless redaction dropped most of the piece (a PEM block).
+            full += usize::from(dict.len() == DICT.min(stored.len()));
+            pieces += 1;
+            in_pem = after;
+            pos = end;
+        }
+        assert!(full * 10 >= pieces * 8, "{full} of {pieces} pieces had a full window");
+    }
+
+    #[test]
+    fn primed_pieces_inflate_as_one_stream() {
+        let text: Vec<u8> = (0..200_000u32)
+            .flat_map(|i| format!("{} INFO sync device {}\n", i % 977, i % 13).into_bytes())
+            .collect();
+        let mut c = flate2::Compress::new(flate2::Compression::new(4), false);
+        let mut body = Vec::new();
+        let mut prev: &[u8] = &[];
+        for piece in text.chunks(100_000) {
+            let dict = &prev[prev.len().saturating_sub(DICT)..];
+            body.extend(deflate_chunk(&mut c, dict, piece).unwrap());
+            prev = piece;
+        }
+        body.extend_from_slice(&[3, 0]);
+        let mut out = Vec::new();
+        let mut d = flate2::read::DeflateDecoder::new(&body[..]);
+        d.read_to_end(&mut out).unwrap();
+        assert!(out == text);
+    }
 }

@@ -1,7 +1,12 @@
 //! What goes into a bundle: where the data directory is, which files, which are skipped and
-//! why. Pure: reads the file system, prints nothing.
+//! why, and the names the files get in the archive. Prints nothing; the walk itself is in
+//! [`super::tree`].
 
 use super::ArchiveError;
+use super::redact::Redactor;
+use super::tree::{Root, Source};
+use super::zipout;
+use crate::term::escape::{escape, escape_path};
 use globset::GlobSet;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -87,6 +92,52 @@ pub fn resolve_data_dir(option: Option<&Path>, cwd: &Path) -> DataDir {
     }
 }
 
+/// The data directory, and the logs directory opened once.
+#[derive(Debug)]
+pub struct Located {
+    pub data: DataDir,
+    /// The data directory opened once (for `notes.ini` and `traveler/cfg`), if it opens.
+    pub data_root: Option<Root>,
+    pub logs: Root,
+    /// The logs directory as shown: its real path when a symlink made them differ.
+    pub logs_shown: PathBuf,
+}
+
+/// Finds and opens the logs directory (following symlinks once: `logs.via_symlink` says
+/// whether one was on the way) and the data directory.
+///
+/// # Errors
+/// [`ArchiveError::NoLogsDir`] naming every place looked at (escaped for the terminal).
+pub fn locate(option: Option<&Path>, cwd: &Path) -> Result<Located, ArchiveError> {
+    let data = resolve_data_dir(option, cwd);
+    let logs_path = data.logs_dir();
+    let logs = Root::open(&logs_path).map_err(|e| {
+        let mut tried = data.tried.clone();
+        let why = if e.kind() == std::io::ErrorKind::NotFound {
+            "not found".to_owned()
+        } else {
+            e.to_string()
+        };
+        tried.push(format!("{} (the logs directory): {why}", logs_path.display()));
+        ArchiveError::NoLogsDir {
+            logs: escape_path(&logs_path),
+            tried: tried.iter().map(|t| escape(t).into_owned()).collect(),
+        }
+    })?;
+    let logs_shown = if logs.via_symlink.is_some() {
+        logs.real.clone()
+    } else {
+        logs_path
+    };
+    let data_root = Root::open(&data.path).ok();
+    Ok(Located {
+        data,
+        data_root,
+        logs,
+        logs_shown,
+    })
+}
+
 /// How an entry is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -99,19 +150,34 @@ pub enum Kind {
 
 #[derive(Debug, Clone)]
 pub struct Entry {
-    /// The name inside the archive (`/`-separated, UTF-8).
+    /// The name inside the archive as found (`/`-separated bytes, before [`Plan::settle_names`]).
+    pub raw_name: Vec<u8>,
+    /// The name inside the archive: portable, secrets masked, unique ([`Plan::settle_names`]).
     pub name: String,
-    pub source: PathBuf,
+    /// The path shown in messages and the manifest (secrets masked by [`Plan::settle_names`]).
+    pub shown: String,
+    pub source: Source,
     /// Size when planned (the snapshot is taken again when the file is opened).
     pub size: u64,
     pub mtime: SystemTime,
     pub kind: Kind,
 }
 
+/// A file left out, and why (the manifest's `skipped` list, and a line on stderr).
 #[derive(Debug, Clone, Serialize)]
 pub struct Skipped {
     pub path: String,
     pub reason: String,
+}
+
+impl Skipped {
+    #[must_use]
+    pub fn new(path: &Path, reason: String) -> Skipped {
+        Skipped {
+            path: path.to_string_lossy().into_owned(),
+            reason,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -120,12 +186,59 @@ pub struct Plan {
     pub skipped: Vec<Skipped>,
 }
 
+impl Plan {
+    /// Gives every entry its archive name: secrets masked first (on the raw bytes), then made
+    /// portable ([`zipout::portable_name`]), then made unique: two names that differ only by
+    /// a masked secret or an escaped byte get `~2`, `~3` before the extension, never a
+    /// duplicate entry. Shown paths and skip reasons are masked too.
+    pub fn settle_names(&mut self, redactor: &Redactor) {
+        let mut taken = std::collections::HashSet::new();
+        for e in &mut self.entries {
+            let masked = redactor.redact_bytes(&e.raw_name);
+            let base = zipout::portable_name(&masked);
+            let mut name = base.clone();
+            let mut n = 2;
+            while !taken.insert(name.clone()) {
+                name = numbered(&base, n);
+                n += 1;
+            }
+            e.name = name;
+            e.shown = redactor.redact_name(&e.shown);
+        }
+        for s in &mut self.skipped {
+            s.path = redactor.redact_name(&s.path);
+            s.reason = redactor.redact_str(&s.reason);
+        }
+    }
+
+    /// Bytes that would be read, with `--max-file-size` applied.
+    #[must_use]
+    pub fn total(&self, max_file_size: Option<u64>) -> u64 {
+        self.entries
+            .iter()
+            .map(|e| max_file_size.map_or(e.size, |m| e.size.min(m)))
+            .sum()
+    }
+}
+
+/// `dir/name.ext` → `dir/name~n.ext` (the extension kept, so the entry still opens by type).
+fn numbered(name: &str, n: u32) -> String {
+    let file_start = name.rfind('/').map_or(0, |i| i + 1);
+    match name[file_start..].rfind('.') {
+        Some(dot) if dot > 0 => {
+            let at = file_start + dot;
+            format!("{}~{n}{}", &name[..at], &name[at..])
+        }
+        _ => format!("{name}~{n}"),
+    }
+}
+
 pub struct Filters<'a> {
     pub since: Option<SystemTime>,
     pub skip: Option<&'a GlobSet>,
 }
 
-/// True for names this tool gives its own bundles (`[<case>.]traveler.<host>.<stamp>.zip`,
+/// True for names this tool gives its own bundles (`[<case>.]traveler.<host>.<stamp>[-N].zip`,
 /// with `.sha256` and `.partial` companions): never collected again, kept by `log clear`.
 #[must_use]
 pub fn is_bundle_name(name: &str) -> bool {
@@ -136,120 +249,24 @@ pub fn is_bundle_name(name: &str) -> bool {
     let Some(stem) = base.strip_suffix(".zip") else {
         return false;
     };
+    // A second bundle within the same second gets `-2`, `-3`, ... after the stamp.
+    let stem = match stem.rsplit_once('-') {
+        Some((head, n))
+            if !n.is_empty()
+                && n.len() <= 3
+                && n.bytes().all(|b| b.is_ascii_digit())
+                && head.len() > 16
+                && head.as_bytes()[head.len() - 7] == b'-' =>
+        {
+            head
+        }
+        _ => stem,
+    };
     let stamp_ok = stem.len() > 16 && {
         let s = &stem.as_bytes()[stem.len() - 16..];
         s[0] == b'.' && s[9] == b'-' && s[1..9].iter().all(u8::is_ascii_digit) && s[10..].iter().all(u8::is_ascii_digit)
     };
     stamp_ok && (stem.starts_with("traveler.") || stem.contains(".traveler."))
-}
-
-fn compressed_ext(p: &Path) -> bool {
-    p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        ["zip", "gz", "tgz", "bz2", "xz", "zst", "7z", "jar"].contains(&e.to_ascii_lowercase().as_str())
-    })
-}
-
-/// Walks `root` into `plan` under `prefix` in the archive. Symlinks are followed only while
-/// they resolve inside `root`; a loop is recorded, not followed (walkdir compares the device
-/// and inode of every ancestor).
-pub fn walk(root: &Path, prefix: &str, filters: &Filters<'_>, plan: &mut Plan) -> Result<(), ArchiveError> {
-    let canon_root = std::fs::canonicalize(root).map_err(|e| ArchiveError::Read {
-        path: root.to_path_buf(),
-        source: e,
-    })?;
-    let inside = |p: &Path| std::fs::canonicalize(p).is_ok_and(|c| c.starts_with(&canon_root));
-    let mut outside: Vec<Skipped> = Vec::new();
-    let walker = walkdir::WalkDir::new(root)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            if e.depth() > 0 && e.path_is_symlink() && !inside(e.path()) {
-                outside.push(Skipped {
-                    path: e.path().display().to_string(),
-                    reason: "symlink pointing outside the directory (not followed)".into(),
-                });
-                return false;
-            }
-            true
-        });
-    let mut found = Vec::new();
-    for item in walker {
-        match item {
-            Err(e) => {
-                let path = e.path().map(|p| p.display().to_string()).unwrap_or_default();
-                let reason = if e.loop_ancestor().is_some() {
-                    "symlink loop (not followed)".to_owned()
-                } else if let Some(io) = e.io_error() {
-                    format!("cannot be read: {io}")
-                } else {
-                    e.to_string()
-                };
-                plan.skipped.push(Skipped { path, reason });
-            }
-            Ok(e) => {
-                if !e.file_type().is_file() {
-                    continue;
-                }
-                found.push(e);
-            }
-        }
-    }
-    plan.skipped.append(&mut outside);
-    for e in found {
-        let rel = e.path().strip_prefix(root).unwrap_or(e.path());
-        let rel_s: String = rel
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
-        let shown = e.path().display().to_string();
-        let file_name = e.file_name().to_string_lossy();
-        if is_bundle_name(&file_name) {
-            continue; // our own earlier bundles: never bundled again, not worth a line
-        }
-        if let Some(g) = filters.skip
-            && (g.is_match(rel) || g.is_match(file_name.as_ref()))
-        {
-            plan.skipped.push(Skipped {
-                path: shown,
-                reason: "matches --skip".into(),
-            });
-            continue;
-        }
-        let md = match e.metadata() {
-            Ok(m) => m,
-            Err(err) => {
-                plan.skipped.push(Skipped {
-                    path: shown,
-                    reason: format!("cannot be read: {err}"),
-                });
-                continue;
-            }
-        };
-        let mtime = md.modified().unwrap_or(SystemTime::UNIX_EPOCH);
-        if let Some(since) = filters.since
-            && mtime < since
-        {
-            plan.skipped.push(Skipped {
-                path: shown,
-                reason: "older than --since".into(),
-            });
-            continue;
-        }
-        plan.entries.push(Entry {
-            name: format!("{prefix}{rel_s}"),
-            source: e.path().to_path_buf(),
-            size: md.len(),
-            mtime,
-            kind: if compressed_ext(e.path()) {
-                Kind::Compressed
-            } else {
-                Kind::Log
-            },
-        });
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -259,6 +276,10 @@ mod tests {
     #[test]
     fn bundle_names() {
         assert!(is_bundle_name("traveler.host.example.com.20261123-041500.zip"));
+        assert!(is_bundle_name("traveler.host.example.com.20261123-041500-2.zip"));
+        assert!(is_bundle_name("traveler.h.20261123-041500-12.zip.sha256"));
+        assert!(!is_bundle_name("traveler.h.20261123-041500-.zip"));
+        assert!(!is_bundle_name("traveler.h.20261123-041500-1234.zip"));
         assert!(is_bundle_name("CS1234567.traveler.h.20261123-041500.zip"));
         assert!(is_bundle_name("CS1234567.traveler.h.20261123-041500.zip.sha256"));
         assert!(is_bundle_name("traveler.h.20261123-041500.zip.partial"));

@@ -12,6 +12,31 @@
 
 use std::io::{self, Seek, SeekFrom, Write};
 
+/// An entry name every extractor reads as the same path: `/`-separated UTF-8 without control
+/// characters (C0, DEL, C1), bidirectional overrides, or `\` (which Windows extractors take
+/// for a separator). Those, and bytes that are not UTF-8, become `%XX` (each byte of their
+/// UTF-8 form), as in a URL; `%` itself stays, so the encoding is for reading, not reversible.
+#[must_use]
+pub fn portable_name(raw: &[u8]) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for chunk in raw.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if c == '\\' || c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+                let mut b = [0u8; 4];
+                for byte in c.encode_utf8(&mut b).bytes() {
+                    out.push_str(&format!("%{byte:02X}"));
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        for byte in chunk.invalid() {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// Entries whose size may reach this get a ZIP64 extra field in the local header up front (a
 /// redacted or deflated body can grow a little past its source, hence the margin below 4 GiB).
 const ZIP64_LOCAL_THRESHOLD: u64 = 3 << 30;
@@ -277,6 +302,19 @@ impl<W: Write + Seek> ZipOut<W> {
 mod tests {
     use super::*;
     use std::io::{Cursor, Read};
+
+    #[test]
+    fn names_are_portable() {
+        assert_eq!(portable_name(b"logs/a.log"), "logs/a.log");
+        assert_eq!(portable_name(b"logs/esc\x1b[2J\t.log"), "logs/esc%1B[2J%09.log");
+        assert_eq!(portable_name(b"logs/back\\slash"), "logs/back%5Cslash");
+        assert_eq!(portable_name(b"logs/\xff\xfe.log"), "logs/%FF%FE.log");
+        assert_eq!(
+            portable_name("logs/é\u{202e}gnp.log".as_bytes()),
+            "logs/é%E2%80%AEgnp.log"
+        );
+        assert_eq!(portable_name("logs/\u{85}".as_bytes()), "logs/%C2%85");
+    }
 
     #[test]
     fn stored_and_deflated_entries_read_back_with_the_zip_crate() {

@@ -1,27 +1,31 @@
 //! `log collect | clear`: support bundles of the Traveler logs, and their removal.
+//!
+//! Each action reads as three steps: resolve the inputs (words, the data and logs
+//! directories, the store's passwords), run the domain operation in `crate::archive`, and
+//! render text or JSON. Every name or path printed is masked ([`Redactor::redact_name`]) and
+//! escaped for the terminal ([`escape`]); JSON strings are masked and left to serde_json.
 
 use super::Ctx;
-use crate::archive::collect::{self, Extra, FileRecord, Options};
-use crate::archive::plan::{self, DataDir, Entry, Filters, Kind, Plan, Skipped};
-use crate::archive::redact::{self, Redactor};
-use crate::archive::zipout::{self, ZipOut};
-use crate::archive::{ArchiveError, clear};
-use crate::args::{self, ArgError, Key};
-use crate::cli::log::{ClearArgs, CollectArgs, LogAction, LogCli};
-use crate::error::{Failure, ResultExt};
+use crate::archive::bundle::{self, DataDirJson, FiltersJson, Job, ManifestHead, RedactionJson, Target, Written};
+use crate::archive::clear;
+use crate::archive::collect::{Extra, Options};
+use crate::archive::plan::{self, Filters, Located, Plan, Skipped};
+use crate::archive::redact::Redactor;
+use crate::archive::tree::{self, Walk};
+use crate::args::Key;
+use crate::cli::log::{ClearArgs, CollectArgs, LogAction, LogCli, Since};
+use crate::error::Failure;
 use crate::exit::Exit;
 use crate::store::Settings;
+use crate::sys::dirfd::Dir;
+use crate::term::escape::{escape, escape_path};
 use serde::Serialize;
-use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::sync::Arc;
 
 const COLLECT_KEYS: &[Key] = &[Key::value("out")];
 const CLEAR_KEYS: &[Key] = &[Key::flag("force")];
-/// Deflate level 4: zlib-rs at level 4, in 1 MiB pieces, matches `gzip -6`/`zip -6` in size on
-/// Traveler-style logs (ratio 0.2252 vs 0.2254 on a 32 MiB NTSActivity sample) for ~70% of
-/// level 6's CPU (zlib-rs runs levels 3-6 on its "medium" strategy; level 2 is 1.06x zip's
-/// size, level 1 1.43x). The budget: 1.05x zip's size at 2x its speed.
+/// Deflate level 4: see docs/performance.md ("log collect") for the measurements behind it.
 const LEVEL: u32 = 4;
 
 pub fn run(args: LogCli, ctx: &mut Ctx) -> Result<Exit, Failure> {
@@ -48,73 +52,285 @@ pub fn collect_for_case(ctx: &mut Ctx, case: &str) -> Result<PathBuf, Failure> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Where the logs are
+
+fn locate(ctx: &Ctx) -> Result<Located, Failure> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let loc = plan::locate(ctx.global.data_dir.as_deref(), &cwd)?;
+    if let Some(given) = &loc.logs.via_symlink {
+        ctx.info(format!(
+            "note: the logs directory {} is reached through a symlink; reading its real path {} (resolved once)",
+            escape_path(given),
+            escape_path(&loc.logs.real)
+        ));
+    }
+    Ok(loc)
+}
+
+/// The store's settings and a redactor of its passwords for names and messages (`meta`).
+/// `required`: an unreadable store stops the command (its passwords could not be masked).
+fn store_secrets(ctx: &Ctx, required: bool) -> Result<(Option<Settings>, Redactor), Failure> {
+    let settings = match ctx.store.load() {
+        Ok(s) => s,
+        Err(e) if required => {
+            return Err(Failure::new(
+                Exit::Store,
+                anyhow::Error::new(e).context(
+                    "the store cannot be read, so its passwords could not be masked; fix the store or use --no-redact",
+                ),
+            ));
+        }
+        Err(_) => None,
+    };
+    let meta = redactor(settings.as_ref(), true)?;
+    Ok((settings, meta))
+}
+
+fn redactor(settings: Option<&Settings>, with_secrets: bool) -> Result<Redactor, Failure> {
+    let secrets = settings
+        .filter(|_| with_secrets)
+        .map(Settings::secrets)
+        .unwrap_or_default();
+    let users: Vec<&str> = settings
+        .into_iter()
+        .flat_map(|s| {
+            let db = s.db.as_ref().and_then(|d| d.user.as_deref());
+            let sup = s.support.as_ref().and_then(|d| d.user.as_deref());
+            [db, sup]
+        })
+        .flatten()
+        .collect();
+    Redactor::with_users(&secrets, &users).map_err(|e| Failure::msg(Exit::Failure, format!("redaction rules: {e}")))
+}
+
+// ---------------------------------------------------------------------------------------------
 // collect
 
-fn interrupted() -> bool {
-    crate::sys::signals::interrupted().is_some()
+struct Inputs {
+    since: Option<Since>,
+    max_file_size: Option<u64>,
+    skip: Option<globset::GlobSet>,
+    redact: bool,
+    out: Option<PathBuf>,
 }
 
-/// Removes the `.partial` file unless the archive was completed.
-struct Partial {
-    path: PathBuf,
-    armed: bool,
+fn collect_inputs(ctx: &Ctx, a: &CollectArgs) -> Result<Option<Inputs>, Failure> {
+    let Some(mut words) = super::inputs::words(ctx, &a.words, COLLECT_KEYS, &["log", "collect"])? else {
+        return Ok(None);
+    };
+    let out = match words.take("out") {
+        Some(d) if !d.is_empty() => Some(PathBuf::from(d)),
+        Some(_) => return Err(Failure::usage("out= needs a directory")),
+        None => None,
+    };
+    Ok(Some(Inputs {
+        since: a.since.clone(),
+        max_file_size: a.max_file_size,
+        skip: globs(&a.skip)?,
+        redact: !a.no_redact,
+        out,
+    }))
 }
 
-impl Drop for Partial {
-    fn drop(&mut self) {
-        if self.armed {
-            let _ = std::fs::remove_file(&self.path);
+fn collect_cmd(ctx: &mut Ctx, a: &CollectArgs, case_override: Option<&str>) -> Result<Option<PathBuf>, Failure> {
+    let Some(inp) = collect_inputs(ctx, a)? else {
+        return Ok(None);
+    };
+    let loc = locate(ctx)?;
+    // The store's passwords are what must never leave: an unreadable store stops the
+    // collection (fail closed) unless redaction is off. A missing store is "no secrets".
+    let (settings, meta) = store_secrets(ctx, inp.redact)?;
+    let content = redactor(settings.as_ref(), inp.redact)?;
+    let case: Option<String> = case_override.map(str::to_owned).or_else(|| {
+        settings
+            .as_ref()
+            .and_then(|s| s.support.as_ref())
+            .and_then(|s| s.case.clone())
+    });
+    let p = build_plan(&loc, &inp, &meta);
+    let total = p.total(inp.max_file_size);
+    ctx.debug(format_args!(
+        "log collect: data dir {} (from {}); {} files, {total} bytes; {} skipped",
+        escape(&meta.redact_name(&loc.data.path.to_string_lossy())),
+        loc.data.source.describe(),
+        p.entries.len(),
+        p.skipped.len()
+    ));
+    if p.entries.is_empty() {
+        ctx.warn(format!("no log files found in {}", shown(&meta, &loc.logs_shown)));
+    }
+    let host = bundle::hostname();
+    if a.estimate {
+        let est = bundle::estimate(&p, inp.max_file_size, LEVEL);
+        return render_estimate(ctx, &p, total, est, case.as_deref(), &host, inp.redact, &meta).map(|()| None);
+    }
+    let target = out_target(&loc, inp.out.as_deref(), &meta)?;
+    let extras = extras(ctx, settings.as_ref());
+    let store_secrets = settings.as_ref().map_or(0, |s| s.secrets().len());
+    let head = manifest_head(&loc, &inp, a, case.as_deref(), &host, store_secrets, &meta);
+    let bar = crate::term::progress::bytes("collecting", total, ctx.global.quiet, ctx.global.json);
+    let progress = |n: u64| {
+        if let Some(b) = &bar {
+            b.set_position(n);
         }
+    };
+    let opts = Options {
+        redact: inp.redact,
+        max_file_size: inp.max_file_size,
+        level: LEVEL,
+        threads: std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+    };
+    let job = Job {
+        target: &target,
+        stem: bundle::stem(case.as_deref(), &host),
+        plan: &p,
+        redactor: &content,
+        meta: &meta,
+        opts: &opts,
+        extras: &extras,
+        head: &head,
+        progress: &progress,
+    };
+    let written = bundle::write(&job);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    let w = written?;
+    render_written(
+        ctx,
+        &w,
+        case.as_deref(),
+        case_override.is_some(),
+        &host,
+        inp.redact,
+        &meta,
+    )?;
+    Ok(Some(w.path))
+}
+
+/// The logs directory, then `notes.ini` and `traveler/cfg` from the data directory, each under
+/// the rule that symlinks stay inside the directory being collected; names settled.
+fn build_plan(loc: &Located, inp: &Inputs, meta: &Redactor) -> Plan {
+    let filters = Filters {
+        since: inp.since.as_ref().map(|s| s.at),
+        skip: inp.skip.as_ref(),
+    };
+    let mut p = Plan::default();
+    let logs = Walk {
+        inside: Arc::from(loc.logs.real.as_path()),
+        prefix: "logs/",
+        filters: &filters,
+    };
+    logs.run(Arc::clone(&loc.logs.dir), &loc.logs_shown, &mut p);
+    if let Some(data) = &loc.data_root {
+        tree::single_file(data, &loc.data.path, "notes.ini", &mut p);
+        match tree::subdir(data, &loc.data.path, &["traveler", "cfg"]) {
+            Ok(Some((cfg, shown))) => {
+                let walk = Walk {
+                    inside: Arc::from(cfg.real.as_path()),
+                    prefix: "traveler/cfg/",
+                    filters: &filters,
+                };
+                walk.run(Arc::clone(&cfg.dir), &shown, &mut p);
+            }
+            Ok(None) => {}
+            Err(s) => p.skipped.push(s),
+        }
+    }
+    p.settle_names(meta);
+    p
+}
+
+fn out_target(loc: &Located, out: Option<&Path>, meta: &Redactor) -> Result<Target, Failure> {
+    let Some(out) = out else {
+        return Ok(Target {
+            dir: Arc::clone(&loc.logs.dir),
+            shown: loc.logs_shown.clone(),
+        });
+    };
+    let dir = Dir::open(out, true).map_err(|e| {
+        Failure::msg(
+            Exit::NotFound,
+            format!("out={}: not a directory (create it first): {e}", shown(meta, out)),
+        )
+    })?;
+    Ok(Target {
+        dir: Arc::new(dir),
+        shown: out.to_path_buf(),
+    })
+}
+
+/// This tool's own view, masked, beside the logs.
+fn extras(ctx: &Ctx, settings: Option<&Settings>) -> Vec<Extra> {
+    let mut extras = Vec::new();
+    for (name, what, doc) in [
+        (
+            "travelerutil/db-show.json",
+            "db show --json",
+            super::db::show_json_text(ctx, settings),
+        ),
+        (
+            "travelerutil/ssl-show.json",
+            "ssl show --json",
+            super::ssl::show_json_text(ctx, settings),
+        ),
+    ] {
+        match doc {
+            Ok(v) => extras.push(Extra {
+                name: name.into(),
+                data: v.into_bytes(),
+                redact: true,
+            }),
+            Err(e) => ctx.warn(format!("{what} left out: {:#}", e.error)),
+        }
+    }
+    extras
+}
+
+fn manifest_head(
+    loc: &Located,
+    inp: &Inputs,
+    a: &CollectArgs,
+    case: Option<&str>,
+    host: &str,
+    store_secrets: usize,
+    meta: &Redactor,
+) -> ManifestHead {
+    ManifestHead {
+        format: 1,
+        tool: "travelerUtil",
+        version: env!("CARGO_PKG_VERSION"),
+        created: jiff::Zoned::now().strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        host: host.to_owned(),
+        case: case.map(str::to_owned),
+        data_dir: DataDirJson {
+            path: loc.data.path.to_string_lossy().into_owned(),
+            source: loc.data.source,
+        },
+        logs_dir: loc.logs_shown.to_string_lossy().into_owned(),
+        redaction: RedactionJson::new(inp.redact, store_secrets),
+        filters: FiltersJson {
+            since: inp.since.as_ref().map(|s| meta.redact_str(&s.text)),
+            max_file_size: inp.max_file_size,
+            skip: a.skip.iter().map(|g| g.glob().to_owned()).collect(),
+        },
     }
 }
 
-#[derive(Serialize)]
-struct DataDirJson {
-    path: PathBuf,
-    source: plan::DataDirSource,
-}
-
-#[derive(Serialize)]
-struct RedactionJson {
-    enabled: bool,
-    rules: Vec<&'static str>,
-    /// How many stored passwords were masked by value (the values never appear).
-    store_secrets: usize,
-    rotated_zips: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    note: Option<&'static str>,
-}
-
-#[derive(Serialize)]
-struct FiltersJson {
-    since: Option<String>,
-    max_file_size: Option<u64>,
-    skip: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct Manifest<'a> {
-    format: u32,
-    tool: &'static str,
-    version: &'static str,
-    created: String,
-    host: &'a str,
-    case: Option<&'a str>,
-    data_dir: DataDirJson,
-    logs_dir: &'a Path,
-    redaction: &'a RedactionJson,
-    filters: &'a FiltersJson,
-    files: &'a [FileRecord],
-    skipped: &'a [Skipped],
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum CollectStatus {
+    Written,
+    Estimate,
 }
 
 #[derive(Serialize)]
 struct CollectJson<'a> {
-    status: &'static str,
-    archive: Option<&'a Path>,
+    status: CollectStatus,
+    archive: Option<String>,
     bytes: u64,
     sha256: Option<&'a str>,
-    sha256_file: Option<&'a Path>,
+    sha256_file: Option<String>,
     case: Option<&'a str>,
     host: &'a str,
     files: usize,
@@ -127,402 +343,38 @@ struct CollectJson<'a> {
     estimated_archive_bytes: Option<u64>,
 }
 
-fn collect_cmd(ctx: &mut Ctx, a: &CollectArgs, case_override: Option<&str>) -> Result<Option<PathBuf>, Failure> {
-    let mut words = match args::parse(&a.words, COLLECT_KEYS) {
-        Ok(w) => w,
-        Err(ArgError::Help) => {
-            super::print_help(ctx, &["log", "collect"])?;
-            return Ok(None);
-        }
-        Err(e) => {
-            let hint = e.hint().map(|h| format!("\n  {h}")).unwrap_or_default();
-            return Err(Failure::usage(format!("log collect: {e}{hint}")));
-        }
-    };
-    let since = a.since.as_deref().map(parse_since).transpose()?;
-    let max_file_size = a.max_file_size.as_deref().map(parse_size).transpose()?;
-    let skip = build_globs(&a.skip)?;
-    let redact_on = !a.no_redact;
-
-    let (data, logs) = locate(ctx)?;
-    // The store's passwords are what must never leave: an unreadable store stops the
-    // collection (fail closed) unless redaction is off. A missing store is "no secrets".
-    let settings: Option<Settings> = if redact_on {
-        ctx.store.load().map_err(|e| {
-            Failure::new(
-                Exit::Store,
-                anyhow::Error::new(e).context(
-                    "the store cannot be read, so its passwords could not be masked; fix the store or use --no-redact",
-                ),
-            )
-        })?
-    } else {
-        ctx.store.load().ok().flatten()
-    };
-    let case: Option<String> = case_override.map(str::to_owned).or_else(|| {
-        settings
-            .as_ref()
-            .and_then(|s| s.support.as_ref())
-            .and_then(|s| s.case.clone())
-    });
-    let secrets = settings.as_ref().map(Settings::secrets).unwrap_or_default();
-    let redactor = Redactor::new(if redact_on { &secrets } else { &[] })
-        .map_err(|e| Failure::msg(Exit::Failure, format!("redaction rules: {e}")))?;
-    let host = hostname();
-
-    // What goes in.
-    let filters = Filters {
-        since,
-        skip: skip.as_ref(),
-    };
-    let mut p = Plan::default();
-    plan::walk(&logs, "logs/", &filters, &mut p).exit_with(Exit::Io)?;
-    let ini = data.path.join("notes.ini");
-    if let Ok(md) = std::fs::metadata(&ini)
-        && md.is_file()
-    {
-        p.entries.push(Entry {
-            name: "notes.ini".into(),
-            source: ini,
-            size: md.len(),
-            mtime: md.modified().unwrap_or(SystemTime::UNIX_EPOCH),
-            kind: Kind::Log,
-        });
-    }
-    let cfg = data.path.join("traveler").join("cfg");
-    if cfg.is_dir() {
-        plan::walk(&cfg, "traveler/cfg/", &filters, &mut p).exit_with(Exit::Io)?;
-    }
-    // Names and reasons end up in the archive and the output: the same rules apply to them.
-    for e in &mut p.entries {
-        e.name = redactor.redact_str(&e.name);
-    }
-    let total: u64 = p
-        .entries
-        .iter()
-        .map(|e| max_file_size.map_or(e.size, |m| e.size.min(m)))
-        .sum();
-    ctx.debug(format_args!(
-        "log collect: data dir {} (from {}); {} files, {total} bytes; {} skipped",
-        data.path.display(),
-        data.source.describe(),
-        p.entries.len(),
-        p.skipped.len()
-    ));
-    if p.entries.is_empty() {
-        ctx.warn(format!("no log files found in {}", logs.display()));
-    }
-
-    if a.estimate {
-        return estimate(ctx, &p, total, max_file_size, case.as_deref(), &host, redact_on).map(|()| None);
-    }
-
-    let stamp = jiff::Zoned::now().strftime("%Y%m%d-%H%M%S").to_string();
-    let name = match &case {
-        Some(c) => format!("{}.traveler.{host}.{stamp}.zip", sanitize(c)),
-        None => format!("traveler.{host}.{stamp}.zip"),
-    };
-    let out_dir = match words.take("out") {
-        Some(d) if !d.is_empty() => PathBuf::from(d),
-        Some(_) => return Err(Failure::usage("out= needs a directory")),
-        None => logs.clone(),
-    };
-    if !out_dir.is_dir() {
-        return Err(Failure::msg(
-            Exit::NotFound,
-            format!("out={}: not a directory (create it first)", out_dir.display()),
-        ));
-    }
-    let final_path = out_dir.join(&name);
-    let partial_path = out_dir.join(format!("{name}.partial"));
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&partial_path)
-        .map_err(|e| {
-            Failure::new(
-                Exit::Io,
-                anyhow::Error::new(e).context(format!("cannot create {}", partial_path.display())),
-            )
-        })?;
-    let mut partial = Partial {
-        path: partial_path.clone(),
-        armed: true,
-    };
-    // A signal stops the pipeline at its next piece; the partial file is then removed below,
-    // or by the handler itself if a second signal ends the process.
-    let signals = crate::sys::signals::Deferral::begin();
-    let unlink_partial = crate::sys::signals::UnlinkOnSignal::new(&partial_path);
-
-    let bar = crate::term::progress::bytes("collecting", total, ctx.global.quiet, ctx.global.json);
-    let progress = |n: u64| {
-        if let Some(b) = &bar {
-            b.set_position(n);
-        }
-    };
-    let tz = jiff::tz::TimeZone::system();
-    let dos_of = |t: SystemTime| {
-        jiff::Timestamp::try_from(t).map_or((0, 33), |ts| {
-            let c = ts.to_zoned(tz.clone()).datetime();
-            zipout::dos_datetime(c.year(), c.month(), c.day(), c.hour(), c.minute(), c.second())
-        })
-    };
-    let opts = Options {
-        redact: redact_on,
-        max_file_size,
-        level: LEVEL,
-        threads: std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
-    };
-    let mut zip = ZipOut::new(BufWriter::with_capacity(256 * 1024, file));
-    let written = collect::write_entries(&mut zip, &p.entries, &redactor, &opts, &dos_of, interrupted, &progress);
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
-    let outcome = written.map_err(|e| write_failure(e, &partial_path))?;
-
-    // This tool's own view, masked, beside the logs.
-    let now_dos = dos_of(SystemTime::now());
-    let mut files = outcome.files;
-    let mut extras = Vec::new();
-    match super::db::show_json_text(ctx, settings.as_ref()) {
-        Ok(v) => extras.push(Extra {
-            name: "travelerutil/db-show.json".into(),
-            data: v.into_bytes(),
-            redact: true,
-        }),
-        Err(e) => ctx.warn(format!("db show --json left out: {:#}", e.error)),
-    }
-    match super::ssl::show_json_text(ctx, settings.as_ref()) {
-        Ok(v) => extras.push(Extra {
-            name: "travelerutil/ssl-show.json".into(),
-            data: v.into_bytes(),
-            redact: true,
-        }),
-        Err(e) => ctx.warn(format!("ssl show --json left out: {:#}", e.error)),
-    }
-    for x in &extras {
-        // Generated documents are always masked, even with --no-redact: they come from the
-        // store.
-        let r =
-            collect::add_extra(&mut zip, x, &redactor, now_dos, LEVEL).map_err(|e| write_failure(e, &partial_path))?;
-        files.push(r);
-    }
-    let mut skipped = p.skipped;
-    skipped.extend(outcome.failed.into_iter().map(|f| Skipped {
-        path: f.path,
-        reason: f.reason,
-    }));
-    for s in &mut skipped {
-        s.path = redactor.redact_str(&s.path);
-        s.reason = redactor.redact_str(&s.reason);
-    }
-    for f in &mut files {
-        f.source = redactor.redact_str(&f.source);
-    }
-    let redaction = RedactionJson {
-        enabled: redact_on,
-        rules: if redact_on { redact::RULES.to_vec() } else { Vec::new() },
-        store_secrets: if redact_on { secrets.len() } else { 0 },
-        rotated_zips: "not redacted: rotated .zip logs are stored unchanged (their contents were not scanned)",
-        note: (!redact_on).then_some("redaction turned off with --no-redact: files are as on disk"),
-    };
-    let filters_json = FiltersJson {
-        since: a.since.clone(),
-        max_file_size,
-        skip: a.skip.clone(),
-    };
-    let manifest = Manifest {
-        format: 1,
-        tool: "travelerUtil",
-        version: env!("CARGO_PKG_VERSION"),
-        created: jiff::Zoned::now().strftime("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-        host: &host,
-        case: case.as_deref(),
-        data_dir: DataDirJson {
-            path: data.path.clone(),
-            source: data.source,
-        },
-        logs_dir: &logs,
-        redaction: &redaction,
-        filters: &filters_json,
-        files: &files,
-        skipped: &skipped,
-    };
-    let mut mdata = serde_json::to_vec_pretty(&manifest).map_err(Failure::internal)?;
-    mdata.push(b'\n');
-    // Its strings were redacted one by one above; a line-based pass over JSON could cut a
-    // closing quote.
-    collect::add_extra(
-        &mut zip,
-        &Extra {
-            name: "manifest.json".into(),
-            data: mdata,
-            redact: false,
-        },
-        &redactor,
-        now_dos,
-        LEVEL,
-    )
-    .map_err(|e| write_failure(e, &partial_path))?;
-    let finish = || -> std::io::Result<()> {
-        let w = zip.finish()?;
-        let f = w.into_inner().map_err(std::io::IntoInnerError::into_error)?;
-        f.sync_all()
-    };
-    finish().map_err(|e| write_failure(ArchiveError::Write(e), &partial_path))?;
-    if interrupted() {
-        return Err(Failure::msg(
-            Exit::Interrupted,
-            "interrupted; the partial archive was removed",
-        ));
-    }
-    std::fs::rename(&partial_path, &final_path).map_err(|e| write_failure(ArchiveError::Write(e), &partial_path))?;
-    partial.armed = false;
-    // Only now: a signal before the rename must still find the handler (and the file removed).
-    drop(unlink_partial);
-    drop(signals);
-    if let Ok(d) = std::fs::File::open(&out_dir) {
-        let _ = d.sync_all();
-    }
-    let (size, sha) = hash_file(&final_path).exit_with(Exit::Io)?;
-    let sha_path = out_dir.join(format!("{name}.sha256"));
-    // sha256sum's format, so `sha256sum -c` checks it in that directory.
-    std::fs::write(&sha_path, format!("{sha}  {name}\n")).map_err(|e| {
-        Failure::new(
-            Exit::Io,
-            anyhow::Error::new(e).context(format!("cannot write {}", sha_path.display())),
-        )
-    })?;
-
-    for s in &skipped {
-        ctx.warn(format!("{}: {}", s.path, s.reason));
-    }
-    let redactions: u64 = files.iter().map(|f| f.redactions).sum();
-    let truncated = files.iter().filter(|f| f.truncated.is_some()).count();
-    let source_bytes: u64 = files.iter().map(|f| f.source_bytes).sum();
-    if case_override.is_some() {
-        // Collected for an upload (`pmr <case>` with no files): the upload's report is the
-        // command's data (one JSON document on stdout); the bundle is a progress line.
-        ctx.info(format!(
-            "collected {} ({}, sha256 {sha}, {} files, {redactions} redactions)",
-            final_path.display(),
-            human(size),
-            files.len()
-        ));
-    } else if ctx.global.json {
-        ctx.json(&CollectJson {
-            status: "written",
-            archive: Some(&final_path),
-            bytes: size,
-            sha256: Some(&sha),
-            sha256_file: Some(&sha_path),
-            case: case.as_deref(),
-            host: &host,
-            files: files.len(),
-            source_bytes,
-            redactions,
-            redaction: redact_on,
-            truncated,
-            skipped: &skipped,
-            estimated_archive_bytes: None,
-        })?;
-    } else {
-        ctx.out(&format!(
-            "{}\nsize:    {size} bytes ({})\nsha256:  {sha}\n",
-            final_path.display(),
-            human(size)
-        ))?;
-        ctx.info(format!(
-            "{} files ({} read), {} skipped, {redactions} redactions{}{}",
-            files.len(),
-            human(source_bytes),
-            skipped.len(),
-            if truncated > 0 {
-                format!(", {truncated} truncated")
-            } else {
-                String::new()
-            },
-            if redact_on { "" } else { " (redaction OFF: --no-redact)" }
-        ));
-    }
-    Ok(Some(final_path))
+/// JSON on stdout with every string masked.
+fn json_masked(ctx: &Ctx, v: &impl Serialize, meta: &Redactor) -> Result<(), Failure> {
+    let mut v = serde_json::to_value(v).map_err(Failure::internal)?;
+    bundle::mask_json(&mut v, meta);
+    ctx.json(&v)
 }
 
-fn write_failure(e: ArchiveError, partial: &Path) -> Failure {
-    let _ = std::fs::remove_file(partial);
-    match e {
-        ArchiveError::Interrupted => Failure::msg(Exit::Interrupted, "interrupted; the partial archive was removed"),
-        ArchiveError::Write(io) => {
-            let full = io.kind() == std::io::ErrorKind::StorageFull;
-            let msg = if full {
-                format!(
-                    "no space left on the device while writing {}: the partial archive was removed and the logs are untouched; free some space or write elsewhere with out=DIR",
-                    partial.display()
-                )
-            } else {
-                format!(
-                    "writing {} failed: the partial archive was removed and the logs are untouched",
-                    partial.display()
-                )
-            };
-            Failure::new(Exit::Io, anyhow::Error::new(io).context(msg))
-        }
-        other => Failure::new(Exit::Io, other),
+/// A path for the terminal: masked, then escaped.
+fn shown(meta: &Redactor, p: &Path) -> String {
+    escape(&meta.redact_name(&p.to_string_lossy())).into_owned()
+}
+
+fn warn_skipped(ctx: &Ctx, skipped: &[Skipped]) {
+    for s in skipped {
+        ctx.warn(format!("{}: {}", escape(&s.path), escape(&s.reason)));
     }
 }
 
-fn locate(ctx: &Ctx) -> Result<(DataDir, PathBuf), Failure> {
-    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let data = plan::resolve_data_dir(ctx.global.data_dir.as_deref(), &cwd);
-    let logs = data.logs_dir();
-    if !logs.is_dir() {
-        let mut tried = data.tried.clone();
-        tried.push(format!("{} (the logs directory): not found", logs.display()));
-        return Err(Failure::new(Exit::NotFound, ArchiveError::NoLogsDir { logs, tried }));
-    }
-    Ok((data, logs))
-}
-
-fn estimate(
+#[allow(clippy::too_many_arguments)]
+fn render_estimate(
     ctx: &Ctx,
     p: &Plan,
     total: u64,
-    max: Option<u64>,
+    est: u64,
     case: Option<&str>,
     host: &str,
     redact_on: bool,
+    meta: &Redactor,
 ) -> Result<(), Failure> {
-    // Stored entries count as they are; text is sampled (up to 4 MiB across files) and
-    // deflated at the real level for a ratio.
-    let mut sample = Vec::new();
-    let mut stored = 0u64;
-    let mut text = 0u64;
-    for e in &p.entries {
-        let sz = max.map_or(e.size, |m| e.size.min(m));
-        if e.kind == Kind::Compressed {
-            stored += sz;
-            continue;
-        }
-        text += sz;
-        if sample.len() < 4 << 20
-            && let Ok(f) = std::fs::File::open(&e.source)
-        {
-            let _ = f.take(1 << 20).read_to_end(&mut sample);
-        }
-    }
-    let ratio = if sample.is_empty() {
-        1.0
-    } else {
-        let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::new(LEVEL));
-        let _ = enc.write_all(&sample);
-        let n = enc.finish().map(|v| v.len()).unwrap_or(sample.len());
-        n as f64 / sample.len() as f64
-    };
-    let overhead: u64 = p.entries.iter().map(|e| 76 + 2 * e.name.len() as u64).sum::<u64>() + 64 * 1024;
-    let est = stored + (text as f64 * ratio) as u64 + overhead;
     if ctx.global.json {
-        return ctx.json(&CollectJson {
-            status: "estimate",
+        let j = CollectJson {
+            status: CollectStatus::Estimate,
             archive: None,
             bytes: 0,
             sha256: None,
@@ -536,8 +388,10 @@ fn estimate(
             truncated: 0,
             skipped: &p.skipped,
             estimated_archive_bytes: Some(est),
-        });
+        };
+        return json_masked(ctx, &j, meta);
     }
+    warn_skipped(ctx, &p.skipped);
     ctx.out(&format!(
         "files:   {}\nread:    {total} bytes ({})\narchive: about {est} bytes ({}), estimated; nothing written\n",
         p.entries.len(),
@@ -546,40 +400,80 @@ fn estimate(
     ))
 }
 
-fn hash_file(p: &Path) -> std::io::Result<(u64, String)> {
-    use sha2::Digest;
-    let mut f = std::fs::File::open(p)?;
-    let mut h = sha2::Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut n = 0u64;
-    loop {
-        let k = f.read(&mut buf)?;
-        if k == 0 {
-            break;
-        }
-        h.update(&buf[..k]);
-        n += k as u64;
+fn render_written(
+    ctx: &Ctx,
+    w: &Written,
+    case: Option<&str>,
+    for_upload: bool,
+    host: &str,
+    redact_on: bool,
+    meta: &Redactor,
+) -> Result<(), Failure> {
+    warn_skipped(ctx, &w.skipped);
+    let redactions: u64 = w.files.iter().map(|f| f.redactions).sum();
+    let truncated = w.files.iter().filter(|f| f.truncated.is_some()).count();
+    let source_bytes: u64 = w.files.iter().map(|f| f.source_bytes).sum();
+    let path = shown(meta, &w.path);
+    if for_upload {
+        // Collected for an upload (`pmr <case>` with no files): the upload's report is the
+        // command's data (one JSON document on stdout); the bundle is a progress line.
+        ctx.info(format!(
+            "collected {path} ({}, sha256 {}, {} files, {redactions} redactions)",
+            human(w.bytes),
+            w.sha256,
+            w.files.len()
+        ));
+        return Ok(());
     }
-    Ok((n, crate::text::hex(&h.finalize())))
+    if ctx.global.json {
+        let j = CollectJson {
+            status: CollectStatus::Written,
+            archive: Some(w.path.to_string_lossy().into_owned()),
+            bytes: w.bytes,
+            sha256: Some(&w.sha256),
+            sha256_file: Some(w.sha256_path.to_string_lossy().into_owned()),
+            case,
+            host,
+            files: w.files.len(),
+            source_bytes,
+            redactions,
+            redaction: redact_on,
+            truncated,
+            skipped: &w.skipped,
+            estimated_archive_bytes: None,
+        };
+        return json_masked(ctx, &j, meta);
+    }
+    ctx.out(&format!(
+        "{path}\nsize:    {} bytes ({})\nsha256:  {}\n",
+        w.bytes,
+        human(w.bytes),
+        w.sha256
+    ))?;
+    ctx.info(format!(
+        "{} files ({} read), {} skipped, {redactions} redactions{}{}",
+        w.files.len(),
+        human(source_bytes),
+        w.skipped.len(),
+        if truncated > 0 {
+            format!(", {truncated} truncated")
+        } else {
+            String::new()
+        },
+        if redact_on { "" } else { " (redaction OFF: --no-redact)" }
+    ));
+    Ok(())
 }
 
-fn hostname() -> String {
-    let name = crate::sys::process::hostname().unwrap_or_default();
-    let s = sanitize(&name);
-    if s.is_empty() { "localhost".into() } else { s }
-}
-
-/// Safe in a file name on every system a bundle travels to.
-fn sanitize(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ',') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
+fn globs(globs: &[globset::Glob]) -> Result<Option<globset::GlobSet>, Failure> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut b = globset::GlobSetBuilder::new();
+    globs.iter().for_each(|g| {
+        b.add(g.clone());
+    });
+    b.build().map(Some).map_err(|e| Failure::usage(format!("--skip: {e}")))
 }
 
 #[must_use]
@@ -598,92 +492,43 @@ fn human(n: u64) -> String {
     }
 }
 
-/// `--since`: a date (local midnight), a local date-time, an RFC 3339 instant, or an age
-/// (`7d`, `12h`, `90m`, as jiff's friendly durations).
-fn parse_since(s: &str) -> Result<SystemTime, Failure> {
-    let tz = jiff::tz::TimeZone::system();
-    let t = s.trim();
-    let ts = if let Ok(ts) = t.parse::<jiff::Timestamp>() {
-        Some(ts)
-    } else if let Ok(dt) = t.parse::<jiff::civil::DateTime>() {
-        dt.to_zoned(tz.clone()).ok().map(|z| z.timestamp())
-    } else if let Ok(d) = t.parse::<jiff::civil::Date>() {
-        d.to_zoned(tz.clone()).ok().map(|z| z.timestamp())
-    } else if let Ok(span) = t.parse::<jiff::Span>() {
-        jiff::Zoned::now().checked_sub(span).ok().map(|z| z.timestamp())
-    } else {
-        None
-    };
-    ts.map(SystemTime::from).ok_or_else(|| {
-        Failure::usage(format!(
-            "--since {s}: not a date; write 2026-11-20, 2026-11-20T08:00, 2026-11-20T08:00:00Z, or an age such as 7d or 12h"
-        ))
-    })
-}
-
-/// `--max-file-size`: bytes, or with k/M/G (powers of 1024; `KiB`/`MB` spellings accepted).
-fn parse_size(s: &str) -> Result<u64, Failure> {
-    let t = s.trim();
-    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" | "b" => 1,
-        "k" | "kb" | "kib" => 1 << 10,
-        "m" | "mb" | "mib" => 1 << 20,
-        "g" | "gb" | "gib" => 1 << 30,
-        _ => 0,
-    };
-    match num.parse::<u64>().ok().and_then(|n| n.checked_mul(mult)) {
-        Some(n) if n > 0 => Ok(n),
-        _ => Err(Failure::usage(format!(
-            "--max-file-size {s}: not a size; write e.g. 50M, 1G, 500k or a number of bytes (more than 0)"
-        ))),
-    }
-}
-
-fn build_globs(globs: &[String]) -> Result<Option<globset::GlobSet>, Failure> {
-    if globs.is_empty() {
-        return Ok(None);
-    }
-    let mut b = globset::GlobSetBuilder::new();
-    for g in globs {
-        let glob = globset::Glob::new(g).map_err(|e| Failure::usage(format!("--skip {g}: {e}")))?;
-        b.add(glob);
-    }
-    b.build().map(Some).map_err(|e| Failure::usage(format!("--skip: {e}")))
-}
-
 // ---------------------------------------------------------------------------------------------
 // clear
 
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "kebab-case")]
+enum ClearStatus {
+    Deleted,
+    WouldDelete,
+    NothingToClear,
+}
+
 #[derive(Serialize)]
 struct ClearJson<'a> {
-    status: &'static str,
+    status: ClearStatus,
     dry_run: bool,
-    logs_dir: &'a Path,
+    logs_dir: String,
     files: &'a [clear::Doomed],
     count: usize,
     bytes: u64,
-    failed: Vec<Skipped>,
+    failed: &'a [Skipped],
     running: &'a [clear::Running],
 }
 
 fn clear_cmd(ctx: &mut Ctx, a: &ClearArgs) -> Result<Exit, Failure> {
-    let words = match args::parse(&a.words, CLEAR_KEYS) {
-        Ok(w) => w,
-        Err(ArgError::Help) => return super::print_help(ctx, &["log", "clear"]),
-        Err(e) => {
-            let hint = e.hint().map(|h| format!("\n  {h}")).unwrap_or_default();
-            return Err(Failure::usage(format!("log clear: {e}{hint}")));
-        }
+    let Some(words) = super::inputs::words(ctx, &a.words, CLEAR_KEYS, &["log", "clear"])? else {
+        return Ok(Exit::Success);
     };
     let force = words.flag("force");
-    let (_, logs) = locate(ctx)?;
+    let loc = locate(ctx)?;
+    // Names are masked like everything else printed; an unreadable store only means fewer
+    // known passwords here (nothing is written).
+    let (_, meta) = store_secrets(ctx, false)?;
     let running = clear::running_servers(Path::new("/proc"));
     if !running.is_empty() {
         let list = running
             .iter()
-            .map(|r| format!("{} (pid {}: {})", r.what, r.pid, r.command))
+            .map(|r| format!("{} (pid {}: {})", r.what, r.pid, escape(&r.command)))
             .collect::<Vec<_>>()
             .join(", ");
         if !force && !a.dry_run {
@@ -696,51 +541,31 @@ fn clear_cmd(ctx: &mut Ctx, a: &ClearArgs) -> Result<Exit, Failure> {
         }
         ctx.warn(format!("a server is running: {list}"));
     }
-    let doomed = clear::plan(&logs, a.all).exit_with(Exit::Io)?;
-    let bytes: u64 = doomed.iter().map(|d| d.bytes).sum();
-    let emit = |ctx: &Ctx, status, dry_run, failed: Vec<Skipped>, count: usize, bytes: u64| -> Result<(), Failure> {
-        ctx.json(&ClearJson {
-            status,
-            dry_run,
-            logs_dir: &logs,
-            files: &doomed,
-            count,
-            bytes,
-            failed,
-            running: &running,
-        })
+    let mut doomed = clear::plan(&loc.logs, &loc.logs_shown, a.all).map_err(|e| {
+        Failure::new(
+            Exit::Io,
+            anyhow::Error::new(e).context("cannot list the logs directory"),
+        )
+    })?;
+    for d in &mut doomed {
+        d.path = meta.redact_name(&d.path);
+    }
+    let report = ClearReport {
+        logs_dir: &loc.logs_shown,
+        doomed: &doomed,
+        running: &running,
+        meta: &meta,
     };
-    if doomed.is_empty() {
-        if ctx.global.json {
-            emit(ctx, "nothing-to-clear", a.dry_run, Vec::new(), 0, 0)?;
-        } else {
-            ctx.info(format!("nothing to clear in {}", logs.display()));
-        }
-        return Ok(Exit::Success);
+    if doomed.is_empty() || a.dry_run {
+        return report.planned(ctx, a.dry_run).map(|()| Exit::Success);
     }
-    if a.dry_run {
-        if ctx.global.json {
-            emit(ctx, "would-delete", true, Vec::new(), doomed.len(), bytes)?;
-        } else {
-            let mut t = String::new();
-            for d in &doomed {
-                t.push_str(&format!("{}\n", d.path.display()));
-            }
-            t.push_str(&format!(
-                "dry run: would delete {} files, {bytes} bytes ({}); nothing deleted\n",
-                doomed.len(),
-                human(bytes)
-            ));
-            ctx.out(&t)?;
-        }
-        return Ok(Exit::Success);
-    }
+    let bytes: u64 = doomed.iter().map(|d| d.bytes).sum();
     let ok = ctx.prompter.confirm(
         &format!(
             "Delete {} files ({}) from {}{}?",
             doomed.len(),
             human(bytes),
-            logs.display(),
+            shown(&meta, &loc.logs_shown),
             if a.all { ", collected bundles included" } else { "" }
         ),
         "delete the logs",
@@ -749,57 +574,86 @@ fn clear_cmd(ctx: &mut Ctx, a: &ClearArgs) -> Result<Exit, Failure> {
     if !ok {
         return Err(Failure::msg(Exit::Declined, "nothing deleted (answered no)"));
     }
-    let mut failed = Vec::new();
-    let (mut count, mut freed) = (0usize, 0u64);
-    for d in &doomed {
-        match std::fs::remove_file(&d.path) {
-            Ok(()) => {
-                count += 1;
-                freed += d.bytes;
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => failed.push(Skipped {
-                path: d.path.display().to_string(),
-                reason: e.to_string(),
-            }),
-        }
-    }
-    for f in &failed {
-        ctx.warn(format!("{}: not deleted: {}", f.path, f.reason));
-    }
-    let nfailed = failed.len();
-    if ctx.global.json {
-        emit(ctx, "deleted", false, failed, count, freed)?;
-    } else {
-        ctx.out(&format!(
-            "deleted {count} files, {freed} bytes freed ({})\n",
-            human(freed)
-        ))?;
-    }
-    if nfailed > 0 {
-        return Err(Failure::msg(Exit::Io, format!("{nfailed} files could not be deleted")));
+    let done = clear::delete(&doomed);
+    report.deleted(ctx, &done)?;
+    if !done.failed.is_empty() {
+        return Err(Failure::msg(
+            Exit::Io,
+            format!("{} files could not be deleted", done.failed.len()),
+        ));
     }
     Ok(Exit::Success)
 }
 
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
+/// What `log clear` prints.
+struct ClearReport<'a> {
+    logs_dir: &'a Path,
+    doomed: &'a [clear::Doomed],
+    running: &'a [clear::Running],
+    meta: &'a Redactor,
+}
 
-    #[test]
-    fn sizes_and_dates() {
-        assert_eq!(parse_size("50M").unwrap(), 50 << 20);
-        assert_eq!(parse_size("1GiB").unwrap(), 1 << 30);
-        assert_eq!(parse_size("512").unwrap(), 512);
-        assert!(parse_size("0").is_err());
-        assert!(parse_size("12x").is_err());
-        assert!(parse_since("2026-11-20").is_ok());
-        assert!(parse_since("2026-11-20T08:00").is_ok());
-        assert!(parse_since("2026-11-20T08:00:00Z").is_ok());
-        assert!(parse_since("7d").is_ok());
-        assert!(parse_since("last tuesday").is_err());
-        assert_eq!(sanitize("CS1234567"), "CS1234567");
-        assert_eq!(sanitize("a/b c"), "a_b_c");
+impl ClearReport<'_> {
+    fn json(
+        &self,
+        ctx: &Ctx,
+        status: ClearStatus,
+        dry_run: bool,
+        count: usize,
+        bytes: u64,
+        failed: &[Skipped],
+    ) -> Result<(), Failure> {
+        let j = ClearJson {
+            status,
+            dry_run,
+            logs_dir: self.logs_dir.to_string_lossy().into_owned(),
+            files: self.doomed,
+            count,
+            bytes,
+            failed,
+            running: self.running,
+        };
+        json_masked(ctx, &j, self.meta)
+    }
+
+    /// Nothing to clear, or `--dry-run`: what would go.
+    fn planned(&self, ctx: &Ctx, dry_run: bool) -> Result<(), Failure> {
+        let bytes: u64 = self.doomed.iter().map(|d| d.bytes).sum();
+        if self.doomed.is_empty() {
+            if ctx.global.json {
+                return self.json(ctx, ClearStatus::NothingToClear, dry_run, 0, 0, &[]);
+            }
+            ctx.info(format!("nothing to clear in {}", shown(self.meta, self.logs_dir)));
+            return Ok(());
+        }
+        if ctx.global.json {
+            return self.json(ctx, ClearStatus::WouldDelete, true, self.doomed.len(), bytes, &[]);
+        }
+        let mut t = String::new();
+        for d in self.doomed {
+            t.push_str(&escape(&d.path));
+            t.push('\n');
+        }
+        t.push_str(&format!(
+            "dry run: would delete {} files, {bytes} bytes ({}); nothing deleted\n",
+            self.doomed.len(),
+            human(bytes)
+        ));
+        ctx.out(&t)
+    }
+
+    fn deleted(&self, ctx: &Ctx, done: &clear::Deleted) -> Result<(), Failure> {
+        for f in &done.failed {
+            ctx.warn(format!("{}: not deleted: {}", escape(&f.path), escape(&f.reason)));
+        }
+        if ctx.global.json {
+            return self.json(ctx, ClearStatus::Deleted, false, done.count, done.bytes, &done.failed);
+        }
+        ctx.out(&format!(
+            "deleted {} files, {} bytes freed ({})\n",
+            done.count,
+            done.bytes,
+            human(done.bytes)
+        ))
     }
 }

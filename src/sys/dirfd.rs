@@ -10,7 +10,7 @@ use std::fs::File;
 use std::io;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// An open directory.
 #[derive(Debug)]
@@ -42,11 +42,66 @@ impl Stat {
     pub fn is_symlink(&self) -> bool {
         self.mode & libc::S_IFMT == libc::S_IFLNK
     }
+    /// The file type, for messages and for deciding what may be opened.
+    #[must_use]
+    pub fn kind(&self) -> Kind {
+        match self.mode & libc::S_IFMT {
+            libc::S_IFREG => Kind::File,
+            libc::S_IFDIR => Kind::Dir,
+            libc::S_IFLNK => Kind::Symlink,
+            libc::S_IFIFO => Kind::Fifo,
+            libc::S_IFSOCK => Kind::Socket,
+            libc::S_IFCHR => Kind::CharDevice,
+            libc::S_IFBLK => Kind::BlockDevice,
+            _ => Kind::Other,
+        }
+    }
     /// The same file as `other` (device and inode).
     #[must_use]
     pub fn same_file(&self, other: &Stat) -> bool {
         self.dev == other.dev && self.ino == other.ino
     }
+}
+
+/// What an entry is (`st_mode & S_IFMT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+    Symlink,
+    Fifo,
+    Socket,
+    CharDevice,
+    BlockDevice,
+    Other,
+}
+
+impl Kind {
+    /// For messages: "a FIFO (named pipe)", "a socket", ...
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::File => "a regular file",
+            Kind::Dir => "a directory",
+            Kind::Symlink => "a symbolic link",
+            Kind::Fifo => "a FIFO (named pipe)",
+            Kind::Socket => "a socket",
+            Kind::CharDevice => "a character device",
+            Kind::BlockDevice => "a block device",
+            Kind::Other => "a special file",
+        }
+    }
+}
+
+/// What [`Dir::unlink_if_same`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unlinked {
+    /// The listed file was removed.
+    Removed,
+    /// Nothing of that name is there any more.
+    Vanished,
+    /// Another file (or a directory) has that name now: left alone.
+    Changed,
 }
 
 fn cstring(name: &OsStr) -> io::Result<CString> {
@@ -97,49 +152,13 @@ impl Dir {
 
     /// Opens the child directory `name`, never following a symlink.
     pub fn open_dir(&self, name: &OsStr) -> io::Result<Dir> {
-        let c = component(name)?;
-        // SAFETY: a valid directory descriptor and a NUL-terminated single component.
-        let fd = unsafe {
-            libc::openat(
-                self.fd.as_raw_fd(),
-                c.as_ptr(),
-                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
-            )
-        };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: fd is a fresh descriptor that nothing else owns.
-        Ok(Dir {
-            fd: unsafe { OwnedFd::from_raw_fd(fd) },
-        })
+        self.openat_dir(name, libc::O_NOFOLLOW)
     }
 
     /// Opens the child file `name` for reading, never following a symlink and never blocking on
     /// a FIFO (`O_NONBLOCK`, cleared again for the reads of a regular file).
     pub fn open_file(&self, name: &OsStr) -> io::Result<File> {
-        let c = component(name)?;
-        // SAFETY: a valid directory descriptor and a NUL-terminated single component.
-        let fd = unsafe {
-            libc::openat(
-                self.fd.as_raw_fd(),
-                c.as_ptr(),
-                libc::O_RDONLY | libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK | libc::O_NOCTTY,
-            )
-        };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: fd is a fresh descriptor that nothing else owns.
-        let file = unsafe { File::from_raw_fd(fd) };
-        // SAFETY: fcntl on a descriptor we own.
-        unsafe {
-            let flags = libc::fcntl(fd, libc::F_GETFL);
-            if flags >= 0 {
-                libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
-            }
-        }
-        Ok(file)
+        self.openat_file(name, libc::O_NOFOLLOW)
     }
 
     /// `fstatat` of the child `name`, not following a symlink.
@@ -168,13 +187,12 @@ impl Dir {
     }
 
     /// Removes the child `name` if it is still the file `expected` (device and inode), and
-    /// not a directory. `Ok(false)` when it changed or vanished since it was listed: nothing is
-    /// removed then.
-    pub fn unlink_if_same(&self, name: &OsStr, expected: &Stat) -> io::Result<bool> {
+    /// not a directory. Nothing is removed when it changed or vanished since it was listed.
+    pub fn unlink_if_same(&self, name: &OsStr, expected: &Stat) -> io::Result<Unlinked> {
         match self.stat(name) {
             Ok(now) if now.same_file(expected) && !now.is_dir() => {}
-            Ok(_) => return Ok(false),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+            Ok(_) => return Ok(Unlinked::Changed),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Unlinked::Vanished),
             Err(e) => return Err(e),
         }
         let c = component(name)?;
@@ -184,12 +202,151 @@ impl Dir {
         if rc != 0 {
             let e = io::Error::last_os_error();
             return if e.kind() == io::ErrorKind::NotFound {
-                Ok(false)
+                Ok(Unlinked::Vanished)
             } else {
                 Err(e)
             };
         }
-        Ok(true)
+        Ok(Unlinked::Removed)
+    }
+
+    /// `fstatat` of the child `name`, following a symlink (what it points to).
+    pub fn stat_follow(&self, name: &OsStr) -> io::Result<Stat> {
+        let c = component(name)?;
+        let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+        // SAFETY: valid descriptor, NUL-terminated name, and a buffer for one stat.
+        let rc = unsafe { libc::fstatat(self.fd.as_raw_fd(), c.as_ptr(), st.as_mut_ptr(), 0) };
+        if rc != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: fstatat succeeded, so the buffer is initialised.
+        Ok(stat_of(unsafe { st.assume_init_ref() }))
+    }
+
+    /// Where the child `name` leads, every symlink resolved, without opening it: the kernel
+    /// resolves `/proc/self/fd/N/name` from this open directory (proc(5)), not from a path.
+    pub fn resolve(&self, name: &OsStr) -> io::Result<PathBuf> {
+        component(name)?;
+        std::fs::canonicalize(self.proc_path().join(name))
+    }
+
+    /// The directory's own path now, as the kernel knows it (`/proc/self/fd/N`).
+    pub fn real_path(&self) -> io::Result<PathBuf> {
+        std::fs::read_link(self.proc_path())
+    }
+
+    fn proc_path(&self) -> PathBuf {
+        PathBuf::from(format!("/proc/self/fd/{}", self.fd.as_raw_fd()))
+    }
+
+    /// Opens the child directory `name`, following a symlink (the caller checks where it led).
+    pub fn open_dir_follow(&self, name: &OsStr) -> io::Result<Dir> {
+        self.openat_dir(name, 0)
+    }
+
+    fn openat_dir(&self, name: &OsStr, extra: libc::c_int) -> io::Result<Dir> {
+        let c = component(name)?;
+        // SAFETY: a valid directory descriptor and a NUL-terminated single component.
+        let fd = unsafe {
+            libc::openat(
+                self.fd.as_raw_fd(),
+                c.as_ptr(),
+                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC | extra,
+            )
+        };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: fd is a fresh descriptor that nothing else owns.
+        Ok(Dir {
+            fd: unsafe { OwnedFd::from_raw_fd(fd) },
+        })
+    }
+
+    /// Opens the child file `name` for reading, following a symlink (the caller checks where
+    /// it led, with [`real_path_of`]); never blocks on a FIFO.
+    pub fn open_file_follow(&self, name: &OsStr) -> io::Result<File> {
+        self.openat_file(name, 0)
+    }
+
+    fn openat_file(&self, name: &OsStr, extra: libc::c_int) -> io::Result<File> {
+        let c = component(name)?;
+        // SAFETY: a valid directory descriptor and a NUL-terminated single component.
+        let fd = unsafe {
+            libc::openat(
+                self.fd.as_raw_fd(),
+                c.as_ptr(),
+                libc::O_RDONLY | libc::O_CLOEXEC | libc::O_NONBLOCK | libc::O_NOCTTY | extra,
+            )
+        };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: fd is a fresh descriptor that nothing else owns.
+        let file = unsafe { File::from_raw_fd(fd) };
+        // SAFETY: fcntl on a descriptor we own; reads of a regular file then block as usual.
+        unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFL);
+            if flags >= 0 {
+                libc::fcntl(fd, libc::F_SETFL, flags & !libc::O_NONBLOCK);
+            }
+        }
+        Ok(file)
+    }
+
+    /// Creates the child file `name`, which must not exist (`O_EXCL`, never through a
+    /// symlink), with `mode`, open for reading and writing.
+    pub fn create_new(&self, name: &OsStr, mode: u32) -> io::Result<File> {
+        let c = component(name)?;
+        // SAFETY: a valid directory descriptor, a NUL-terminated single component and a mode.
+        let fd = unsafe {
+            libc::openat(
+                self.fd.as_raw_fd(),
+                c.as_ptr(),
+                libc::O_RDWR | libc::O_CREAT | libc::O_EXCL | libc::O_NOFOLLOW | libc::O_CLOEXEC,
+                mode as libc::c_uint,
+            )
+        };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: fd is a fresh descriptor that nothing else owns.
+        Ok(unsafe { File::from_raw_fd(fd) })
+    }
+
+    /// Renames the child `from` to `to` unless `to` exists (`ErrorKind::AlreadyExists` then).
+    /// `renameat2(RENAME_NOREPLACE)`; where the file system lacks it, a hard link (which also
+    /// fails on an existing name) and an unlink of the old name.
+    pub fn rename_noreplace(&self, from: &OsStr, to: &OsStr) -> io::Result<()> {
+        let (f, t) = (component(from)?, component(to)?);
+        let fd = self.fd.as_raw_fd();
+        // SAFETY: valid descriptors and NUL-terminated single components.
+        let rc = unsafe { libc::renameat2(fd, f.as_ptr(), fd, t.as_ptr(), libc::RENAME_NOREPLACE) };
+        if rc == 0 {
+            return Ok(());
+        }
+        let e = io::Error::last_os_error();
+        if !matches!(e.raw_os_error(), Some(libc::EINVAL | libc::ENOSYS)) {
+            return Err(e);
+        }
+        // SAFETY: as above; flags 0 links the entry itself.
+        if unsafe { libc::linkat(fd, f.as_ptr(), fd, t.as_ptr(), 0) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: as above; removes the old name of the file just linked.
+        if unsafe { libc::unlinkat(fd, f.as_ptr(), 0) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
+    }
+
+    /// `fsync` of the directory, so a rename in it survives a crash.
+    pub fn sync(&self) -> io::Result<()> {
+        // SAFETY: fsync of a descriptor we own.
+        if unsafe { libc::fsync(self.fd.as_raw_fd()) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(())
     }
 
     /// The entry names of this directory, without `.` and `..`, in the order the file system
@@ -230,6 +387,11 @@ impl Dir {
         unsafe { libc::closedir(dirp) };
         result.map(|()| out)
     }
+}
+
+/// The path of an open file now, as the kernel knows it (`/proc/self/fd/N`, proc(5)).
+pub fn real_path_of(file: &impl AsRawFd) -> io::Result<PathBuf> {
+    std::fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd()))
 }
 
 /// `fstat` of an open descriptor.
@@ -287,9 +449,15 @@ mod tests {
         // over, so the new file cannot reuse the old inode number.)
         std::fs::write(logs.join("sub/new"), "new").unwrap();
         std::fs::rename(logs.join("sub/new"), logs.join("sub/a.log")).unwrap();
-        assert!(!sub.unlink_if_same(OsStr::new("a.log"), &listed).unwrap());
+        assert_eq!(
+            sub.unlink_if_same(OsStr::new("a.log"), &listed).unwrap(),
+            Unlinked::Changed
+        );
         let listed = sub.stat(OsStr::new("a.log")).unwrap();
-        assert!(sub.unlink_if_same(OsStr::new("a.log"), &listed).unwrap());
+        assert_eq!(
+            sub.unlink_if_same(OsStr::new("a.log"), &listed).unwrap(),
+            Unlinked::Removed
+        );
         assert!(!logs.join("sub/a.log").exists());
 
         // A directory swapped for a symlink is not entered.
@@ -298,7 +466,10 @@ mod tests {
         let e = root.open_dir(OsStr::new("sub")).unwrap_err();
         assert!(matches!(e.raw_os_error(), Some(libc::ELOOP | libc::ENOTDIR)), "{e}");
         // The open descriptor of the old directory still names the old (now removed) one.
-        assert!(!sub.unlink_if_same(OsStr::new("a.log"), &listed).unwrap());
+        assert_eq!(
+            sub.unlink_if_same(OsStr::new("a.log"), &listed).unwrap(),
+            Unlinked::Vanished
+        );
         assert_eq!(std::fs::read_to_string(outside.join("a.log")).unwrap(), "keep");
         assert!(root.names().unwrap().contains(&"sub".into()));
         assert!(root.open_file(OsStr::new("../outside/a.log")).is_err());

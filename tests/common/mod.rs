@@ -333,11 +333,14 @@ pub fn stored_password(dir: &Path) -> Option<String> {
     settings.db?.password.map(|p| p.expose().to_owned())
 }
 
-/// One entry of a tree: its kind, its permission bits, and a file's bytes.
+/// One entry of a tree: its kind, permission bits, owner, modification time (a directory's
+/// changes when an entry is created or removed in it), and a file's bytes or a link's target.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub kind: &'static str,
     pub mode: u32,
+    pub uid: u32,
+    pub mtime: (i64, i64),
     pub bytes: Option<Vec<u8>>,
 }
 
@@ -348,18 +351,24 @@ pub struct Entry {
 pub struct Tree(pub BTreeMap<PathBuf, Entry>);
 
 impl Tree {
+    /// The root's own modification time is left out: the tests compare the tree around the
+    /// place a command may write (a bundle created and removed in the logs directory).
     pub fn of(root: &Path) -> Tree {
         let mut t = BTreeMap::new();
         walk_tree(root, root, &mut t);
+        if let Some(e) = t.get_mut(Path::new("")) {
+            e.mtime = (0, 0);
+        }
         Tree(t)
     }
 
-    /// The same tree with the lock file's text blanked: a command that took the store lock wrote
+    /// The same tree with the lock file's text and time blanked: a command that took the store lock wrote
     /// its PID there, though it changed nothing else.
     pub fn without_lock_text(mut self) -> Tree {
         for (p, e) in &mut self.0 {
             if p.ends_with(LOCK_FILE) {
                 e.bytes = Some(Vec::new());
+                e.mtime = (0, 0);
             }
         }
         self
@@ -401,10 +410,35 @@ fn walk_tree(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Entry>) {
     } else {
         ("other", None)
     };
-    out.insert(rel, Entry { kind, mode, bytes });
+    let mtime = (meta.mtime(), meta.mtime_nsec());
+    out.insert(
+        rel,
+        Entry {
+            kind,
+            mode,
+            uid: meta.uid(),
+            mtime,
+            bytes,
+        },
+    );
     if ft.is_dir() {
         for e in std::fs::read_dir(dir).unwrap() {
             walk_tree(root, &e.unwrap().path(), out);
         }
     }
+}
+
+/// Writes `settings` into the store at `dir` directly through the library, as an older release
+/// (or a crafted store) would have left them: for tests of what the commands make of them.
+pub fn write_settings(dir: &Path, settings: &travelerutil::store::Settings) {
+    let wait = travelerutil::store::LockWait {
+        timeout: std::time::Duration::from_secs(60),
+        holder: "test",
+        on_wait: &mut |_| {},
+    };
+    travelerutil::store::Store::new(dir)
+        .lock(wait)
+        .expect("lock the test store")
+        .write(settings)
+        .expect("write the test store");
 }
