@@ -4,7 +4,7 @@
 #
 #   loop "db show":    for h in ...; do ssh h travelerUtil db show --json; done   (the baseline)
 #   loop "same facts": one ssh per host running what the audit's modules run there
-#                      (db show, ssl show, --version, db check)
+#                      (db show, ssl show, ssl check, --version, db check)
 #
 # Runs are alternated; each side's median of N runs is printed, with the ratios. Target: the
 # audit within 3x the "db show" loop. Ansible runs with the lab's ansible.cfg: pipelining on,
@@ -31,12 +31,19 @@ bash scripts/testenv-ansible.sh collection >/dev/null
 bin="$TU_ANSIBLE_VAR/bin/travelerUtil"
 odbc="ODBCSYSINI=$TU_ANSIBLE_VAR/odbc ODBCINI=$TU_ANSIBLE_VAR/odbc/odbc.ini"
 
-# Every host holds the same MariaDB settings (the testenv's `app` account), stored by hand
-# on each, as an admin would.
+# Every host holds the same MariaDB settings (the testenv's `app` account) and the same TLS
+# stores (the committed keytool fixtures: a PKCS#12 keystore, a JKS truststore, password
+# changeit1, copied where the users can read them), stored by hand on each, as an admin would.
+# With stores set, the audit's info module also runs `ssl check` on every member.
+stores="$TU_ANSIBLE_VAR/bench-stores"
+install -d -m 755 "$stores"
+install -m 644 fixtures/keystores/p12-jdk17.p12 fixtures/keystores/jks-trust.jks "$stores/"
 for u in $TU_ANSIBLE_USERS; do
   printf 'app\n' | runuser -u "$u" -- env -i HOME="$TU_ANSIBLE_VAR/home/$u" ODBCSYSINI="$TU_ANSIBLE_VAR/odbc" \
     ODBCINI="$TU_ANSIBLE_VAR/odbc/odbc.ini" "$bin" --no-input -q db set \
     "url=jdbc:mysql://127.0.0.1:$TU_MARIA_PORT/TRAVELER" user=app pw=-
+  printf 'changeit1\nchangeit1\n' | runuser -u "$u" -- env -i HOME="$TU_ANSIBLE_VAR/home/$u" "$bin" --no-input -q \
+    ssl set "keystore=$stores/p12-jdk17.p12" keystorepw=- "truststore=$stores/jks-trust.jks" truststorepw=-
 done
 
 export ANSIBLE_CONFIG="$TU_ANSIBLE_CONFIG" ANSIBLE_HOME="$TU_ANSIBLE_LAB/home" ANSIBLE_NOCOLOR=1
@@ -53,7 +60,7 @@ loop_facts() {
   local u
   for u in $TU_ANSIBLE_USERS; do
     ssh "${ssh_opts[@]}" "$u@127.0.0.1" \
-      "export $odbc; $bin db show --json; $bin ssl show --json; $bin --version; $bin db check --json" >/dev/null
+      "export $odbc; $bin db show --json; $bin ssl show --json; $bin ssl check --json; $bin --version; $bin db check --json" >/dev/null
   done
 }
 

@@ -174,9 +174,21 @@ fn create_db_user(port: u16) {
     );
 }
 
-/// A PKCS#12 keystore and a JKS truststore made by keytool, readable by the managed users.
+/// The keystores and truststores keytool makes, readable by the managed users.
+const STORE_FILES: [&str; 4] = [
+    // the server's key and certificate
+    "keystore.p12",
+    // trusts that certificate
+    "truststore.jks",
+    // trusts the same certificate, in another format and another file
+    "truststore-same.p12",
+    // trusts another CA
+    "truststore-other.jks",
+];
+
+/// A PKCS#12 keystore and the truststores of [`STORE_FILES`], made by keytool.
 fn make_keystores(dir: &Path) {
-    if dir.join("truststore.jks").exists() && dir.join("keystore.p12").exists() {
+    if STORE_FILES.iter().all(|f| dir.join(f).exists()) {
         return;
     }
     let _ = fs::remove_dir_all(dir);
@@ -237,7 +249,65 @@ fn make_keystores(dir: &Path) {
         "-storepass",
         TS_PW,
     ]);
-    for f in ["keystore.p12", "truststore.jks"] {
+    keytool(&[
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "traveler-ca",
+        "-file",
+        "traveler.crt",
+        "-keystore",
+        "truststore-same.p12",
+        "-storetype",
+        "PKCS12",
+        "-storepass",
+        TS_PW,
+    ]);
+    keytool(&[
+        "-genkeypair",
+        "-alias",
+        "other",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=another CA",
+        "-validity",
+        "3650",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        "other-ca.p12",
+        "-storepass",
+        KS_PW,
+    ]);
+    keytool(&[
+        "-exportcert",
+        "-alias",
+        "other",
+        "-keystore",
+        "other-ca.p12",
+        "-storepass",
+        KS_PW,
+        "-file",
+        "other.crt",
+    ]);
+    keytool(&[
+        "-importcert",
+        "-noprompt",
+        "-alias",
+        "ca",
+        "-file",
+        "other.crt",
+        "-keystore",
+        "truststore-other.jks",
+        "-storetype",
+        "JKS",
+        "-storepass",
+        TS_PW,
+    ]);
+    for f in STORE_FILES {
         let mut perm = fs::metadata(dir.join(f)).unwrap().permissions();
         std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o644);
         fs::set_permissions(dir.join(f), perm).unwrap();
@@ -502,7 +572,7 @@ fn db_module_provisions_exactly_once_check_and_diff_mode_write_nothing_and_mask(
 
 #[test]
 #[ignore = "needs the test lab: bash scripts/test.sh"]
-fn db_module_timeout_proves_settings_before_saving_and_bounds_the_test() {
+fn db_module_timeout_is_db_sets_own_bound_of_the_connection_test() {
     let _guard = serial();
     let lab = lab();
     lab.reset_stores();
@@ -511,16 +581,13 @@ fn db_module_timeout_proves_settings_before_saving_and_bounds_the_test() {
     let (rc, out) = lab.playbook(&pb("provision.yml"), &vars, &[], &[]);
     assert_eq!(rc, 0, "{out}");
 
-    // db set has no timeout= of its own: the module proves the settings in a scratch copy of
-    // the store with `db check timeout=`, then saves them.
+    // The module passes timeout= to db set, whose own connection test it bounds: no test of
+    // the module's own any more (no scratch store, no `probe` result).
     let moved = lab.vars_inventory(tmp.path(), "appdb", "    traveler_db_timeout: 5\n", "");
     let (rc, out) = lab.playbook(&pb("provision.yml"), &moved, &["-v"], &[]);
     assert_eq!(rc, 0, "{out}");
     assert_eq!(changed_on_member_verbose(&out), HOSTS, "{out}");
-    assert!(
-        out.contains("\"probe\": {"),
-        "the emulated connection test should be reported:\n{out}"
-    );
+    assert!(!out.contains("\"probe\""), "the module ran a test of its own:\n{out}");
     let (rc, out) = lab.playbook(&pb("provision.yml"), &moved, &[], &[]);
     assert_eq!(rc, 0, "{out}");
     assert_eq!(total(&out, "changed"), 0, "{out}");
@@ -562,6 +629,16 @@ fn db_module_timeout_proves_settings_before_saving_and_bounds_the_test() {
         timeouts, 3,
         "every member should fail with travelerUtil's timeout class:\n{text}"
     );
+    // db set's own report of its test, carried in the failure: the bound was 2 s, not 10.
+    let bounded = text
+        .lines()
+        .filter(|l| {
+            l.starts_with("fatal: [")
+                && l.contains("db set failed with exit code 12 (timeout)")
+                && l.contains("timeout:         2 s")
+        })
+        .count();
+    assert_eq!(bounded, 3, "db set itself should have tested with timeout=2:\n{text}");
     assert!(
         started.elapsed().as_secs() < 30,
         "timeout=2 took {:?}:\n{text}",
@@ -573,6 +650,25 @@ fn db_module_timeout_proves_settings_before_saving_and_bounds_the_test() {
         "a failed test changed a store"
     );
     assert_no_secret("timeout output", &text);
+
+    // The range is travelerUtil's to judge, as on the command line: exit 65 names it.
+    let zero = lab.vars_inventory(tmp.path(), "appdb", "    traveler_db_timeout: 0\n", "");
+    let (rc, out) = lab.playbook(&pb("provision.yml"), &zero, &[], &[]);
+    assert_ne!(rc, 0, "{out}");
+    let refused = out
+        .lines()
+        .filter(|l| {
+            l.starts_with("fatal: [")
+                && l.contains("\"class\": \"invalid-input\", \"exit_code\": 65")
+                && l.contains("timeout=0 is not a number of seconds between 1 and 3600")
+        })
+        .count();
+    assert_eq!(refused, 3, "{out}");
+    assert_eq!(
+        before,
+        lab.users.iter().map(|u| lab.store_bytes(u)).collect::<Vec<_>>(),
+        "a refused timeout changed a store"
+    );
 }
 
 #[test]
@@ -745,6 +841,234 @@ fn audit_playbook_reports_a_consistent_pool_a_differing_member_and_an_unreachabl
     }
 }
 
+#[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
+fn audit_compares_what_truststores_trust_and_each_members_own_view_of_the_partners() {
+    let _guard = serial();
+    let lab = lab();
+    lab.reset_stores();
+    let tmp = tempfile::tempdir().unwrap();
+    let vars = lab.vars_inventory(tmp.path(), "TRAVELER", "", "");
+    let (rc, out) = lab.playbook(&pb("provision.yml"), &vars, &[], &[]);
+    assert_eq!(rc, 0, "{out}");
+    let (rc, out) = lab.playbook(&pb("ssl.yml"), &vars, &["-e", "traveler_ssl_state=present"], &[]);
+    assert_eq!(rc, 0, "{out}");
+
+    // The cell is what `ssl check` reports on the member: the first 12 hex digits of
+    // certificates_sha256.
+    let trusts = |user: &str| {
+        let out = lab.travelerutil_as(user, &["--no-input", "ssl", "check", "--json"], "");
+        assert!(
+            out.status.success(),
+            "ssl check as {user}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let ts = v["stores"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["role"] == "truststore")
+            .unwrap();
+        ts["certificates_sha256"].as_str().unwrap().replace(':', "")[..12].to_lowercase()
+    };
+    let pool = trusts(&lab.users[0]);
+    let (rc, out) = lab.playbook(&collection_pb("audit"), &vars, &[], &[]);
+    assert_eq!(rc, 0, "a consistent pool must pass:\n{out}");
+    for h in HOSTS {
+        assert!(
+            out.lines()
+                .any(|l| l.trim_start().starts_with(h) && l.contains(&format!(" {pool} "))),
+            "{h} should show the truststore content {pool}:\n{out}"
+        );
+    }
+
+    // The same CA in another file and format (PKCS#12 instead of JKS, another alias): the same
+    // content, so the pool stays consistent although the file bytes differ.
+    let ssl_set = |user: &str, file: &str| {
+        let out = lab.travelerutil_as(
+            user,
+            &[
+                "--no-input",
+                "ssl",
+                "set",
+                &format!("truststore={}", lab.keystores.join(file).display()),
+                "truststorepw=-",
+            ],
+            &format!("{TS_PW}\n"),
+        );
+        assert!(
+            out.status.success(),
+            "ssl set as {user}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    ssl_set(&lab.users[1], "truststore-same.p12");
+    assert_eq!(trusts(&lab.users[1]), pool);
+    let (rc, out) = lab.playbook(&collection_pb("audit"), &vars, &[], &[]);
+    assert_eq!(rc, 0, "the same CAs in another file must compare equal:\n{out}");
+    assert!(out.contains("Traveler pool: 3 member(s), consistent"), "{out}");
+
+    // Another CA on traveler3: named, its cell marked.
+    ssl_set(&lab.users[2], "truststore-other.jks");
+    let other = trusts(&lab.users[2]);
+    assert_ne!(other, pool);
+    let (rc, out) = lab.playbook(&collection_pb("audit"), &vars, &[], &[]);
+    assert_ne!(rc, 0, "a truststore with another CA must fail the audit:\n{out}");
+    assert!(out.contains("1 with a problem: traveler3"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("!  traveler3") && l.contains(&format!("*{other}"))),
+        "traveler3's truststore cell should be marked:\n{out}"
+    );
+    assert!(
+        out.contains(&format!("traveler3: truststore is {other}, the pool has {pool}")),
+        "{out}"
+    );
+    ssl_set(&lab.users[2], "truststore.jks");
+
+    // A failover partner that traveler1 and traveler3 reach and traveler2 does not: each member
+    // probes the partners itself (db check's failover section), so only traveler2 is named.
+    let uid = |user: &str| -> u32 {
+        let out = Command::new("id").args(["-u", user]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+    };
+    let gate = UidGate::start(lab.maria_port, uid(&lab.users[1]));
+    let url = format!(
+        "traveler_db_url=jdbc:mysql://127.0.0.1:{},127.0.0.1:{}/TRAVELER",
+        lab.maria_port, gate.port
+    );
+    let (rc, out) = lab.playbook(&pb("provision.yml"), &vars, &["-e", &url], &[]);
+    assert_eq!(rc, 0, "a failing partner is a warning of db set, not a refusal:\n{out}");
+    let (rc, out) = lab.playbook(&collection_pb("audit"), &vars, &[], &[]);
+    assert_ne!(rc, 0, "a partner unreachable from a member must fail the audit:\n{out}");
+    assert!(out.contains("1 with a problem: traveler2"), "{out}");
+    let partner = format!("127.0.0.1:{}", gate.port);
+    assert!(
+        out.lines().any(|l| l.starts_with("!  traveler2")
+            && l.contains("degraded")
+            && l.contains(&format!("*UNREACHABLE {partner}"))),
+        "traveler2 should report the partner unreachable:\n{out}"
+    );
+    for h in ["traveler1", "traveler3"] {
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with(&format!("   {h}")) && l.contains("pass") && l.ends_with("ok (1)")),
+            "{h} reaches the partner:\n{out}"
+        );
+    }
+    assert!(
+        out.contains(&format!(
+            "traveler2: failover partner unreachable: {partner} (alternate 1)"
+        )),
+        "{out}"
+    );
+    assert_no_secret("audit output", &out);
+
+    // The check module, as the join gate: degraded fails traveler2 with exit code 9 and names
+    // the partner; with `partners: false` it passes. The deprecated partner_timeout still runs.
+    let (rc, out) = lab.playbook(&pb("check.yml"), &vars, &[], &[]);
+    assert_ne!(rc, 0, "{out}");
+    assert!(
+        out.lines().any(|l| l.starts_with("fatal: [traveler2]")
+            && l.contains("\"class\": \"degraded\", \"exit_code\": 9")
+            && l.contains(&format!("not reachable from this server: alternate 1 {partner}"))),
+        "{out}"
+    );
+    for h in ["traveler1", "traveler3"] {
+        assert!(
+            out.contains(&format!("check-state {h} result=pass passed=True unreachable=\"")),
+            "{out}"
+        );
+    }
+    let relaxed = [
+        "-e",
+        "traveler_check_partners=false",
+        "-e",
+        "traveler_partner_timeout=3",
+    ];
+    let (rc, out) = lab.playbook(&pb("check.yml"), &vars, &relaxed, &[]);
+    assert_eq!(rc, 0, "{out}");
+    assert!(
+        out.contains(&format!(
+            "check-state traveler2 result=degraded passed=True unreachable={partner}\""
+        )),
+        "{out}"
+    );
+    assert!(out.contains("partner_timeout") && out.contains("deprecated"), "{out}");
+    drop(gate);
+}
+
+/// A TCP relay to a port that drops the connections of one local user: a failover partner that
+/// every member but one reaches. The owner of the connecting socket is read from /proc/net/tcp
+/// (on loopback both ends are local sockets), so no firewall rule or namespace is needed.
+struct UidGate {
+    port: u16,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl UidGate {
+    fn start(target: u16, refused_uid: u32) -> UidGate {
+        use std::net::{TcpListener, TcpStream};
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        std::thread::spawn(move || {
+            for conn in listener.incoming() {
+                if stopped.load(std::sync::atomic::Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(client) = conn else { continue };
+                let Ok(peer) = client.peer_addr() else { continue };
+                if socket_owner(peer.port(), port) == Some(refused_uid) {
+                    continue; // dropped: the connection closes before the server's greeting
+                }
+                let Ok(server) = TcpStream::connect(("127.0.0.1", target)) else {
+                    continue;
+                };
+                relay(client, server);
+            }
+        });
+        UidGate { port, stop }
+    }
+}
+
+impl Drop for UidGate {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        // Wakes the accept loop, which then sees the flag.
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+fn relay(a: std::net::TcpStream, b: std::net::TcpStream) {
+    let (a2, b2) = (a.try_clone().unwrap(), b.try_clone().unwrap());
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut &a, &mut &b);
+        let _ = b.shutdown(std::net::Shutdown::Write);
+    });
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut &b2, &mut &a2);
+        let _ = a2.shutdown(std::net::Shutdown::Write);
+    });
+}
+
+/// The uid that owns the local socket 127.0.0.1:`port` connected to 127.0.0.1:`to`, from
+/// /proc/net/tcp (addresses in the kernel's hex form; the uid is the eighth column).
+fn socket_owner(port: u16, to: u16) -> Option<u32> {
+    let table = fs::read_to_string("/proc/net/tcp").ok()?;
+    let (local, remote) = (format!("0100007F:{port:04X}"), format!("0100007F:{to:04X}"));
+    table.lines().skip(1).find_map(|l| {
+        let f: Vec<&str> = l.split_whitespace().collect();
+        if f.get(1) == Some(&local.as_str()) && f.get(2) == Some(&remote.as_str()) {
+            f.get(7)?.parse().ok()
+        } else {
+            None
+        }
+    })
+}
+
 /// A port of scripts/testenv.sh (exported by scripts/test.sh, else asked for).
 fn lab_port(var: &str) -> u16 {
     std::env::var(var)
@@ -802,6 +1126,28 @@ fn ssl_module_is_present_idempotent_and_absent() {
         3,
         "info should report the truststore's SHA-256:\n{out}"
     );
+    // What it trusts, as keytool lists it: the fingerprints' lines, sorted, through SHA-256.
+    let listing = Command::new("keytool")
+        .args(["-list", "-v", "-keystore", ts.to_str().unwrap(), "-storepass", TS_PW])
+        .output()
+        .expect("run keytool");
+    let mut fingerprints: Vec<String> = String::from_utf8_lossy(&listing.stdout)
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("SHA256: ").map(|f| format!("{f}\n")))
+        .collect();
+    fingerprints.sort();
+    fingerprints.dedup();
+    let content = sha256_hex(fingerprints.concat().as_bytes())
+        .as_bytes()
+        .chunks(2)
+        .map(|pair| String::from_utf8_lossy(pair).to_uppercase())
+        .collect::<Vec<_>>()
+        .join(":");
+    assert_eq!(
+        out.matches(&format!("truststore-content={content} ")).count(),
+        3,
+        "info should report what the truststore trusts ({content}):\n{out}"
+    );
 
     let (rc, out) = lab.playbook(&pb("ssl.yml"), &vars, &[&present[..], &["--diff"]].concat(), &[]);
     assert_eq!(rc, 0, "{out}");
@@ -820,7 +1166,12 @@ fn ssl_module_is_present_idempotent_and_absent() {
     let (rc, out) = lab.playbook(&pb("ssl.yml"), &vars, &absent, &[]);
     assert_eq!(rc, 0, "{out}");
     assert_eq!(total(&out, "changed"), 3, "{out}");
-    assert_eq!(out.matches("keystore=none truststore-sha256=\"").count(), 3, "{out}");
+    assert_eq!(
+        out.matches("keystore=none truststore-content= truststore-sha256=\"")
+            .count(),
+        3,
+        "{out}"
+    );
     let (rc, out) = lab.playbook(&pb("ssl.yml"), &vars, &absent, &[]);
     assert_eq!(rc, 0, "{out}");
     assert_eq!(total(&out, "changed"), 0, "absent twice must not change:\n{out}");

@@ -424,6 +424,52 @@ fn db_set_refuses_to_save_when_the_probe_fails_and_force_saves_anyway() {
     assert_ne!(std::fs::read(home.store()).unwrap(), before);
 }
 
+/// `db set timeout=` bounds the connection test as `db check timeout=` bounds a check: a server
+/// that never answers ends the test at the bound (not the default 10 s), with the timeout class,
+/// and nothing is saved; a reachable server passes within its bound and is saved.
+#[test]
+#[ignore = "needs the test lab: bash scripts/test.sh"]
+fn db_set_timeout_bounds_the_connection_test() {
+    let e = env();
+    let home = Home::new();
+    let silent = format!("url=jdbc:mysql://127.0.0.1:{}/appdb", e.hang);
+    let started = std::time::Instant::now();
+    let out = run(
+        &home,
+        &e,
+        &["db", "set", &silent, "user=app", "pw=-", "timeout=2", "--no-input"],
+        Some("app\n"),
+    );
+    let took = started.elapsed();
+    out.assert_code(12, "db set timeout=2 against a silent server");
+    assert!(out.stderr.contains("nothing was saved"), "{}", out.stderr);
+    assert!(out.stderr.contains("timeout:         2 s"), "{}", out.stderr);
+    assert!(!home.store().exists(), "nothing may be saved");
+    assert!(
+        took >= Duration::from_secs(2) && took < Duration::from_millis(2200 + 1500),
+        "the test ended after {took:?}, not at its 2 s bound"
+    );
+    let good = format!("url=jdbc:mysql://127.0.0.1:{}/appdb", e.maria);
+    let out = run(
+        &home,
+        &e,
+        &[
+            "db",
+            "set",
+            &good,
+            "user=app",
+            "pw=-",
+            "timeout=3",
+            "--no-input",
+            "--json",
+        ],
+        Some("app\n"),
+    );
+    out.assert_code(0, "db set timeout=3 against MariaDB");
+    assert_eq!(out.json()["status"], "saved");
+    assert!(out.stderr.contains("connection test: PASS"), "{}", out.stderr);
+}
+
 // --- the watchdog ---------------------------------------------------------------------------
 
 /// MariaDB Connector/ODBC registered under a name that does not say what it is: travelerUtil

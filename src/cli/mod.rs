@@ -146,6 +146,8 @@ pub enum DbAction {
     ///                     line works but shows in `ps` and shell history)
     ///   path=JAR          the JDBC driver jar (e.g. jt400.jar, db2jcc4.jar)
     ///   driver=NAME       the ODBC driver `db check` should use
+    ///   timeout=SECONDS   bound of the connection test, as for `db check` (1 to 3600,
+    ///                     default 10)
     ///   force             save without probing the database
     ///
     /// A stored URL or path is not asked for again, so `db set user=... pw=...` only rotates
@@ -165,9 +167,9 @@ pub enum DbAction {
     /// MySQL hosts) probed at the same time. Exit 9 when the primary passes and a partner fails.
     ///
     /// Keys:
-    ///   timeout=SECONDS   bound for the whole attempt (default 10); enforced by the login
-    ///                     timeout, the driver's own keyword and a watchdog that kills the attempt;
-    ///                     every server is probed within the same bound
+    ///   timeout=SECONDS   bound for the whole attempt (1 to 3600, default 10); enforced by the
+    ///                     login timeout, the driver's own keyword and a watchdog that kills the
+    ///                     attempt; every server is probed within the same bound
     ///   driver=NAME       the ODBC driver to use this time (else the stored driver=, then
     ///                     TRAVELERUTIL_ODBC_DRIVER, then the first installed driver for the database)
     ///   quick             only the connection verdict and the failover probes: no HA-readiness
@@ -184,8 +186,8 @@ pub struct SetArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// url=, user=, pw=, path=, driver=, force. Options such as --json may come before, between
-    /// or after these words.
+    /// url=, user=, pw=, path=, driver=, timeout=, force. Options such as --json may come
+    /// before, between or after these words.
     #[arg(value_name = "KEY=VALUE")]
     pub words: Vec<String>,
 }

@@ -89,12 +89,7 @@ pub fn cert_info(der: &[u8]) -> Result<CertInfo, KeystoreError> {
     if serial_hex.is_empty() {
         serial_hex.push('0');
     }
-    let fingerprint = Sha256::digest(der);
-    let sha256_fingerprint = fingerprint
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<Vec<_>>()
-        .join(":");
+    let sha256_fingerprint = sha256_fingerprint(der);
     Ok(CertInfo {
         subject,
         issuer,
@@ -104,6 +99,35 @@ pub fn cert_info(der: &[u8]) -> Result<CertInfo, KeystoreError> {
         is_ca,
         sha256_fingerprint,
     })
+}
+
+/// A digest in keytool's form: upper-case hex pairs joined by ':', as `keytool -list -v` prints
+/// a certificate's `SHA256:` line, so an admin can compare the two by eye or with grep.
+pub fn keytool_hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":")
+}
+
+/// SHA-256 over one DER certificate, in keytool's form. Computed from the bytes alone, so a
+/// certificate whose fields cannot be decoded still has one.
+pub fn sha256_fingerprint(der: &[u8]) -> String {
+    keytool_hex(&Sha256::digest(der))
+}
+
+/// What a set of certificates holds, whatever store they came from: SHA-256 over their distinct
+/// fingerprints (keytool's form), sorted bytewise, each followed by a line feed; in keytool's
+/// form too. The order of entries, their aliases, duplicates and the file format (JKS, JCEKS,
+/// PKCS#12, with its salts and MAC) all drop out, so two truststores that trust the same CAs
+/// compare equal. Reproducible in a shell from keytool's output (docs/json.md).
+pub fn certificates_sha256<'a>(ders: impl IntoIterator<Item = &'a [u8]>) -> String {
+    let mut fingerprints: Vec<String> = ders.into_iter().map(sha256_fingerprint).collect();
+    fingerprints.sort_unstable();
+    fingerprints.dedup();
+    let mut h = Sha256::new();
+    for f in &fingerprints {
+        h.update(f.as_bytes());
+        h.update(b"\n");
+    }
+    keytool_hex(&h.finalize())
 }
 
 /// `[3] EXPLICIT Extensions`: the cA flag of basicConstraints.
@@ -307,6 +331,22 @@ mod tests {
             offset: 2,
         };
         assert_eq!(attribute_value(&octets, &[0x04, 0x01, 0x01]), "#040101");
+    }
+
+    #[test]
+    fn certificates_sha256_ignores_order_and_duplicates() {
+        let (a, b): (&[u8], &[u8]) = (b"first certificate", b"second certificate");
+        let one = certificates_sha256([a, b]);
+        assert_eq!(one, certificates_sha256([b, a, b]));
+        assert_ne!(one, certificates_sha256([a]));
+        // The digest of the fingerprints' lines, as `sort -u | sha256sum` computes it.
+        let mut lines = [sha256_fingerprint(a), sha256_fingerprint(b)];
+        lines.sort();
+        let text = format!("{}\n{}\n", lines[0], lines[1]);
+        assert_eq!(one, keytool_hex(&Sha256::digest(text.as_bytes())));
+        assert_eq!(keytool_hex(&[0x0a, 0xff, 0x00]), "0A:FF:00");
+        // No certificate: the digest of nothing (a caller reports null instead).
+        assert!(certificates_sha256([]).starts_with("E3:B0:C4:42"));
     }
 
     #[test]

@@ -15,6 +15,9 @@ import re
 
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
+from ansible_collections.travelerutil.traveler.plugins.module_utils.travelerutil import (
+    failover_partners, partner_role,
+)
 
 display = Display()
 
@@ -45,21 +48,43 @@ def normalized_url(db):
     return text
 
 
-def cli_failover_problems(report):
-    """Unreachable partners from a failover section of `db check --json`, should travelerUtil report one."""
-    section = _get(report, 'failover')
-    entries = []
-    if isinstance(section, list):
-        entries = section
-    elif isinstance(section, dict):
-        entries = section.get('partners') or section.get('members') or []
-    bad = []
-    for e in entries:
-        if not isinstance(e, dict):
-            continue
-        if e.get('reachable') is False or str(e.get('status', '')).lower() in ('fail', 'failed', 'unreachable'):
-            bad.append('%s:%s' % (e.get('host', '?'), e.get('port', '?')))
-    return bad
+def truststore_cell(info):
+    """The truststore column: the first 12 hex digits of what it trusts (`certificates_sha256` of
+    `ssl check`, the same for the same CAs whatever the file), `-` when none is stored."""
+    ts = _get(info, 'truststore')
+    if not isinstance(ts, dict) or not ts.get('path'):
+        return '-'
+    digest = ts.get('certificates_sha256')
+    if digest:
+        return str(digest).replace(':', '')[:12].lower()
+    # Trusts nothing, or could not be read with its stored password: nothing to compare.
+    return '? (%s)' % (ts.get('verdict') or 'ssl check did not run')
+
+
+def ssl_problems(name, info):
+    """A stored keystore or truststore that `ssl check` failed (a password rotated on some members
+    only, an expired certificate, a truststore that trusts nothing), or that it could not check."""
+    if _get(info, 'ssl_check_error'):
+        return [dict(host=name, problem='ssl check failed', detail=info['ssl_check_error'])]
+    problems = []
+    for st in _get(info, 'ssl_check', 'stores') or []:
+        if isinstance(st, dict) and st.get('exit') not in (0, None):
+            problems.append(dict(host=name, problem='ssl check failed', detail='%s %s: %s' % (
+                st.get('role'), st.get('verdict'), st.get('message') or '')))
+    return problems
+
+
+def partners_cell(report):
+    """(cell, unreachable partners) from the report's `failover.servers`: every server but the
+    primary, as travelerUtil probed it from this member."""
+    if not isinstance(_get(report, 'failover'), dict):
+        # Standalone Derby has no partners; otherwise the check stopped before the probes.
+        return ('-' if report.get('mode') == 'standalone' else '?'), []
+    partners = failover_partners(report)
+    down = [p for p in partners if not p['reachable']]
+    if down:
+        return 'UNREACHABLE ' + ','.join('%s (%s)' % (p['address'], p['class'] or p['result']) for p in down), down
+    return ('ok (%d)' % len(partners)) if partners else '-', []
 
 
 def member_facts(name, info, check):
@@ -81,26 +106,25 @@ def member_facts(name, info, check):
         db = info['db']
         facts['url'] = normalized_url(db) if db.get('mode') == 'enterprise' else 'standalone'
         facts['user'] = db.get('user') or '-'
-        facts['truststore'] = (_get(info, 'truststore', 'sha256') or '-')[:12]
+        facts['truststore'] = truststore_cell(info)
+        problems.extend(ssl_problems(name, info))
     report = check.get('report')
     if not isinstance(report, dict):
         facts['check'] = 'ERROR (%s)' % (check.get('class') or check.get('exit_code'))
         problems.append(dict(host=name, problem='check failed to run', detail=check.get('msg')))
         return facts, problems
     facts['driver'] = _get(report, 'driver', 'family') or '-'
-    if check.get('result') == 'pass' and check.get('exit_code') in (0, None):
-        facts['check'] = 'pass'
+    verdict = report.get('result')
+    if verdict in ('pass', 'degraded'):
+        # degraded: the primary and the readiness passed; the partners column says what failed.
+        facts['check'] = verdict
     else:
         facts['check'] = 'FAIL (%s)' % (check.get('class') or check.get('exit_code'))
-        problems.append(dict(host=name, problem='check failed', detail=check.get('hint') or check.get('msg')))
-    partners = [x for x in check.get('partners') or [] if isinstance(x, dict)]
-    down = ['%s:%s' % (x.get('host'), x.get('port')) for x in partners if not x.get('reachable')]
-    down += cli_failover_problems(report)
+        problems.append(dict(host=name, problem='check failed', detail=check.get('msg') or check.get('hint')))
+    facts['partners'], down = partners_cell(report)
     if down:
-        facts['partners'] = 'UNREACHABLE ' + ','.join(down)
-        problems.append(dict(host=name, problem='failover partner unreachable', detail=', '.join(down)))
-    elif partners:
-        facts['partners'] = 'ok (%d)' % len(partners)
+        problems.append(dict(host=name, problem='failover partner unreachable', detail=', '.join(
+            '%s (%s): %s' % (p['address'], partner_role(p), p['detail']) for p in down)))
     return facts, problems
 
 
@@ -170,7 +194,7 @@ class ActionModule(ActionBase):
                 if col in pool and facts[col] != pool[col]:
                     marks.add((name, col))
                     differences.append(dict(host=name, fact=col, value=facts[col], pool_value=pool[col]))
-            if facts['check'] != 'pass':
+            if facts['check'] not in ('pass', 'degraded'):
                 marks.add((name, 'check'))
             if facts['partners'].startswith('UNREACHABLE'):
                 marks.add((name, 'partners'))

@@ -14,9 +14,6 @@ __metaclass__ = type
 
 import json
 import os
-import shutil
-import socket
-import tempfile
 
 MASK = '*****'
 
@@ -28,6 +25,7 @@ EXIT_CLASSES = {
     2: 'usage',
     4: 'declined',
     5: 'server-running',
+    9: 'degraded',
     10: 'other',
     11: 'refused',
     12: 'timeout',
@@ -123,12 +121,11 @@ class TravelerUtil(object):
                                  hint='install travelerUtil on the managed host, put its directory on PATH '
                                       '(for example with the environment keyword), or give binary=')
 
-    def argv(self, args, json_out=True, home=None):
+    def argv(self, args, json_out=True):
         # --no-input: a module must never wait at a prompt; a missing value is exit 2 instead.
         cmd = [self.binary, '--no-input']
-        home = home or self.module.params.get('home')
-        if home:
-            cmd += ['--home', home]
+        if self.module.params.get('home'):
+            cmd += ['--home', self.module.params['home']]
         if self.module.params.get('data_dir'):
             cmd += ['--data-dir', self.module.params['data_dir']]
         cmd += list(args)
@@ -136,7 +133,7 @@ class TravelerUtil(object):
             cmd.append('--json')
         return cmd
 
-    def run(self, args, secrets=None, json_out=True, home=None):
+    def run(self, args, secrets=None, json_out=True):
         """Run travelerUtil; secrets (a list of strings) go to stdin, one line each.
 
         Returns (rc, document or None, stdout, stderr).
@@ -145,7 +142,7 @@ class TravelerUtil(object):
         if secrets:
             data = '\n'.join(secrets)
         # encoding/errors: a non-UTF-8 byte in a driver message must not raise here.
-        rc, out, err = self.module.run_command(self.argv(args, json_out, home), data=data,
+        rc, out, err = self.module.run_command(self.argv(args, json_out), data=data,
                                                binary_data=False, errors='surrogate_or_replace')
         doc = None
         if json_out and out and out.strip():
@@ -178,9 +175,9 @@ class TravelerUtil(object):
         result.update(extra)
         self.module.fail_json(**result)
 
-    def must(self, what, args, secrets=None, home=None, ok=(0,)):
+    def must(self, what, args, secrets=None, ok=(0,)):
         """Run a command that has to succeed and print JSON; fail the module otherwise."""
-        rc, doc, out, err = self.run(args, secrets=secrets, home=home)
+        rc, doc, out, err = self.run(args, secrets=secrets)
         if rc not in ok or not isinstance(doc, dict):
             self.fail(what, rc, err, doc)
         return doc
@@ -193,28 +190,6 @@ class TravelerUtil(object):
         # "travelerUtil 0.1.0" -> "0.1.0"
         return text.split()[-1] if text else None
 
-    def supports_key(self, command, key):
-        """Whether `travelerUtil <command> --help` lists KEY= (features newer than this collection)."""
-        rc, _doc, out, _err = self.run(list(command) + ['--help'], json_out=False)
-        return rc == 0 and (key + '=') in out
-
-    def scratch_store(self, store_dir):
-        """A private copy of the store directory, for trying settings without touching the real one.
-
-        The copy stays inside Ansible's remote temporary directory (mode 0700, removed after the
-        task) and keeps the files' 0600 modes, which travelerUtil insists on.
-        """
-        tmp = tempfile.mkdtemp(prefix='travelerutil-', dir=self.module.tmpdir)
-        os.chmod(tmp, 0o700)
-        home = os.path.join(tmp, 'home')
-        os.mkdir(home, 0o700)
-        for name in ('travelerutil.store', 'travelerutil.key'):
-            src = os.path.join(store_dir, name) if store_dir else None
-            if src and os.path.isfile(src):
-                shutil.copy2(src, os.path.join(home, name))
-                os.chmod(os.path.join(home, name), 0o600)
-        return tmp, home
-
 
 def file_sha256(module, path):
     """SHA-256 of a file's bytes, or None when it cannot be read."""
@@ -226,56 +201,63 @@ def file_sha256(module, path):
         return None
 
 
-def failover_partners(db_show):
-    """The failover partners a stored JDBC URL names, as [{host, port, source}].
+def failover_partners(report):
+    """The failover partners of a `db check --json` report, from its `failover.servers`.
 
-    - MySQL (Connector/J): every host after the first of `jdbc:mysql://h1,h2,.../db`;
-    - Db2: clientRerouteAlternateServerName / clientRerouteAlternatePortNumber (comma lists);
-    - SQL Server: failoverPartner (`host`, `host\\instance` or `host,port`; default port 1433).
+    travelerUtil probes every server the stored URL names (Db2 client-reroute alternates, SQL
+    Server's failoverPartner, further Connector/J hosts) with a real login from this member, at
+    the same time and within the same `timeout=`. Each partner is returned with travelerUtil's
+    fields (role, index, address, result, class, detail), plus `reachable` (it passed, or
+    answered as a standby, which is what a partner is until a failover) and, for playbooks
+    written against the collection's first release, `host`, `port` and `error`.
     """
-    url = (db_show or {}).get('url') or {}
-    if not isinstance(url, dict):
-        return []
-    kind = url.get('kind')
-    props = {}
-    for pair in url.get('properties') or []:
-        if isinstance(pair, (list, tuple)) and len(pair) == 2 and pair[1] is not None:
-            props[str(pair[0]).lower()] = str(pair[1])
+    section = report.get('failover') if isinstance(report, dict) else None
+    servers = section.get('servers') if isinstance(section, dict) else None
     partners = []
-    hosts = url.get('hosts') or []
-    for h in hosts[1:]:
-        if isinstance(h, dict) and h.get('host'):
-            partners.append(dict(host=h['host'], port=h.get('port') or url.get('port'), source='url host list'))
-    if kind == 'db2' and props.get('clientreroutealternateservername'):
-        names = [n.strip() for n in props['clientreroutealternateservername'].split(',') if n.strip()]
-        ports = [p.strip() for p in props.get('clientreroutealternateportnumber', '').split(',')]
-        for i, name in enumerate(names):
-            port = ports[i] if i < len(ports) and ports[i].isdigit() else (url.get('port') or 50000)
-            partners.append(dict(host=name, port=int(port), source='clientRerouteAlternateServerName'))
-    if kind == 'sqlserver' and props.get('failoverpartner'):
-        fp = props['failoverpartner']
-        port = 1433
-        if ',' in fp:
-            fp, p = fp.split(',', 1)
-            port = int(p) if p.strip().isdigit() else 1433
-        host = fp.split('\\', 1)[0].strip()
-        if host:
-            partners.append(dict(host=host, port=port, source='failoverPartner'))
+    for s in servers or []:
+        if not isinstance(s, dict) or s.get('role') == 'primary':
+            continue
+        address = str(s.get('address') or '')
+        host, sep, port = address.rpartition(':')
+        if not sep:
+            host, port = address, ''
+        reachable = s.get('result') in ('pass', 'standby')
+        p = dict(role=s.get('role'), index=s.get('index'), address=address, result=s.get('result'),
+                 reachable=reachable, detail=s.get('detail'), host=host.strip('[]'),
+                 port=int(port) if port.isdigit() else None, error=None if reachable else s.get('detail'))
+        p['class'] = s.get('class')
+        partners.append(p)
     return partners
 
 
-def probe_tcp(host, port, timeout):
-    """Can this member open a TCP connection to host:port? (reachable, error text or None)."""
-    try:
-        conn = socket.create_connection((host, int(port)), timeout=timeout)
-        conn.close()
-        return True, None
-    except Exception as e:  # DNS, refused, timeout: all mean "not reachable from here"
-        return False, str(e)
+def partner_role(p):
+    """`alternate 1`, `failover-partner`: a partner's role as travelerUtil's report names it."""
+    role = p.get('role') or 'partner'
+    return role if p.get('index') is None else '%s %s' % (role, p['index'])
 
 
-def run_check(tu, timeout=None, driver=None, partners=True, partner_timeout=3.0, show=None):
-    """`db check --json` and the failover partners, as the check module returns them.
+def partner_name(p):
+    """`alternate 1 db2.example.com:50000 (refused)`: a partner as travelerUtil names it."""
+    text = '%s %s' % (partner_role(p), p.get('address'))
+    if not p.get('reachable') and p.get('class'):
+        text += ' (%s)' % p['class']
+    return text
+
+
+def readiness_failures(report):
+    """The HA-readiness lines of a `db check --json` report that failed, as `name: detail`."""
+    section = report.get('readiness') if isinstance(report, dict) else None
+    lines = section.get('lines') if isinstance(section, dict) else None
+    return ['%s: %s' % (x.get('name'), x.get('detail')) for x in lines or []
+            if isinstance(x, dict) and x.get('status') == 'fail']
+
+
+def run_check(tu, timeout=None, driver=None, partners=True):
+    """`db check --json`, as the check module returns it.
+
+    The verdict, the HA readiness and the failover partners are travelerUtil's own: the report's
+    `result` (pass, degraded or fail) and `exit_code` (9 when only a failover partner fails).
+    With `partners` false, a degraded verdict (the primary passes) counts as passed.
 
     Returns (result, problem, warnings): result holds `report`, `passed`, `result`,
     `exit_code`, `class`, `hint` and `partners`; problem is a sentence when the verdict failed
@@ -295,40 +277,50 @@ def run_check(tu, timeout=None, driver=None, partners=True, partner_timeout=3.0,
         why = stderr_error(err)
         return result, 'db check failed with exit code %s (%s)%s' % (rc, cls, (': ' + why) if why else ''), []
 
-    # The verdict is the report's own: later travelerUtil versions may add sections (HA
-    # readiness, failover) whose failures they fold into `result` and `exit_code`.
     exit_code = report.get('exit_code', rc)
     if not isinstance(exit_code, int):
         exit_code = rc
-    passed = report.get('result') == 'pass' and exit_code == 0 and rc == 0
-    verdict = report.get('verdict') if isinstance(report.get('verdict'), dict) else {}
-    cls = report.get('class')
-    if cls is None and not passed:
-        cls = EXIT_CLASSES.get(exit_code, 'unknown')
-    hint = verdict.get('hint') or (None if passed else stderr_hint(err))
-
-    found = []
-    if partners:
-        if show is None:
-            show_rc, show, _o, _e = tu.run(['db', 'show'])
-            if show_rc != 0:
-                show = None
-        for partner in failover_partners(show):
-            ok, why = probe_tcp(partner['host'], partner['port'], partner_timeout)
-            found.append(dict(partner, reachable=ok, error=why))
-    unreachable = [x for x in found if not x['reachable']]
+    verdict = report.get('result')
+    found = failover_partners(report)
+    unreachable = [p for p in found if not p['reachable']]
+    degraded = verdict == 'degraded'
+    passed = (verdict == 'pass' and exit_code == 0) or (degraded and not partners)
+    cls = report.get('class') or (None if verdict == 'pass' else EXIT_CLASSES.get(exit_code, 'unknown'))
+    v = report.get('verdict') if isinstance(report.get('verdict'), dict) else {}
+    hint = v.get('hint')
+    failed_lines = readiness_failures(report)
+    if verdict == 'fail' and not hint:
+        hint = '; '.join(failed_lines) if failed_lines else stderr_hint(err)
     warnings = ['%s: %s' % (c.get('name'), c.get('detail')) for c in report.get('checks') or []
                 if isinstance(c, dict) and c.get('status') == 'warn']
 
-    result = dict(report=mask(report), passed=passed and not unreachable, result=report.get('result'),
-                  exit_code=exit_code, hint=hint, partners=found)
+    result = dict(report=mask(report), passed=passed, result=verdict, exit_code=exit_code, hint=hint, partners=found)
     result['class'] = cls
     problem = None
-    if not passed:
+    if degraded and partners:
+        problem = 'failover partner(s) not reachable from this server: ' + ', '.join(partner_name(p) for p in unreachable)
+    elif not passed and not degraded:
         problem = 'db check failed with exit code %s (%s)' % (exit_code, cls)
-        if hint:
+        if failed_lines and not v.get('hint'):
+            problem += ': HA readiness: ' + '; '.join(failed_lines)
+        elif hint:
             problem += ': ' + hint
-    elif unreachable:
-        problem = 'failover partner(s) not reachable from this server: ' + ', '.join(
-            '%s:%s (%s)' % (x['host'], x['port'], x['error']) for x in unreachable)
     return result, problem, warnings
+
+
+def ssl_facts(tu, ssl_show):
+    """`ssl check --json` of the stored keystore and truststore, when any is stored.
+
+    Returns (document or None, {role: store report}, error or None). The stored passwords are
+    travelerUtil's own, so nothing is passed in; a failing store (wrong stored password, expired
+    certificate, no trusted certificate) is part of the document, not an error.
+    """
+    if not any(isinstance((ssl_show or {}).get(r), dict) for r in ('keystore', 'truststore')):
+        return None, {}, None
+    rc, doc, _out, err = tu.run(['ssl', 'check'])
+    if not isinstance(doc, dict) or not isinstance(doc.get('stores'), list):
+        why = stderr_error(err)
+        return None, {}, 'ssl check failed with exit code %s (%s)%s' % (
+            rc, EXIT_CLASSES.get(rc, 'unknown'), (': ' + why) if why else '')
+    stores = dict((st.get('role'), st) for st in doc['stores'] if isinstance(st, dict))
+    return doc, stores, None

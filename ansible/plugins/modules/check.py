@@ -12,11 +12,15 @@ module: check
 short_description: Prove a Traveler server's enterprise database reachable (travelerUtil db check)
 version_added: 1.0.0
 description:
-  - Runs C(travelerUtil db check --json) on the managed host and returns the whole report, whatever sections the
-    installed travelerUtil puts in it (HA readiness and failover sections included, when it has them).
-  - The verdict is read from the report's top-level C(result) and C(exit_code).
-  - Also tries a TCP connection from the managed host to every failover partner that the stored JDBC URL names
-    (MySQL host lists, Db2 C(clientRerouteAlternateServerName), SQL Server C(failoverPartner)); see O(partners).
+  - Runs C(travelerUtil db check --json) on the managed host and returns the whole report, with its HA readiness and
+    failover sections.
+  - The verdict is travelerUtil's own, read from the report's top-level C(result) (V(pass), V(degraded) or V(fail))
+    and C(exit_code) (9 when the primary passes but a failover partner fails).
+  - The failover partners are the report's C(failover.servers) - every server the stored JDBC URL names (further
+    Connector/J hosts, Db2 client-reroute alternates, SQL Server C(failoverPartner)). travelerUtil probes each of
+    them from the managed host with a real database login, at the same time as the primary and within the same
+    O(timeout), so a partner counts as reachable only when this member can log in there (or it answered as a
+    standby).
   - Never reports C(changed).
 extends_documentation_fragment:
   - travelerutil.traveler.common
@@ -40,7 +44,8 @@ options:
     type: str
   fail_on:
     description:
-      - V(failure) fails the task when the verdict is a failure or a failover partner cannot be reached.
+      - V(failure) fails the task when the verdict is V(fail), or V(degraded) (a failover partner cannot be reached;
+        see O(partners)).
       - V(warning) also fails it when any check of the report is a warning.
       - V(never) always returns the report; read RV(passed).
     type: str
@@ -48,14 +53,15 @@ options:
     default: failure
   partners:
     description:
-      - Try a TCP connection from the managed host to each failover partner named in the stored URL.
+      - Whether the failover partners count. When V(false), a V(degraded) verdict (the primary passes, a partner
+        fails) counts as passed; the partners are still probed and returned.
     type: bool
     default: true
   partner_timeout:
     description:
-      - Seconds to wait for each failover partner's TCP connection.
+      - Ignored. travelerUtil probes every failover partner within O(timeout), at the same time as the primary.
+      - Kept so that playbooks written for the collection's first release still run; it will be removed.
     type: float
-    default: 3.0
 seealso:
   - module: travelerutil.traveler.db
 author:
@@ -83,36 +89,42 @@ report:
   sample: {"result": "pass", "class": null, "exit_code": 0, "mode": "enterprise", "url": "jdbc:mysql://db.example.com/TRAVELER",
            "driver": {"name": "MariaDB Unicode", "family": "mariadb-odbc"}, "checks": [], "probe": {}, "verdict": null}
 passed:
-  description: Whether the verdict passed and every failover partner was reachable (and, with O(fail_on=warning), no warning).
+  description: Whether the verdict passed (with O(partners=false), also when it is V(degraded)).
   returned: always
   type: bool
   sample: true
 result:
-  description: The report's C(result) (V(pass) or V(fail)).
+  description: The report's C(result) (V(pass), V(degraded) or V(fail)); null when travelerUtil printed no report.
   returned: always
   type: str
   sample: pass
 exit_code:
-  description: travelerUtil's exit code (11 refused, 12 timeout, 13 authentication, 15 driver missing, ...).
+  description: travelerUtil's exit code (9 degraded, 10 a readiness line failed, 11 refused, 12 timeout, 13 authentication, ...).
   returned: always
   type: int
   sample: 0
 class:
-  description: The failure class of the verdict, or null when it passed.
+  description: The failure class of the verdict (V(degraded) for exit code 9), or null when it passed.
   returned: always
   type: str
   sample: authentication
 hint:
-  description: travelerUtil's advice for a failed verdict.
+  description: travelerUtil's advice for a failed verdict, or the HA-readiness lines that failed.
   returned: when the verdict failed and travelerUtil gave a hint
   type: str
   sample: "the server rejected the user name or password: ..."
 partners:
-  description: The failover partners named by the stored URL and whether this member reached them.
+  description:
+    - The failover partners from the report's C(failover.servers) (every server but the primary), with travelerUtil's
+      C(role), C(index), C(address), C(result) (V(pass), V(standby) or V(fail)), C(class) and C(detail).
+    - C(reachable) is true for V(pass) and V(standby). C(host), C(port) and C(error) (the detail of a partner that
+      failed) are there for playbooks written for the collection's first release.
   returned: always
   type: list
   elements: dict
-  sample: [{"host": "db2b.example.com", "port": 50000, "source": "clientRerouteAlternateServerName", "reachable": true, "error": null}]
+  sample: [{"role": "alternate", "index": 1, "address": "db2b.example.com:50000", "result": "fail", "class": "refused",
+            "detail": "refused: no TCP connection to the database port (refused, unreachable or filtered) after 2 ms",
+            "reachable": false, "host": "db2b.example.com", "port": 50000, "error": "refused: ..."}]
 '''
 
 from ansible.module_utils.basic import AnsibleModule
@@ -127,13 +139,13 @@ def main():
         driver=dict(type='str'),
         fail_on=dict(type='str', choices=['failure', 'warning', 'never'], default='failure'),
         partners=dict(type='bool', default=True),
-        partner_timeout=dict(type='float', default=3.0),
+        partner_timeout=dict(type='float', removed_in_version='2.0.0', removed_from_collection='travelerutil.traveler'),
     )
     argument_spec.update(COMMON_ARGS)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     p = module.params
     tu = TravelerUtil(module)
-    result, problem, warnings = run_check(tu, p['timeout'], p['driver'], p['partners'], p['partner_timeout'])
+    result, problem, warnings = run_check(tu, p['timeout'], p['driver'], p['partners'])
     if 'report' not in result:
         # No report: the check could not even start (usage, damaged store, ...).
         module.fail_json(msg=problem, changed=False, rc=result['exit_code'], **result)

@@ -68,10 +68,9 @@ options:
     default: false
   timeout:
     description:
-      - Bound, in seconds, of the connection test (1 to 3600).
-      - travelerUtil's C(db set) tests with 10 seconds. Another value is passed as C(timeout=) when the installed
-        travelerUtil accepts it on C(db set); otherwise the module proves the settings in a private copy of the store
-        with C(db check timeout=) first, and saves them with C(force) only after that test passed.
+      - Bound, in seconds, of the connection test (1 to 3600), passed to C(db set) as C(timeout=); the same bound
+        C(db check timeout=) sets. When left out, travelerUtil's default (10 seconds) applies.
+      - Needs a travelerUtil whose C(db set) takes C(timeout=) (the version this collection ships with).
     type: int
 seealso:
   - module: travelerutil.traveler.check
@@ -123,11 +122,6 @@ result:
   returned: when travelerUtil ran a command that changes the store, or in check mode
   type: dict
   sample: {"status": "saved", "dry_run": false, "user": "lnt", "password_set": true, "password_source": "stdin", "warnings": []}
-probe:
-  description: The C(db check --json) report of the connection test that the module ran itself (see O(timeout)).
-  returned: when O(timeout) was emulated
-  type: dict
-  sample: {"result": "pass", "class": null, "exit_code": 0}
 exit_code:
   description: travelerUtil's exit code (on failure; see its README, "Exit codes").
   returned: failure
@@ -145,14 +139,10 @@ hint:
   sample: "the server rejected the user name or password: store the right ones with `travelerUtil db set user=NAME pw=-` ..."
 '''
 
-import shutil
-
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.travelerutil.traveler.plugins.module_utils.travelerutil import (
     COMMON_ARGS, MASK, TravelerUtil, mask,
 )
-
-DEFAULT_TIMEOUT = 10  # what `db set` tests with (README, "Proving the database reachable")
 
 
 def view(show):
@@ -189,7 +179,7 @@ def mark_password_change(before, after, changed):
     return after
 
 
-def set_args(p, force):
+def set_args(p):
     args = ['db', 'set']
     if p['url'] is not None:
         args.append('url=' + p['url'])  # one argv element: `;` and blanks stay inside it
@@ -201,9 +191,19 @@ def set_args(p, force):
         args.append('path=' + p['path'])
     if p['driver'] is not None:
         args.append('driver=' + p['driver'])
-    if force:
+    if p['timeout'] is not None:
+        args.append('timeout=%d' % p['timeout'])
+    if p['force']:
         args.append('force')
     return args
+
+
+def hint_for(rc, err):
+    """A travelerUtil from before `db set timeout=` rejects the key as unknown (exit 2): say so."""
+    if rc == 2 and 'unknown key `timeout`' in (err or ''):
+        return dict(hint='this travelerUtil is older than the timeout= of db set: install the travelerUtil '
+                         'this collection ships with, or leave timeout out')
+    return {}
 
 
 def main():
@@ -220,8 +220,6 @@ def main():
     argument_spec.update(COMMON_ARGS)
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     p = module.params
-    if p['timeout'] is not None and not 1 <= p['timeout'] <= 3600:
-        module.fail_json(msg='timeout=%s is not a number of seconds from 1 to 3600' % p['timeout'])
     if p['password'] == '':
         # travelerUtil reads one line from stdin for pw=-; an empty line is no password.
         module.fail_json(msg='password is empty: give the database password, or leave password out to keep the stored one')
@@ -245,51 +243,24 @@ def main():
     secrets = [p['password']] if p['password'] is not None else None
 
     if module.check_mode:
-        doc = tu.must('db set --dry-run', set_args(p, p['force']) + ['--dry-run'], secrets=secrets)
+        rc, doc, _out, err = tu.run(set_args(p) + ['--dry-run'], secrets=secrets)
+        if rc != 0 or not isinstance(doc, dict):
+            tu.fail('db set --dry-run', rc, err, doc, **hint_for(rc, err))
         changed = doc.get('status') == 'would-save'
         after = mark_password_change(before, predicted(before, doc) if changed else before, changed)
         module.exit_json(changed=changed, status=doc.get('status'), result=mask(doc), db=mask(before_doc),
                          diff=dict(before=before, after=after))
 
-    extra = {}
-    timeout = p['timeout']
-    force = p['force']
-    args = set_args(p, force)
-    if timeout is not None and timeout != DEFAULT_TIMEOUT and not force:
-        if tu.supports_key(['db', 'set'], 'timeout'):
-            args.append('timeout=%d' % timeout)
-        else:
-            # This travelerUtil tests with a fixed 10 s. Prove the new settings in a private copy of
-            # the store with `db check timeout=N`, and save them (with force) only when that passed:
-            # the real store is never written with settings that failed.
-            dry = tu.must('db set --dry-run', args + ['--dry-run'], secrets=secrets)
-            if dry.get('status') == 'unchanged':
-                module.exit_json(changed=False, status='unchanged', result=mask(dry), db=mask(before_doc),
-                                 diff=dict(before=before, after=before))
-            tmp, home = tu.scratch_store((before_doc.get('store') or {}).get('dir'))
-            try:
-                tu.must('db set (into a scratch store)', set_args(p, True), secrets=secrets, home=home)
-                rc, report, _out, err = tu.run(['db', 'check', 'timeout=%d' % timeout], home=home)
-                if rc != 0 or not isinstance(report, dict) or report.get('result') != 'pass':
-                    tu.fail('the connection test (db check timeout=%d; nothing was saved)' % timeout, rc, err, report)
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
-            extra['probe'] = mask(report)
-            driver = (report.get('driver') or {}).get('name')
-            args = set_args(p, True)
-            # As db set does after its own test: record the driver that proved the settings.
-            if p['driver'] is None and driver:
-                args.append('driver=' + driver)
-
-    rc, doc, _out, err = tu.run(args, secrets=secrets)
+    # The range of timeout= is travelerUtil's to judge (exit 65 names it), as on the command line.
+    rc, doc, _out, err = tu.run(set_args(p), secrets=secrets)
     if rc != 0 or not isinstance(doc, dict):
-        tu.fail('db set', rc, err, doc)
+        tu.fail('db set', rc, err, doc, **hint_for(rc, err))
     status = doc.get('status')
     changed = status == 'saved'
     after_doc = tu.must('db show', ['db', 'show']) if changed else before_doc
     after = mark_password_change(before, view(after_doc), changed)
     module.exit_json(changed=changed, status=status, result=mask(doc), db=mask(after_doc),
-                     diff=dict(before=before, after=after), **extra)
+                     diff=dict(before=before, after=after))
 
 
 if __name__ == '__main__':

@@ -15,8 +15,13 @@ description:
   - Runs on the controller (an action plugin). It reads, for every member, the results registered from
     M(travelerutil.traveler.info) and M(travelerutil.traveler.check), and checks that the pool is consistent.
   - "Every member must have: the same normalised JDBC URL (host names compared case-insensitively), the same database
-    user, the same ODBC driver family, the same truststore content (SHA-256 of the file, not its path), a passing
-    C(db check), and every failover partner reachable."
+    user, the same ODBC driver family, the same truststore content, a passing C(db check), a passing C(ssl check) of
+    its stored keystore and truststore, and every failover partner reachable from it."
+  - The truststore content is C(certificates_sha256) of C(ssl check) (from M(travelerutil.traveler.info)), one digest
+    of the certificates the truststore trusts, so two truststores holding the same CAs compare equal whatever their
+    path, format or file bytes; the table shows its first 12 hex digits.
+  - The failover partners are those of each member's C(db check) report (C(failover.servers)), which that member
+    probed itself with a real login; a V(degraded) verdict (exit code 9) is a partner that failed.
   - Prints one table, members as rows and those facts as columns, with the cells that differ from the pool marked C(*)
     and the rows of members with a problem marked C(!).
   - A member whose results are missing, or were registered as unreachable, is reported as unreachable, not skipped.
@@ -94,13 +99,13 @@ table:
   returned: always
   type: list
   elements: str
-  sample: ["  host       reach  url                                   user  driver        truststore    check  partners"]
+  sample: ["   host       reach  url                                    user     driver        truststore    check  partners"]
 members:
   description: The compared facts of each member (keys are inventory names).
   returned: always
   type: dict
   sample: {"traveler1": {"reach": "ok", "url": "jdbc:mysql://db.example.com:3306/TRAVELER", "user": "lnt",
-           "driver": "mariadb-odbc", "truststore": "60303ae22b99", "check": "pass", "partners": "-"}}
+           "driver": "mariadb-odbc", "truststore": "50bef533dedb", "check": "pass", "partners": "ok (1)"}}
 differences:
   description: One entry per member and fact that differs from the pool's value (the most common one).
   returned: always
@@ -109,7 +114,9 @@ differences:
   sample: [{"host": "traveler3", "fact": "url", "value": "jdbc:mysql://db.example.com:3306/OTHER",
             "pool_value": "jdbc:mysql://db.example.com:3306/TRAVELER"}]
 problems:
-  description: Members that are unreachable, whose facts could not be read, whose check failed, or with an unreachable failover partner.
+  description: >-
+    Members that are unreachable, whose facts could not be read, whose C(db check) or C(ssl check) failed, or from which a
+    failover partner is unreachable.
   returned: always
   type: list
   elements: dict

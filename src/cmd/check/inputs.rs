@@ -2,6 +2,8 @@
 //! time limit, and the ODBC driver (pure, apart from the driver manager's list when needed).
 
 use crate::args::{self, ArgError, Key};
+use crate::cmd::inputs::whole_number;
+use crate::error::Failure;
 use crate::jdbc::JdbcUrl;
 use crate::probe::FailureClass;
 use crate::probe::drivers::{self, Choice, Installed, Source};
@@ -10,6 +12,9 @@ pub const CHECK_KEYS: &[Key] = &[Key::value("timeout"), Key::value("driver"), Ke
 /// Overrides the driver choice (after `driver=` on the command line and the stored one).
 pub const DRIVER_ENV: &str = "TRAVELERUTIL_ODBC_DRIVER";
 pub const DEFAULT_TIMEOUT_SECS: u32 = 10;
+/// The seconds `timeout=` accepts, for `db check` and `db set`'s connection test alike: one
+/// meaning, one range, one parser.
+pub const TIMEOUT_RANGE: std::ops::RangeInclusive<i64> = 1..=3600;
 
 /// The validated words of `db check`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,41 +25,32 @@ pub struct Words {
     pub quick: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WordsError {
-    /// `help` was among the words.
-    Help,
-    /// A usage error, already phrased for the admin.
-    Usage(String),
-}
-
-/// Parses `timeout=`, `driver=` and `quick`.
-pub fn parse_words(words: &[String]) -> Result<Words, WordsError> {
+/// Parses `timeout=`, `driver=` and `quick`; `None` when `help` was among the words. An unknown
+/// key is a usage error (exit 2), a bad timeout invalid input (65).
+pub fn parse_words(words: &[String]) -> Result<Option<Words>, Failure> {
     let mut w = match args::parse(words, CHECK_KEYS) {
         Ok(w) => w,
-        Err(ArgError::Help) => return Err(WordsError::Help),
+        Err(ArgError::Help) => return Ok(None),
         Err(e) => {
             let hint = e.hint().map(|h| format!("\n  {h}")).unwrap_or_default();
-            return Err(WordsError::Usage(format!("db check: {e}{hint}")));
+            return Err(Failure::usage(format!("db check: {e}{hint}")));
         }
     };
-    let timeout_secs = match w.take("timeout") {
-        None => DEFAULT_TIMEOUT_SECS,
-        Some(t) => match t.trim().parse::<u32>() {
-            Ok(n @ 1..=3600) => n,
-            _ => {
-                return Err(WordsError::Usage(format!(
-                    "db check: timeout={} is not a number of seconds from 1 to 3600",
-                    crate::term::escape(&t)
-                )));
-            }
-        },
-    };
-    Ok(Words {
-        timeout_secs,
+    Ok(Some(Words {
+        timeout_secs: timeout_secs(w.take("timeout").as_deref())?,
         quick: w.flag("quick"),
         driver: w.take("driver"),
-    })
+    }))
+}
+
+/// The value of `timeout=` (`None`: not given, the default), for `db check` and `db set`.
+pub fn timeout_secs(value: Option<&str>) -> Result<u32, Failure> {
+    let Some(v) = value else {
+        return Ok(DEFAULT_TIMEOUT_SECS);
+    };
+    let n = whole_number("timeout", v, TIMEOUT_RANGE, "seconds")?;
+    // Within TIMEOUT_RANGE every value fits; the default is only there to avoid a panic path.
+    Ok(u32::try_from(n).unwrap_or(DEFAULT_TIMEOUT_SECS))
 }
 
 /// Where a driver name may come from, in order: the command line, the store, the environment.
@@ -110,27 +106,42 @@ pub fn choose_driver(
 mod tests {
     use super::*;
 
-    fn words(w: &[&str]) -> Result<Words, WordsError> {
+    fn words(w: &[&str]) -> Result<Option<Words>, Failure> {
         parse_words(&w.iter().map(|s| s.to_string()).collect::<Vec<_>>())
     }
 
     #[test]
     fn timeout_and_driver_words() {
         assert_eq!(
-            words(&[]),
-            Ok(Words {
+            words(&[]).unwrap(),
+            Some(Words {
                 timeout_secs: 10,
                 driver: None,
                 quick: false,
             })
         );
-        let w = words(&["timeout=3", "driver=MariaDB Unicode", "quick"]).unwrap();
+        let w = words(&["timeout=3", "driver=MariaDB Unicode", "quick"])
+            .unwrap()
+            .unwrap();
         assert_eq!(
             (w.timeout_secs, w.driver.as_deref(), w.quick),
             (3, Some("MariaDB Unicode"), true)
         );
-        assert!(matches!(words(&["timeout=0"]), Err(WordsError::Usage(m)) if m.contains("1 to 3600")));
-        assert!(matches!(words(&["timeout=x\x1b"]), Err(WordsError::Usage(m)) if m.contains("\\x1b")));
-        assert_eq!(words(&["help"]), Err(WordsError::Help));
+        assert!(words(&["help"]).unwrap().is_none());
+        let e = words(&["tmeout=3"]).unwrap_err();
+        assert_eq!(e.exit, crate::exit::Exit::Usage);
+    }
+
+    #[test]
+    fn timeout_is_a_whole_number_of_seconds_from_1_to_3600() {
+        assert_eq!(timeout_secs(Some(" 3600 ")).unwrap(), 3600);
+        assert_eq!(timeout_secs(None).unwrap(), DEFAULT_TIMEOUT_SECS);
+        for bad in ["0", "3601", "-1", "ten", "1.5", "x\x1b"] {
+            let e = timeout_secs(Some(bad)).unwrap_err();
+            assert_eq!(e.exit, crate::exit::Exit::InvalidInput, "{bad}");
+            let msg = e.error.to_string();
+            assert!(msg.ends_with("is not a number of seconds between 1 and 3600"), "{msg}");
+            assert!(!msg.contains('\x1b'), "{msg}");
+        }
     }
 }

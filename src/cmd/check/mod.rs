@@ -10,7 +10,7 @@ mod report;
 mod steps;
 mod tls;
 
-pub use inputs::{CHECK_KEYS, DEFAULT_TIMEOUT_SECS, DRIVER_ENV};
+pub use inputs::{CHECK_KEYS, DEFAULT_TIMEOUT_SECS, DRIVER_ENV, timeout_secs};
 
 use super::Ctx;
 use crate::cli::CheckArgs;
@@ -33,10 +33,8 @@ fn new_report(ctx: &Ctx, timeout_secs: u32) -> Report {
 
 pub fn run(ctx: &Ctx, a: &CheckArgs) -> Result<Exit, Failure> {
     crate::sys::process::adopt_ctype_locale();
-    let words = match inputs::parse_words(&a.words) {
-        Ok(w) => w,
-        Err(inputs::WordsError::Help) => return super::print_help(ctx, &["db", "check"]),
-        Err(inputs::WordsError::Usage(m)) => return Err(Failure::usage(m)),
+    let Some(words) = inputs::parse_words(&a.words)? else {
+        return super::print_help(ctx, &["db", "check"]);
     };
     let mut report = new_report(ctx, words.timeout_secs);
     let exit = check(ctx, &mut report, words.driver.as_deref(), words.quick);

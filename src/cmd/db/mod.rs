@@ -23,6 +23,7 @@ pub const SET_KEYS: &[Key] = &[
     Key::secret("pw"),
     Key::value("path"),
     Key::value("driver"),
+    Key::value("timeout"),
     Key::flag("force"),
 ];
 

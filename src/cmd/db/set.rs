@@ -39,6 +39,8 @@ struct SetWords {
     path: Option<String>,
     driver: Option<String>,
     force: bool,
+    /// The bound of the connection test, as `db check timeout=` bounds its attempt.
+    timeout_secs: u32,
 }
 
 /// What `db set` resolved: the settings to store and how they came about.
@@ -87,7 +89,7 @@ pub(super) fn set(ctx: &Ctx, a: &SetArgs) -> Result<Exit, Failure> {
         .transpose()?;
     let read = ctx.store.load()?;
     let stored = read.as_ref().and_then(|s| s.db.as_ref());
-    let force = words.force;
+    let (force, timeout_secs) = (words.force, words.timeout_secs);
     let mut r = resolve(ctx, words, early, stored, a.dry_run)?;
     let unchanged = stored == Some(&r.new);
     if a.dry_run {
@@ -104,7 +106,7 @@ pub(super) fn set(ctx: &Ctx, a: &SetArgs) -> Result<Exit, Failure> {
         .as_ref()
         .and_then(|s| s.ssl.as_ref())
         .and_then(|s| s.truststore.as_ref());
-    connection_test(ctx, &mut r, truststore, force)?;
+    connection_test(ctx, &mut r, truststore, force, timeout_secs)?;
     let new = r.new.clone();
     let used = r.used;
     let basis = move |s: &Settings| used.project(s.db.as_ref());
@@ -137,6 +139,7 @@ fn set_words(ctx: &Ctx, raw: &[String]) -> Result<Option<SetWords>, Failure> {
         path: w.take("path").map(|p| inputs::plain_value("path", p)).transpose()?,
         driver: w.take("driver").map(|d| inputs::plain_value("driver", d)).transpose()?,
         force: w.flag("force"),
+        timeout_secs: crate::cmd::check::timeout_secs(w.take("timeout").as_deref())?,
     }))
 }
 
@@ -290,12 +293,14 @@ fn resolve_path(ctx: &Ctx, given: Option<String>, stored: Option<&DbSettings>) -
 
 /// As the original validated the settings before configuring them: a connection test through
 /// ODBC whenever a driver for the database is installed. `force` skips it. A passing test
-/// records the driver that proved the settings, so `db check` uses the same one.
+/// records the driver that proved the settings, so `db check` uses the same one. `timeout_secs`
+/// bounds the test as `db check timeout=` bounds a check.
 fn connection_test(
     ctx: &Ctx,
     r: &mut Resolved,
     truststore: Option<&crate::store::StoreFile>,
     force: bool,
+    timeout_secs: u32,
 ) -> Result<(), Failure> {
     let Some(url) = r.analysis.url.as_ref() else {
         return Ok(());
@@ -308,7 +313,7 @@ fn connection_test(
         ctx.info("connection test: not possible for embedded Derby (no ODBC path)");
         return Ok(());
     }
-    match crate::cmd::check::probe_before_save(ctx, &r.new, truststore, crate::cmd::check::DEFAULT_TIMEOUT_SECS) {
+    match crate::cmd::check::probe_before_save(ctx, &r.new, truststore, timeout_secs) {
         crate::cmd::check::SetProbe::Passed(detail, driver) => {
             ctx.info(format!("connection test: PASS ({detail})"));
             if r.new.driver.is_none() && !driver.is_empty() {

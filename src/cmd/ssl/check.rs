@@ -89,6 +89,9 @@ struct EntryJson {
     not_after: Option<String>,
     days_left: Option<i64>,
     key_password: Option<KeyPassword>,
+    /// The SHA-256 fingerprint of the entry's certificate (the one `subject` describes), in
+    /// keytool's form; `None` for an entry without a certificate.
+    sha256: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -105,6 +108,10 @@ struct CheckStoreJson {
     /// Entries that could not be listed without decrypting.
     partial: bool,
     trusted_certificates: Option<usize>,
+    /// What the store trusts, comparable across files and formats ([`x509::certificates_sha256`]).
+    /// `None` when it trusts nothing, or when not every entry could be read: a digest of part of
+    /// the certificates would make two different stores look alike, or the same two differ.
+    certificates_sha256: Option<String>,
     file: Option<FileState>,
     warnings: Vec<String>,
 }
@@ -122,6 +129,7 @@ impl CheckStoreJson {
             entries: Vec::new(),
             partial: false,
             trusted_certificates: None,
+            certificates_sha256: None,
             file: None,
             warnings: Vec::new(),
         }
@@ -314,8 +322,12 @@ fn check_one(
         Role::Truststore => BTreeMap::new(),
     };
     judge_entries(&mut r, &verified, &key_status, now, warn_days);
+    let trusted = keystore::pem::trusted_certificates(&verified);
+    if !trusted.is_empty() && !verified.partial {
+        r.certificates_sha256 = Some(x509::certificates_sha256(trusted.iter().copied()));
+    }
     if t.role == Role::Truststore {
-        judge_trust(&mut r, &verified);
+        judge_trust(&mut r, &verified, trusted.len());
     }
     Ok(r)
 }
@@ -369,6 +381,7 @@ fn judge_entries(
             not_after: info.as_ref().and_then(|i| crate::text::utc(i.not_after)),
             days_left,
             key_password: e.alias.as_ref().and_then(|a| key_status.get(a).copied()),
+            sha256: e.certificates.first().map(|der| x509::sha256_fingerprint(der)),
         });
     }
 }
@@ -388,9 +401,9 @@ fn judge_expiry(r: &mut CheckStoreJson, alias: Option<&str>, i: &CertInfo, days_
     }
 }
 
-/// A truststore must trust at least one certificate, or no server can be verified with it.
-fn judge_trust(r: &mut CheckStoreJson, verified: &Verified) {
-    let n = keystore::pem::trusted_certificates(verified).len();
+/// A truststore must trust at least one certificate (`n` of them), or no server can be verified
+/// with it.
+fn judge_trust(r: &mut CheckStoreJson, verified: &Verified, n: usize) {
     r.trusted_certificates = Some(n);
     if n > 0 || r.failed() {
         return;
@@ -450,6 +463,12 @@ fn render_store(t: &mut String, r: &CheckStoreJson) {
         let s = if n == 1 { "" } else { "s" };
         t.push_str(&format!("  trusted:   {n} certificate{s}\n"));
     }
+    if let Some(c) = &r.certificates_sha256 {
+        t.push_str(&format!(
+            "  content:   SHA256 {} (of the trusted certificates)\n",
+            escape(c)
+        ));
+    }
     for w in &r.warnings {
         t.push_str(&format!("  warning:   {}\n", escape(w)));
     }
@@ -474,6 +493,10 @@ fn entry_line(e: &EntryJson) -> String {
         line.push_str(&format!("  key password {}", json_name(&k)));
     }
     line.push('\n');
+    // On a line of its own, as keytool prints it, so the two can be compared with grep.
+    if let Some(f) = &e.sha256 {
+        line.push_str(&format!("      SHA256: {}\n", escape(f)));
+    }
     line
 }
 
