@@ -79,7 +79,11 @@ install() {
   echo "testenv-chroot: debootstrap $SUITE (minbase + $PACKAGES) into $ROOT" >&2
   # minbase: dpkg, apt and the essential set, nothing else; --include resolves the packages'
   # dependencies from the same release.
-  if ! debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$tmp" "$MIRROR" > "$tmp.log" 2>&1; then
+  # A clean environment: the packages' maintainer scripts run inside the new tree, and the
+  # test lab's variables (ODBCSYSINI and the like, pointing at host paths) would mislead them
+  # (odbc-mariadb's postinst then fails to register its driver).
+  if ! env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+      debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$tmp" "$MIRROR" > "$tmp.log" 2>&1; then
     tail -20 "$tmp.log" >&2 || true
     umount_below "$tmp"
     die "debootstrap $SUITE failed (log: $tmp.log)"
