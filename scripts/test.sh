@@ -44,6 +44,10 @@ command -v rpm >/dev/null || {
 bash scripts/package.sh
 bash scripts/testenv-chroot.sh install
 
+# The SFTP helper is a binary of the workspace's other package; `cargo test` builds only its
+# test harness, and the upload and Ansible tests run the real one beside travelerUtil.
+cargo build --locked
+
 # `--include-ignored` runs the tests that need this lab (or root): plain `cargo test` skips them,
 # and here each fails loudly, naming what is missing, if its server is not up.
 cargo test --locked --all-targets --no-fail-fast -- --include-ignored

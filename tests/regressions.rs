@@ -123,8 +123,7 @@ fn travelerutil_loaded_openssl_at_every_start() {
     for lib in ["libssl", "libcrypto", "libssh2"] {
         assert!(!main.contains(lib), "travelerUtil loads {lib} at start:\n{main}");
     }
+    // ldd did list what the binary links (so the check above is not vacuous); that the helper
+    // links OpenSSL instead is checked in the helper's own crate (sftp-helper/tests/links.rs).
     assert!(main.contains("libodbc"), "{main}");
-    // The helper is where OpenSSL went (so the check above is not vacuous).
-    let helper = ldd(&common::bin().with_file_name("travelerUtil-sftp"));
-    assert!(helper.contains("libcrypto"), "{helper}");
 }
