@@ -194,6 +194,7 @@ fn ctrl_c_at_the_password_prompt_left_the_terminal_without_echo() {
     c.env("TRAVELERUTIL_HOME", home.dir())
         .env("ODBCSYSINI", home.outside())
         .env("NO_COLOR", "1");
+    common::default_signals(&mut c);
     let mut t = Transcript {
         session: spawn_command(c, Some(TIMEOUT_MS)).expect("spawn"),
         text: String::new(),

@@ -84,6 +84,7 @@ impl Home {
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .args(args);
+        default_signals(&mut c);
         c
     }
 
@@ -227,6 +228,22 @@ impl Out {
 }
 
 /// Runs a command to completion, feeding `input` (then EOF) on stdin when given.
+/// Gives the child the default action for SIGINT and SIGQUIT, as a terminal's foreground job
+/// has. A test run started in the background of a non-interactive shell inherits them ignored,
+/// and travelerUtil rightly keeps an ignored signal ignored; the tests of what a signal does
+/// would then test nothing.
+pub fn default_signals(c: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: signal(2) is async-signal-safe, so it may run between fork and exec.
+    unsafe {
+        c.pre_exec(|| {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            libc::signal(libc::SIGQUIT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
+}
+
 pub fn run_cmd(mut c: Command, input: Option<&str>) -> Out {
     let what = describe(&c);
     c.stdout(Stdio::piped()).stderr(Stdio::piped());
