@@ -165,9 +165,12 @@ fn mask_tokens(text: &str) -> String {
         if eq < at {
             continue;
         }
+        // After the separator, which may be wider than one byte (U+0085 is whitespace too).
         let start = text[..eq]
-            .rfind(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`' | ';' | '&' | '?' | ','))
-            .map_or(0, |k| k + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| c.is_whitespace() || matches!(c, '\'' | '"' | '`' | ';' | '&' | '?' | ','))
+            .map_or(0, |(k, c)| k + c.len_utf8());
         if start == eq || !is_secret_key(&text[start..eq]) {
             continue;
         }
@@ -194,6 +197,14 @@ fn mask_tokens(text: &str) -> String {
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    /// Found by the `mask_words` fuzz target: a separator wider than one byte before a `=`
+    /// (U+0085, NEXT LINE, is whitespace) made the key start inside it, and the slice panicked.
+    #[test]
+    fn a_wide_whitespace_before_a_key_panicked() {
+        assert_eq!(mask_words("=\u{85}}=", &["=\u{85}}="]), "=\u{85}}=");
+        assert_eq!(mask_words("x\u{85}pw=hunter2 y", &[""]), "x\u{85}pw=***** y");
+    }
 
     #[test]
     fn debug_never_shows_the_value() {
