@@ -159,6 +159,35 @@ pub fn mask_words<S: AsRef<str>>(text: &str, words: &[S]) -> String {
 }
 
 fn mask_tokens(text: &str) -> String {
+    mask_assignments(
+        text,
+        &Assignments {
+            name_stop: |c| c.is_whitespace() || matches!(c, '\'' | '"' | '`' | ';' | '&' | '?' | ','),
+            secret_name: |n| !n.is_empty() && is_secret_key(n),
+            // Only a blank or a quote ends the value: a `;` or `&` may be part of the password,
+            // and masking too much is the safe side.
+            value_stop: |c| c.is_whitespace() || matches!(c, '\'' | '"' | '`'),
+            // `pw=-` names standard input; `pw=...` is a placeholder in a hint.
+            keep: |v| v == MASK || matches!(v.trim_end_matches([':', ',', '.', ')']), "-" | "..." | ""),
+        },
+    )
+}
+
+/// How [`mask_assignments`] reads `name=value` pairs in a text.
+pub struct Assignments {
+    /// Ends a name on its left (the name starts after it).
+    pub name_stop: fn(char) -> bool,
+    /// Whether a name's value is a secret.
+    pub secret_name: fn(&str) -> bool,
+    /// Ends a value on its right.
+    pub value_stop: fn(char) -> bool,
+    /// Values left as they are: placeholders, and the mask itself.
+    pub keep: fn(&str) -> bool,
+}
+
+/// `text` with the value of every `name=value` whose name is secret replaced by [`MASK`].
+#[must_use]
+pub fn mask_assignments(text: &str, rules: &Assignments) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for (eq, _) in text.match_indices('=') {
@@ -169,21 +198,14 @@ fn mask_tokens(text: &str) -> String {
         let start = text[..eq]
             .char_indices()
             .rev()
-            .find(|&(_, c)| c.is_whitespace() || matches!(c, '\'' | '"' | '`' | ';' | '&' | '?' | ','))
+            .find(|&(_, c)| (rules.name_stop)(c))
             .map_or(0, |(k, c)| k + c.len_utf8());
-        if start == eq || !is_secret_key(&text[start..eq]) {
+        if !(rules.secret_name)(&text[start..eq]) {
             continue;
         }
         let vstart = eq + 1;
-        // Only a blank or a quote ends the value: a `;` or `&` may be part of the password, and
-        // masking too much is the safe side.
-        let vend = text[vstart..]
-            .find(|c: char| c.is_whitespace() || matches!(c, '\'' | '"' | '`'))
-            .map_or(text.len(), |j| vstart + j);
-        let value = &text[vstart..vend];
-        // `pw=-` names standard input; `pw=...` is a placeholder in a hint.
-        let placeholder = matches!(value.trim_end_matches([':', ',', '.', ')']), "-" | "..." | "");
-        if !placeholder && value != MASK {
+        let vend = text[vstart..].find(rules.value_stop).map_or(text.len(), |j| vstart + j);
+        if !(rules.keep)(&text[vstart..vend]) {
             out.push_str(&text[at..vstart]);
             out.push_str(MASK);
             at = vend;

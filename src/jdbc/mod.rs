@@ -306,29 +306,16 @@ pub fn mask_any(text: &str) -> String {
 }
 
 fn mask_loose(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut at = 0;
-    for (eq, _) in text.match_indices('=') {
-        if eq < at {
-            continue;
-        }
-        // The name runs back to the previous separator (JTOpen names hold blanks).
-        let start = text[..eq]
-            .rfind([';', '&', '?', '/', ':', ',', '='])
-            .map_or(0, |k| k + 1);
-        if !model::is_secret_name(text[start..eq].trim()) {
-            continue;
-        }
-        let vstart = eq + 1;
-        let vend = text[vstart..].find([';', '&']).map_or(text.len(), |j| vstart + j);
-        if vend > vstart && text[vstart..vend] != *MASK {
-            out.push_str(&text[at..vstart]);
-            out.push_str(MASK);
-            at = vend;
-        }
-    }
-    out.push_str(&text[at..]);
-    out
+    crate::secret::mask_assignments(
+        text,
+        &crate::secret::Assignments {
+            // The name runs back to the previous separator (JTOpen names hold blanks).
+            name_stop: |c| matches!(c, ';' | '&' | '?' | '/' | ':' | ',' | '='),
+            secret_name: |n| model::is_secret_name(n.trim()),
+            value_stop: |c| matches!(c, ';' | '&'),
+            keep: |v| v.is_empty() || v == MASK,
+        },
+    )
 }
 
 /// Removes every password from the URL text and returns `(url_without_password, password)`.
