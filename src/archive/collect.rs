@@ -223,6 +223,7 @@ pub fn write_entries<W: Write + Seek>(
     })
 }
 
+/// The reader thread: every entry in order, cut into pieces for the workers.
 fn read_all(
     entries: &[Entry],
     opts: &Options,
@@ -232,71 +233,100 @@ fn read_all(
     interrupted: fn() -> bool,
     progress: Progress<'_>,
 ) {
-    let mut seq = 0u64;
-    let mut read_total = 0u64;
-    // Every message takes a credit, so the writer bounds what is in flight.
-    let mut send = |m: Msg| -> bool {
-        if credits.recv().is_err() {
-            return false;
-        }
-        let ok = jobs.send((seq, m)).is_ok();
-        seq += 1;
-        ok
+    let mut r = Reader {
+        opts,
+        redactor,
+        jobs,
+        credits,
+        interrupted,
+        progress,
+        seq: 0,
+        read_total: 0,
     };
     for (idx, e) in entries.iter().enumerate() {
-        if interrupted() {
-            let _ = send(Msg::Interrupted);
+        if !r.entry(idx, e) {
             return;
+        }
+    }
+}
+
+/// The reader thread's state. Its steps return whether to go on: false once the writer has
+/// stopped (a full disk) or a signal came.
+struct Reader<'a> {
+    opts: &'a Options,
+    redactor: &'a Redactor,
+    jobs: &'a SyncSender<(u64, Msg)>,
+    credits: &'a Receiver<()>,
+    interrupted: fn() -> bool,
+    progress: Progress<'a>,
+    seq: u64,
+    read_total: u64,
+}
+
+/// One entry's pieces as they are cut.
+struct Piecing {
+    size: u64,
+    remaining: u64,
+    /// Bytes read but not yet sent: the sniffed head, then an unfinished line.
+    carry: Vec<u8>,
+    redact: bool,
+    method: Method,
+}
+
+impl Reader<'_> {
+    /// Every message takes a credit, so the writer bounds what is in flight.
+    fn send(&mut self, m: Msg) -> bool {
+        if self.credits.recv().is_err() {
+            return false;
+        }
+        let ok = self.jobs.send((self.seq, m)).is_ok();
+        self.seq += 1;
+        ok
+    }
+
+    /// True when a signal came; the writer is told, and the reader stops.
+    fn stopped_by_signal(&mut self) -> bool {
+        let stop = (self.interrupted)();
+        if stop {
+            let _ = self.send(Msg::Interrupted);
+        }
+        stop
+    }
+
+    fn entry(&mut self, idx: usize, e: &Entry) -> bool {
+        if self.stopped_by_signal() {
+            return false;
         }
         // Opened through its directory's descriptor: a swapped directory or a new symlink
         // cannot redirect the read. The snapshot: the size now, at open.
         let (mut f, size) = match e.source.open() {
             Ok(x) => x,
-            Err(reason) => {
-                if !send(Msg::Failed { idx, reason }) {
-                    return;
-                }
-                continue;
-            }
+            Err(reason) => return self.send(Msg::Failed { idx, reason }),
         };
         // Sniff: binary files and compressed rotations pass through unchanged.
         let mut head = vec![0u8; 8192.min(usize::try_from(size).unwrap_or(8192))];
         let head_n = match read_full(&mut f, &mut head) {
             Ok(n) => n,
             Err(err) => {
-                if !send(Msg::Failed {
-                    idx,
-                    reason: format!("cannot be read: {err}"),
-                }) {
-                    return;
-                }
-                continue;
+                let reason = format!("cannot be read: {err}");
+                return self.send(Msg::Failed { idx, reason });
             }
         };
         head.truncate(head_n);
-        read_total += head_n as u64;
+        self.read_total += head_n as u64;
         let text = e.kind == Kind::Log && redact::looks_like_text(&head);
-        let redact = opts.redact && text;
+        let redact = self.opts.redact && text;
         let method = if e.kind == Kind::Compressed {
             Method::Stored
         } else {
             Method::Deflated
         };
-        // --max-file-size keeps the tail, from the first line start inside the window.
         let mut start = 0u64;
         let mut truncated = None;
-        if let Some(max) = opts.max_file_size
+        if let Some(max) = self.opts.max_file_size
             && size > max
         {
-            start = size - max;
-            if text && f.seek(SeekFrom::Start(start.saturating_sub(1))).is_ok() {
-                let mut probe = vec![0u8; 64 * 1024];
-                if let Ok(n) = read_full(&mut f, &mut probe)
-                    && let Some(nl) = memchr::memchr(b'\n', &probe[..n])
-                {
-                    start = start.saturating_sub(1) + nl as u64 + 1;
-                }
-            }
+            start = tail_start(&mut f, size - max, text);
             truncated = Some(Truncation {
                 original_bytes: size,
                 kept_bytes: size - start,
@@ -304,101 +334,119 @@ fn read_all(
             });
             head.clear();
             if f.seek(SeekFrom::Start(start)).is_err() {
-                if !send(Msg::Failed {
-                    idx,
-                    reason: "cannot seek".into(),
-                }) {
-                    return;
-                }
-                continue;
+                let reason = "cannot seek".into();
+                return self.send(Msg::Failed { idx, reason });
             }
         }
-        if !send(Msg::Start(Begin {
+        let begin = Begin {
             idx,
             method,
             redact,
             source_bytes: size,
             truncated,
-        })) {
-            return;
+        };
+        if !self.send(Msg::Start(begin)) {
+            return false;
         }
-        let mut remaining = size - start - head.len() as u64;
-        let mut carry: Vec<u8> = head;
+        let piecing = Piecing {
+            size,
+            remaining: size - start - head.len() as u64,
+            carry: head,
+            redact,
+            method,
+        };
+        match self.pieces(&mut f, piecing) {
+            Some(short) => self.send(Msg::End { short }),
+            None => false,
+        }
+    }
+
+    /// Sends the rest of a file as pieces; `None` when the reader stops, else what cut the
+    /// file short, if anything.
+    fn pieces(&mut self, f: &mut std::fs::File, mut p: Piecing) -> Option<Option<String>> {
         let mut in_pem = false;
         let mut prime: Option<Prime> = None;
         let mut short = None;
-        let mut src = (&mut f).take(remaining);
+        let mut src = f.take(p.remaining);
         loop {
-            if interrupted() {
-                let _ = send(Msg::Interrupted);
-                return;
+            if self.stopped_by_signal() {
+                return None;
             }
-            let mut buf = std::mem::take(&mut carry);
+            let mut buf = std::mem::take(&mut p.carry);
             let have = buf.len();
             // A long line being gathered grows by 64 KiB steps up to MAX_LINE.
             let want = CHUNK.saturating_sub(have).max(64 * 1024);
-            buf.resize(have + want.min(usize::try_from(remaining).unwrap_or(want)), 0);
+            buf.resize(have + want.min(usize::try_from(p.remaining).unwrap_or(want)), 0);
             let n = match read_full(&mut src, &mut buf[have..]) {
                 Ok(n) => n,
                 Err(err) => {
-                    short = Some(format!("read error after {} bytes: {err}", size - remaining));
+                    short = Some(format!("read error after {} bytes: {err}", p.size - p.remaining));
                     0
                 }
             };
             buf.truncate(have + n);
-            remaining -= n as u64;
-            read_total += n as u64;
-            progress(read_total);
-            let at_end = remaining == 0 || n == 0;
-            if at_end && remaining > 0 && short.is_none() {
+            p.remaining -= n as u64;
+            self.read_total += n as u64;
+            (self.progress)(self.read_total);
+            let at_end = p.remaining == 0 || n == 0;
+            if at_end && p.remaining > 0 && short.is_none() {
                 short = Some(format!(
-                    "the file shrank while being read: {} of {size} bytes archived",
-                    size - remaining
+                    "the file shrank while being read: {} of {} bytes archived",
+                    p.size - p.remaining,
+                    p.size
                 ));
             }
-            if !at_end && redact {
+            if !at_end && p.redact {
                 // Whole lines only; the rest waits for the next chunk.
                 let cut = match memchr::memrchr(b'\n', &buf) {
                     Some(nl) => nl + 1,
                     None if buf.len() < MAX_LINE => {
-                        carry = buf;
+                        p.carry = buf;
                         continue;
                     }
                     // A line longer than MAX_LINE: cut where no stored password straddles.
-                    None => redactor.cut_point(&buf),
+                    None => self.redactor.cut_point(&buf),
                 };
-                carry = buf.split_off(cut);
+                p.carry = buf.split_off(cut);
             }
-            if buf.is_empty() {
-                if at_end {
-                    break;
+            if !buf.is_empty() {
+                let (next_prime, next_pem) = if p.method == Method::Deflated {
+                    prime_from(&buf, in_pem, p.redact)
+                } else {
+                    (None, false)
+                };
+                let chunk = Msg::Chunk {
+                    data: buf,
+                    redact: p.redact,
+                    in_pem,
+                    method: p.method,
+                    prime: prime.take(),
+                };
+                if !self.send(chunk) {
+                    return None;
                 }
-                continue;
+                in_pem = next_pem;
+                prime = next_prime;
             }
-            let (next_prime, next_pem) = if method == Method::Deflated {
-                prime_from(&buf, in_pem, redact)
-            } else {
-                (None, false)
-            };
-            if !send(Msg::Chunk {
-                data: buf,
-                redact,
-                in_pem,
-                method,
-                prime: prime.take(),
-            }) {
-                return;
-            }
-            in_pem = next_pem;
-            prime = next_prime;
             if at_end {
-                break;
+                return Some(short);
             }
-        }
-        if !send(Msg::End { short }) {
-            return;
         }
     }
+}
+
+/// Where `--max-file-size` starts a file's kept tail: `start`, moved on to the first line start
+/// at or after it when the file is text.
+fn tail_start(f: &mut std::fs::File, start: u64, text: bool) -> u64 {
+    if text && f.seek(SeekFrom::Start(start.saturating_sub(1))).is_ok() {
+        let mut probe = vec![0u8; 64 * 1024];
+        if let Ok(n) = read_full(f, &mut probe)
+            && let Some(nl) = memchr::memchr(b'\n', &probe[..n])
+        {
+            return start.saturating_sub(1) + nl as u64 + 1;
+        }
+    }
+    start
 }
 
 fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
