@@ -44,6 +44,9 @@ command -v rpm >/dev/null || {
 bash scripts/package.sh
 bash scripts/testenv-chroot.sh install
 
+# The fuzz targets (fuzz/, run with cargo-fuzz on nightly) still compile against the library.
+cargo check --locked --manifest-path fuzz/Cargo.toml --bins
+
 # The SFTP helper is a binary of the workspace's other package; `cargo test` builds only its
 # test harness, and the upload and Ansible tests run the real one beside travelerUtil.
 cargo build --locked

@@ -4,10 +4,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use secrecy::SecretString;
 use travelerutil::probe::connstr::{OdbcRequest, translate};
 use travelerutil::probe::drivers::DriverFamily;
 use travelerutil::jdbc::{self, Style};
+use travelerutil::secret::Secret;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(url) = std::str::from_utf8(data) else { return };
@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
     let _ = serde_json::to_string(&u.report());
     let (lifted, _) = jdbc::lift_password(url, u);
     let _ = jdbc::parse(&lifted);
-    let pw = SecretString::from("pw".to_string());
+    let pw = Secret::new("pw".to_string());
     for fam in DriverFamily::candidates(u) {
         let req = OdbcRequest { driver: "D", family: *fam, user: None, password: Some(&pw), timeout_secs: 3, ca_file: None };
         let _ = translate(u, &req);
