@@ -17,6 +17,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# What the build links (unixODBC, OpenSSL for the SFTP helper).
+bash scripts/build-deps.sh
+
 # unixODBC and the drivers, MariaDB (and its replica), Derby (two servers, + IBM's Db2 CLI
 # driver from the ibm_db wheel), FreeTDS, a silent listener: all on 127.0.0.1, under
 # target/testenv (scripts/testenv.sh).
