@@ -227,7 +227,6 @@ impl Out {
     }
 }
 
-/// Runs a command to completion, feeding `input` (then EOF) on stdin when given.
 /// Gives the child the default action for SIGINT and SIGQUIT, as a terminal's foreground job
 /// has. A test run started in the background of a non-interactive shell inherits them ignored,
 /// and travelerUtil rightly keeps an ignored signal ignored; the tests of what a signal does
@@ -244,6 +243,7 @@ pub fn default_signals(c: &mut Command) {
     }
 }
 
+/// Runs a command to completion, feeding `input` (then EOF) on stdin when given.
 pub fn run_cmd(mut c: Command, input: Option<&str>) -> Out {
     let what = describe(&c);
     c.stdout(Stdio::piped()).stderr(Stdio::piped());
