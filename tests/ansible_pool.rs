@@ -326,12 +326,17 @@ impl Lab {
     }
 
     /// The store and key bytes of one host (None where a file does not exist).
-    fn store_bytes(&self, user: &str) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+    fn store_bytes(&self, user: &str) -> StoreBytes {
         let d = self.store_dir(user);
         (
             fs::read(d.join("travelerutil.store")).ok(),
             fs::read(d.join("travelerutil.key")).ok(),
         )
+    }
+
+    /// [`Lab::store_bytes`] of every host, in inventory order.
+    fn all_stores(&self) -> Vec<StoreBytes> {
+        self.users.iter().map(|u| self.store_bytes(u)).collect()
     }
 
     fn reset_stores(&self) {
@@ -460,6 +465,17 @@ fn total(output: &str, key: &str) -> u32 {
         .sum()
 }
 
+/// One host's store and key file, `None` where a file does not exist.
+type StoreBytes = (Option<Vec<u8>>, Option<Vec<u8>>);
+
+/// How many `fatal: [host]` lines of `output` hold every one of `parts`.
+fn fatal_lines(output: &str, parts: &[&str]) -> usize {
+    output
+        .lines()
+        .filter(|l| l.starts_with("fatal: [") && parts.iter().all(|p| l.contains(p)))
+        .count()
+}
+
 /// The members whose own tasks reported a change, from `-v` output (`changed: [h] => {...}`).
 fn changed_on_member_verbose(output: &str) -> Vec<&str> {
     HOSTS
@@ -528,12 +544,12 @@ fn db_module_provisions_exactly_once_check_and_diff_mode_write_nothing_and_mask(
 
     // Check mode + diff mode with another URL: the diff shows the URL change, masks the password,
     // and no store changes by a byte.
-    let before: Vec<_> = lab.users.iter().map(|u| lab.store_bytes(u)).collect();
+    let before = lab.all_stores();
     let other = lab.vars_inventory(tmp.path(), "appdb", "", "");
     let (rc, out) = lab.playbook(&pb("provision.yml"), &other, &["--check", "--diff"], &[]);
     assert_eq!(rc, 0, "{out}");
     assert_eq!(total(&out, "changed"), 3, "{out}");
-    let after: Vec<_> = lab.users.iter().map(|u| lab.store_bytes(u)).collect();
+    let after = lab.all_stores();
     assert_eq!(before, after, "check mode changed a store");
     assert!(
         out.contains(&format!("-    \"url\": \"{}\"", lab.url("TRAVELER")))
@@ -595,7 +611,7 @@ fn db_module_timeout_is_db_sets_own_bound_of_the_connection_test() {
     // A server that accepts TCP and never answers: every member fails with the timeout class
     // within the bound, and no store changes.
     let hang_port = lab_port("TU_HANG_PORT");
-    let before: Vec<_> = lab.users.iter().map(|u| lab.store_bytes(u)).collect();
+    let before = lab.all_stores();
     let silent = tmp.path().join("silent.yml");
     fs::write(
         &silent,
@@ -621,54 +637,38 @@ fn db_module_timeout_is_db_sets_own_bound_of_the_connection_test() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_ne!(out.status.code(), Some(0), "{text}");
-    let timeouts = text
-        .lines()
-        .filter(|l| l.starts_with("fatal: [") && l.contains("\"class\": \"timeout\", \"exit_code\": 12"))
-        .count();
+    let timeouts = fatal_lines(&text, &["\"class\": \"timeout\", \"exit_code\": 12"]);
     assert_eq!(
         timeouts, 3,
         "every member should fail with travelerUtil's timeout class:\n{text}"
     );
     // db set's own report of its test, carried in the failure: the bound was 2 s, not 10.
-    let bounded = text
-        .lines()
-        .filter(|l| {
-            l.starts_with("fatal: [")
-                && l.contains("db set failed with exit code 12 (timeout)")
-                && l.contains("timeout:         2 s")
-        })
-        .count();
+    let bounded = fatal_lines(
+        &text,
+        &["db set failed with exit code 12 (timeout)", "timeout:         2 s"],
+    );
     assert_eq!(bounded, 3, "db set itself should have tested with timeout=2:\n{text}");
     assert!(
         started.elapsed().as_secs() < 30,
         "timeout=2 took {:?}:\n{text}",
         started.elapsed()
     );
-    assert_eq!(
-        before,
-        lab.users.iter().map(|u| lab.store_bytes(u)).collect::<Vec<_>>(),
-        "a failed test changed a store"
-    );
+    assert_eq!(before, lab.all_stores(), "a failed test changed a store");
     assert_no_secret("timeout output", &text);
 
     // The range is travelerUtil's to judge, as on the command line: exit 65 names it.
     let zero = lab.vars_inventory(tmp.path(), "appdb", "    traveler_db_timeout: 0\n", "");
     let (rc, out) = lab.playbook(&pb("provision.yml"), &zero, &[], &[]);
     assert_ne!(rc, 0, "{out}");
-    let refused = out
-        .lines()
-        .filter(|l| {
-            l.starts_with("fatal: [")
-                && l.contains("\"class\": \"invalid-input\", \"exit_code\": 65")
-                && l.contains("timeout=0 is not a number of seconds between 1 and 3600")
-        })
-        .count();
-    assert_eq!(refused, 3, "{out}");
-    assert_eq!(
-        before,
-        lab.users.iter().map(|u| lab.store_bytes(u)).collect::<Vec<_>>(),
-        "a refused timeout changed a store"
+    let refused = fatal_lines(
+        &out,
+        &[
+            "\"class\": \"invalid-input\", \"exit_code\": 65",
+            "timeout=0 is not a number of seconds between 1 and 3600",
+        ],
     );
+    assert_eq!(refused, 3, "{out}");
+    assert_eq!(before, lab.all_stores(), "a refused timeout changed a store");
 }
 
 #[test]
@@ -1154,15 +1154,11 @@ fn ssl_module_is_present_idempotent_and_absent() {
     assert_eq!(total(&out, "changed"), 0, "ssl present twice must not change:\n{out}");
 
     let absent = ["-e", "traveler_ssl_state=absent"];
-    let before: Vec<_> = lab.users.iter().map(|u| lab.store_bytes(u)).collect();
+    let before = lab.all_stores();
     let (rc, out) = lab.playbook(&pb("ssl.yml"), &vars, &[&absent[..], &["--check"]].concat(), &[]);
     assert_eq!(rc, 0, "{out}");
     assert_eq!(total(&out, "changed"), 3, "{out}");
-    assert_eq!(
-        before,
-        lab.users.iter().map(|u| lab.store_bytes(u)).collect::<Vec<_>>(),
-        "check mode removed something"
-    );
+    assert_eq!(before, lab.all_stores(), "check mode removed something");
     let (rc, out) = lab.playbook(&pb("ssl.yml"), &vars, &absent, &[]);
     assert_eq!(rc, 0, "{out}");
     assert_eq!(total(&out, "changed"), 3, "{out}");
