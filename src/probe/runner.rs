@@ -12,7 +12,7 @@
 //! (`crate::sys::process::exit_skipping_atexit`). So the time of the whole check is that of the
 //! slowest single probe, bounded by the same three limits as one probe.
 
-use super::odbc::{ProbeOutcome, ProbeRequest, probe_with};
+use super::odbc::{Failed, ProbeOutcome, ProbeRequest, probe_with};
 use super::{DiagRecord, Stage};
 use crate::sys::timer::{OnTimeout, Watchdog};
 use std::sync::mpsc;
@@ -87,7 +87,7 @@ pub fn run_many(reqs: Vec<ProbeRequest>, limit: Duration) -> Vec<Progress> {
 }
 
 fn no_thread(e: &std::io::Error) -> ProbeOutcome {
-    ProbeOutcome::Failed {
+    ProbeOutcome::Failed(Failed {
         stage: Stage::Environment,
         elapsed_ms: 0.0,
         records: vec![DiagRecord {
@@ -95,14 +95,14 @@ fn no_thread(e: &std::io::Error) -> ProbeOutcome {
             native: 0,
             message: format!("could not start a thread for the probe: {e}"),
         }],
-    }
+    })
 }
 
 /// What the deadline leaves of a probe that did not answer: a watchdog failure.
 pub fn stopped(limit: Duration) -> ProbeOutcome {
-    ProbeOutcome::Failed {
+    ProbeOutcome::Failed(Failed {
         stage: Stage::Watchdog,
         elapsed_ms: limit.as_secs_f64() * 1e3,
         records: Vec::new(),
-    }
+    })
 }

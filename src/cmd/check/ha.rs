@@ -7,10 +7,10 @@ use super::steps;
 use crate::exit::Exit;
 use crate::jdbc::failover::{Role, Server};
 use crate::jdbc::{JdbcUrl, Kind};
-use crate::probe::odbc::{ProbeOutcome, ServerInfo};
+use crate::probe::FailureClass;
+use crate::probe::odbc::{Connected, ProbeOutcome, ServerInfo};
 use crate::probe::ready::{self, Level, Line, NotesIni, Plan};
 use crate::probe::runner::{self, Progress};
-use crate::probe::{FailureClass, classify};
 use crate::term::escape;
 use std::path::Path;
 use std::time::Duration;
@@ -82,12 +82,12 @@ pub fn conclude(r: &mut Report, kind: Kind, ha: &Ha, progress: &[Progress], limi
 
 fn readiness(plan: &Plan, notes: &NotesIni, primary: &ProbeOutcome, progress: Option<&Progress>) -> Readiness {
     let mut lines = plan.lines.clone();
-    if let ProbeOutcome::Connected {
+    if let ProbeOutcome::Connected(Connected {
         row: true,
         info,
         answers,
         ..
-    } = primary
+    }) = primary
     {
         // Progress::Connected: the deadline came during the catalog reads; they say so.
         let answered = match progress {
@@ -106,27 +106,17 @@ fn readiness(plan: &Plan, notes: &NotesIni, primary: &ProbeOutcome, progress: Op
 
 fn server_line(s: &Server, outcome: &ProbeOutcome) -> ServerLine {
     let (result, class, info, elapsed_ms, detail) = match outcome {
-        ProbeOutcome::Connected {
-            connect_ms,
-            query_ms,
-            row,
-            info,
-            ..
-        } => {
-            let (result, detail) = if *row {
-                (ServerResult::Pass, format!("connected in {connect_ms:.1} ms"))
+        ProbeOutcome::Connected(c) => {
+            let (result, detail) = if c.row {
+                (ServerResult::Pass, format!("connected in {:.1} ms", c.connect_ms))
             } else {
                 (ServerResult::Fail, "the validation query returned no row".into())
             };
-            let class = (!*row).then_some(FailureClass::Other);
-            (result, class, Some(info), connect_ms + query_ms, detail)
+            let class = (!c.row).then_some(FailureClass::Other);
+            (result, class, Some(&c.info), c.connect_ms + c.query_ms, detail)
         }
-        ProbeOutcome::Failed {
-            stage,
-            elapsed_ms,
-            records,
-        } => {
-            let v = classify::classify(*stage, records);
+        ProbeOutcome::Failed(f) => {
+            let v = f.verdict();
             let result = if v.standby {
                 ServerResult::Standby
             } else {
@@ -137,8 +127,8 @@ fn server_line(s: &Server, outcome: &ProbeOutcome) -> ServerLine {
                 result,
                 Some(v.class),
                 None,
-                *elapsed_ms,
-                format!("{what} after {elapsed_ms:.0} ms"),
+                f.elapsed_ms,
+                format!("{what} after {:.0} ms", f.elapsed_ms),
             )
         }
     };
@@ -219,7 +209,7 @@ mod tests {
     use std::path::PathBuf;
 
     fn connected(answers: Vec<Answer>) -> ProbeOutcome {
-        ProbeOutcome::Connected {
+        ProbeOutcome::Connected(Connected {
             connect_ms: 1.0,
             query_ms: 0.1,
             row: true,
@@ -230,7 +220,7 @@ mod tests {
             },
             warnings: Vec::new(),
             answers,
-        }
+        })
     }
 
     fn setup(url: &str) -> (Report, JdbcUrl, Ha) {

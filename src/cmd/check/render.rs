@@ -4,7 +4,7 @@
 //! outside (paths, the URL, driver messages) goes through [`escape`].
 
 use super::report::{Failover, Mode, Outcome, Readiness, Report, ServerLine, ServerResult};
-use crate::probe::odbc::{self, ProbeOutcome};
+use crate::probe::odbc::{self, Failed, ProbeOutcome};
 use crate::probe::offline::Status;
 use crate::probe::ready::{Level, Line};
 use crate::term::{escape, escape_path};
@@ -147,7 +147,7 @@ fn headers(t: &mut String, r: &Report) {
 
 /// Every diagnostic record of a failed probe, as the driver gave it (controls escaped).
 fn records(t: &mut String, r: &Report) {
-    let Some(ProbeOutcome::Failed { records, .. }) = &r.probe else {
+    let Some(ProbeOutcome::Failed(Failed { records, .. })) = &r.probe else {
         return;
     };
     if records.is_empty() {

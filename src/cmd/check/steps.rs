@@ -201,23 +201,17 @@ pub fn no_db2_retry(family: DriverFamily) {
 pub fn record_outcome(r: &mut Report, kind: Kind, outcome: ProbeOutcome) -> Exit {
     let query = validation_query(kind);
     let exit = match &outcome {
-        ProbeOutcome::Connected {
-            connect_ms,
-            query_ms,
-            row,
-            info,
-            ..
-        } => {
+        ProbeOutcome::Connected(c) => {
             let unknown = || "(not reported)".to_string();
-            let dbms = info.dbms().unwrap_or_else(unknown);
-            let drv = info.driver().unwrap_or_else(unknown);
-            let what = format!("connected in {connect_ms:.1} ms: DBMS {dbms}, driver {drv}");
+            let dbms = c.info.dbms().unwrap_or_else(unknown);
+            let drv = c.info.driver().unwrap_or_else(unknown);
+            let what = format!("connected in {:.1} ms: DBMS {dbms}, driver {drv}", c.connect_ms);
             r.push("connect", Status::Pass, what);
-            if *row {
+            if c.row {
                 r.push(
                     "query",
                     Status::Pass,
-                    format!("{query} returned a row in {query_ms:.1} ms"),
+                    format!("{query} returned a row in {:.1} ms", c.query_ms),
                 );
                 Exit::Success
             } else {
@@ -226,20 +220,16 @@ pub fn record_outcome(r: &mut Report, kind: Kind, outcome: ProbeOutcome) -> Exit
                 Exit::CheckFailed
             }
         }
-        ProbeOutcome::Failed {
-            stage,
-            elapsed_ms,
-            records,
-        } => {
-            let v = classify::classify(*stage, records);
-            let name = match stage {
+        ProbeOutcome::Failed(f) => {
+            let v = f.verdict();
+            let name = match f.stage {
                 Stage::Query => "query",
                 Stage::Environment | Stage::Connect | Stage::Watchdog => "connect",
             };
             r.push(
                 name,
                 Status::Fail,
-                format!("{} after {elapsed_ms:.0} ms", v.class.describe()),
+                format!("{} after {:.0} ms", v.class.describe(), f.elapsed_ms),
             );
             r.fail_with(v)
         }

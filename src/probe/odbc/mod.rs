@@ -72,24 +72,40 @@ pub fn join(parts: &[Option<&str>]) -> Option<String> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum ProbeOutcome {
-    Connected {
-        connect_ms: f64,
-        query_ms: f64,
-        /// A row came back from the validation query.
-        row: bool,
-        info: ServerInfo,
-        /// Records of SQL_SUCCESS_WITH_INFO (e.g. a changed database context).
-        warnings: Vec<DiagRecord>,
-        /// The answers to the request's catalog reads, in order (the report shows what they
-        /// mean, not the raw rows).
-        #[serde(skip)]
-        answers: Vec<Answer>,
-    },
-    Failed {
-        stage: Stage,
-        elapsed_ms: f64,
-        records: Vec<DiagRecord>,
-    },
+    Connected(Connected),
+    Failed(Failed),
+}
+
+/// An attempt that reached the database.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Connected {
+    pub connect_ms: f64,
+    pub query_ms: f64,
+    /// A row came back from the validation query.
+    pub row: bool,
+    pub info: ServerInfo,
+    /// Records of SQL_SUCCESS_WITH_INFO (e.g. a changed database context).
+    pub warnings: Vec<DiagRecord>,
+    /// The answers to the request's catalog reads, in order (the report shows what they
+    /// mean, not the raw rows).
+    #[serde(skip)]
+    pub answers: Vec<Answer>,
+}
+
+/// An attempt that stopped: where, after how long, and what the driver said.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Failed {
+    pub stage: Stage,
+    pub elapsed_ms: f64,
+    pub records: Vec<DiagRecord>,
+}
+
+impl Failed {
+    /// What the records mean (docs/odbc-drivers.md).
+    #[must_use]
+    pub fn verdict(&self) -> super::Verdict {
+        super::classify::classify(self.stage, &self.records)
+    }
 }
 
 fn ms(t: Instant) -> f64 {
@@ -158,25 +174,25 @@ pub fn probe_with(req: &ProbeRequest, on_connected: &mut dyn FnMut(&ProbeOutcome
     let q = run_query(&conn, &req.query);
     let query_ms = ms(t_query);
     let mut outcome = match q {
-        Ok(row) => ProbeOutcome::Connected {
+        Ok(row) => ProbeOutcome::Connected(Connected {
             connect_ms,
             query_ms,
             row,
             info,
             warnings,
             answers: Vec::new(),
-        },
+        }),
         Err(records) => failed(Stage::Query, start, records),
     };
-    if matches!(outcome, ProbeOutcome::Connected { row: true, .. }) && !req.asks.is_empty() {
+    if matches!(outcome, ProbeOutcome::Connected(Connected { row: true, .. })) && !req.asks.is_empty() {
         on_connected(&outcome);
         let got: Vec<Answer> = req
             .asks
             .iter()
             .map(|a| catalog::answer(&conn, a, req.ask_timeout_secs))
             .collect();
-        if let ProbeOutcome::Connected { answers, .. } = &mut outcome {
-            *answers = got;
+        if let ProbeOutcome::Connected(c) = &mut outcome {
+            c.answers = got;
         }
     }
     // Disconnect before the handle is freed (see the module docs).
@@ -185,11 +201,11 @@ pub fn probe_with(req: &ProbeRequest, on_connected: &mut dyn FnMut(&ProbeOutcome
 }
 
 fn failed(stage: Stage, start: Instant, records: Vec<DiagRecord>) -> ProbeOutcome {
-    ProbeOutcome::Failed {
+    ProbeOutcome::Failed(Failed {
         stage,
         elapsed_ms: ms(start),
         records,
-    }
+    })
 }
 
 /// An ODBC 3 environment, or the records that say why there is none.
@@ -267,4 +283,55 @@ fn get_info(conn: &handles::Connection<'_>, info: InfoType) -> Option<String> {
     let end = buf[..n].iter().position(|&b| b == 0).unwrap_or(n);
     let s = String::from_utf8_lossy(&buf[..end]).trim().to_string();
     (!s.is_empty()).then_some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `probe` object of `db check --json`, as docs/json.md documents it: the outcome's tag
+    /// beside the fields of either kind, and no catalog answers.
+    #[test]
+    fn probe_json_has_the_documented_shape() {
+        let connected = ProbeOutcome::Connected(Connected {
+            connect_ms: 3.3,
+            query_ms: 0.2,
+            row: true,
+            info: ServerInfo {
+                dbms_name: Some("MariaDB".into()),
+                ..ServerInfo::default()
+            },
+            warnings: Vec::new(),
+            answers: vec![Answer {
+                rows: Err(Vec::new()),
+                sent: std::time::SystemTime::UNIX_EPOCH,
+                received: std::time::SystemTime::UNIX_EPOCH,
+            }],
+        });
+        assert_eq!(
+            serde_json::to_value(&connected).unwrap(),
+            serde_json::json!({
+                "outcome": "connected", "connect_ms": 3.3, "query_ms": 0.2, "row": true,
+                "info": {"dbms_name": "MariaDB", "dbms_version": null, "driver_name": null,
+                         "driver_version": null, "driver_odbc_version": null},
+                "warnings": []
+            })
+        );
+        let failed = ProbeOutcome::Failed(Failed {
+            stage: Stage::Connect,
+            elapsed_ms: 18.0,
+            records: vec![DiagRecord {
+                state: "08001".into(),
+                native: -30082,
+                message: "refused".into(),
+            }],
+        });
+        assert_eq!(
+            serde_json::to_value(&failed).unwrap(),
+            serde_json::json!({
+                "outcome": "failed", "stage": "connect", "elapsed_ms": 18.0,
+                "records": [{"state": "08001", "native": -30082, "message": "refused"}]
+            })
+        );
+    }
 }
