@@ -1,11 +1,12 @@
 //! Support bundles of the Traveler logs (`log collect`) and their removal (`log clear`).
 //!
 //! Pure domain code: no clap, no terminal. [`plan`] decides what goes in, [`redact`] masks
-//! secrets in text, [`collect`] reads, compresses (in parallel) and writes in order through
-//! [`zipout`], [`clear`] plans deletions and detects a running server, [`notesini`] reads
-//! `Directory=`.
+//! secrets in text, [`collect`] reads, compresses (in parallel, each chunk primed with the end
+//! of the one before: `chunk`) and writes in order through [`zipout`], [`clear`] plans
+//! deletions and detects a running server, [`notesini`] reads `Directory=`.
 
 pub mod bundle;
+mod chunk;
 pub mod clear;
 pub mod collect;
 pub mod notesini;
