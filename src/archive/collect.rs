@@ -90,47 +90,46 @@ struct Begin {
     truncated: Option<Truncation>,
 }
 
-enum Msg {
+/// What goes from the reader through the workers to the writer, in order. Only a chunk
+/// changes on the way: the reader sends a [`Cut`], a worker turns it into a [`Packed`] (or
+/// the reason it could not).
+enum Msg<C> {
     Start(Begin),
-    Chunk {
-        data: Vec<u8>,
-        redact: bool,
-        in_pem: bool,
-        method: Method,
-        prime: Option<Prime>,
-    },
-    End {
-        short: Option<String>,
-    },
-    Failed {
-        idx: usize,
-        reason: String,
-    },
+    Chunk(C),
+    End { short: Option<String> },
+    Failed { idx: usize, reason: String },
     Interrupted,
 }
 
-struct Done {
-    seq: u64,
-    msg: Done_,
+impl<C> Msg<C> {
+    fn map_chunk<D>(self, f: impl FnOnce(C) -> D) -> Msg<D> {
+        match self {
+            Msg::Chunk(c) => Msg::Chunk(f(c)),
+            Msg::Start(b) => Msg::Start(b),
+            Msg::End { short } => Msg::End { short },
+            Msg::Failed { idx, reason } => Msg::Failed { idx, reason },
+            Msg::Interrupted => Msg::Interrupted,
+        }
+    }
 }
 
-enum Done_ {
-    Start(Begin),
-    Chunk {
-        raw: Vec<u8>,
-        comp: Vec<u8>,
-        redactions: u64,
-    },
-    End {
-        short: Option<String>,
-    },
-    Failed {
-        idx: usize,
-        reason: String,
-    },
-    Interrupted,
-    Error(String),
+/// A chunk as read from the source.
+struct Cut {
+    data: Vec<u8>,
+    redact: bool,
+    in_pem: bool,
+    method: Method,
+    prime: Option<Prime>,
 }
+
+/// A chunk as stored (`raw`, redacted) and, when deflated, its piece of the stream.
+struct Packed {
+    raw: Vec<u8>,
+    comp: Vec<u8>,
+    redactions: u64,
+}
+
+type Done = Msg<Result<Packed, String>>;
 
 /// Progress callback: bytes read so far from the sources.
 pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
@@ -147,9 +146,9 @@ pub fn write_entries<W: Write + Seek>(
     progress: Progress<'_>,
 ) -> Result<Outcome, ArchiveError> {
     let threads = opts.threads.max(1);
-    let (job_tx, job_rx) = sync_channel::<(u64, Msg)>(IN_FLIGHT);
+    let (job_tx, job_rx) = sync_channel::<(u64, Msg<Cut>)>(IN_FLIGHT);
     let job_rx = Arc::new(Mutex::new(job_rx));
-    let (done_tx, done_rx) = std::sync::mpsc::channel::<Done>();
+    let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Done)>();
     let (credit_tx, credit_rx) = sync_channel::<()>(IN_FLIGHT);
     for _ in 0..IN_FLIGHT {
         let _ = credit_tx.send(());
@@ -173,7 +172,7 @@ fn read_all(
     entries: &[Entry],
     opts: &Options,
     redactor: &Redactor,
-    jobs: &SyncSender<(u64, Msg)>,
+    jobs: &SyncSender<(u64, Msg<Cut>)>,
     credits: &Receiver<()>,
     interrupted: fn() -> bool,
     progress: Progress<'_>,
@@ -200,7 +199,7 @@ fn read_all(
 struct Reader<'a> {
     opts: &'a Options,
     redactor: &'a Redactor,
-    jobs: &'a SyncSender<(u64, Msg)>,
+    jobs: &'a SyncSender<(u64, Msg<Cut>)>,
     credits: &'a Receiver<()>,
     interrupted: fn() -> bool,
     progress: Progress<'a>,
@@ -220,7 +219,7 @@ struct Piecing {
 
 impl Reader<'_> {
     /// Every message takes a credit, so the writer bounds what is in flight.
-    fn send(&mut self, m: Msg) -> bool {
+    fn send(&mut self, m: Msg<Cut>) -> bool {
         if self.credits.recv().is_err() {
             return false;
         }
@@ -360,13 +359,13 @@ impl Reader<'_> {
                 } else {
                     (None, false)
                 };
-                let chunk = Msg::Chunk {
+                let chunk = Msg::Chunk(Cut {
                     data: buf,
                     redact: p.redact,
                     in_pem,
                     method: p.method,
                     prime: prime.take(),
-                };
+                });
                 if !self.send(chunk) {
                     return None;
                 }
@@ -407,7 +406,12 @@ fn read_full(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(n)
 }
 
-fn work(jobs: &Mutex<Receiver<(u64, Msg)>>, done: &std::sync::mpsc::Sender<Done>, redactor: &Redactor, level: u32) {
+fn work(
+    jobs: &Mutex<Receiver<(u64, Msg<Cut>)>>,
+    done: &std::sync::mpsc::Sender<(u64, Done)>,
+    redactor: &Redactor,
+    level: u32,
+) {
     let mut c = Compressors::new(level);
     loop {
         let job = match jobs.lock() {
@@ -415,42 +419,29 @@ fn work(jobs: &Mutex<Receiver<(u64, Msg)>>, done: &std::sync::mpsc::Sender<Done>
             Err(_) => return,
         };
         let Ok((seq, msg)) = job else { return };
-        let out = match msg {
-            Msg::Start(b) => Done_::Start(b),
-            Msg::End { short } => Done_::End { short },
-            Msg::Failed { idx, reason } => Done_::Failed { idx, reason },
-            Msg::Interrupted => Done_::Interrupted,
-            Msg::Chunk {
-                data,
-                redact,
-                in_pem,
-                method,
-                prime,
-            } => {
-                let (raw, redactions) = if redact {
-                    let mut o = Vec::with_capacity(data.len() + 64);
-                    let (n, _) = redactor.redact(&data, in_pem, &mut o);
-                    (o, n)
-                } else {
-                    (data, 0)
-                };
-                match method {
-                    Method::Stored => Done_::Chunk {
-                        comp: Vec::new(),
-                        raw,
-                        redactions,
-                    },
-                    Method::Deflated => match c.deflate(&raw, prime, redactor) {
-                        Ok(comp) => Done_::Chunk { raw, comp, redactions },
-                        Err(e) => Done_::Error(format!("deflate: {e}")),
-                    },
-                }
-            }
-        };
-        if done.send(Done { seq, msg: out }).is_err() {
+        let out = msg.map_chunk(|cut| pack(cut, &mut c, redactor));
+        if done.send((seq, out)).is_err() {
             return;
         }
     }
+}
+
+/// Redacts a chunk and, unless it is stored, deflates it.
+fn pack(cut: Cut, c: &mut Compressors, redactor: &Redactor) -> Result<Packed, String> {
+    let (raw, redactions) = if cut.redact {
+        let mut o = Vec::with_capacity(cut.data.len() + 64);
+        let (n, _) = redactor.redact(&cut.data, cut.in_pem, &mut o);
+        (o, n)
+    } else {
+        (cut.data, 0)
+    };
+    let comp = match cut.method {
+        Method::Stored => Vec::new(),
+        Method::Deflated => c
+            .deflate(&raw, cut.prime, redactor)
+            .map_err(|e| format!("deflate: {e}"))?,
+    };
+    Ok(Packed { raw, comp, redactions })
 }
 
 struct Current {
@@ -468,32 +459,31 @@ struct Current {
 fn write_ordered<W: Write + Seek>(
     zip: &mut ZipOut<W>,
     entries: &[Entry],
-    done: Receiver<Done>,
+    done: Receiver<(u64, Done)>,
     credits: SyncSender<()>,
     dos_of: &(dyn Fn(std::time::SystemTime) -> (u16, u16) + Sync),
 ) -> Result<Outcome, ArchiveError> {
-    let mut pending: BTreeMap<u64, Done_> = BTreeMap::new();
+    let mut pending: BTreeMap<u64, Done> = BTreeMap::new();
     let mut next = 0u64;
     let mut out = Outcome::default();
     let mut cur: Option<Current> = None;
     let wr = ArchiveError::Pipe;
-    while let Ok(d) = done.recv() {
-        pending.insert(d.seq, d.msg);
+    while let Ok((seq, msg)) = done.recv() {
+        pending.insert(seq, msg);
         while let Some(msg) = pending.remove(&next) {
             next += 1;
             let _ = credits.try_send(());
             match msg {
-                Done_::Error(e) => return Err(ArchiveError::Pipe(io::Error::other(e))),
-                Done_::Interrupted => {
+                Msg::Interrupted => {
                     return Err(ArchiveError::Interrupted(
                         crate::sys::signals::interrupted().unwrap_or(libc::SIGINT),
                     ));
                 }
-                Done_::Failed { idx, reason } => out.failed.push(Failed {
+                Msg::Failed { idx, reason } => out.failed.push(Failed {
                     path: entries[idx].shown.clone(),
                     reason,
                 }),
-                Done_::Start(Begin {
+                Msg::Start(Begin {
                     idx,
                     method,
                     redact,
@@ -514,7 +504,8 @@ fn write_ordered<W: Write + Seek>(
                         redactions: 0,
                     });
                 }
-                Done_::Chunk { raw, comp, redactions } => {
+                Msg::Chunk(Err(e)) => return Err(ArchiveError::Pipe(io::Error::other(e))),
+                Msg::Chunk(Ok(Packed { raw, comp, redactions })) => {
                     let Some(c) = cur.as_mut() else {
                         return Err(ArchiveError::Pipe(io::Error::other("chunk outside an entry")));
                     };
@@ -527,7 +518,7 @@ fn write_ordered<W: Write + Seek>(
                         Method::Deflated => zip.write(&comp).map_err(wr)?,
                     }
                 }
-                Done_::End { short } => {
+                Msg::End { short } => {
                     let Some(c) = cur.take() else {
                         return Err(ArchiveError::Pipe(io::Error::other("end outside an entry")));
                     };
