@@ -38,6 +38,20 @@ fn set_pair(h: &Home, ks: &str, ts: &str, ks_pw: &str, ts_pw: &str) -> common::O
     )
 }
 
+/// `ssl <action> [flags] <store>=<fixture> <store>pw=- --no-input` with `stdin` (usually
+/// [`PW`], the fixtures' password); `store` is `keystore` or `truststore`.
+fn one_store(h: &Home, action: &str, flags: &[&str], store: &str, fixture: &str, stdin: &str) -> common::Out {
+    let path = format!("{store}={}", fx(fixture).display());
+    let pw = format!("{store}pw=-");
+    let mut args = vec!["ssl", action];
+    args.extend_from_slice(flags);
+    args.extend([path.as_str(), pw.as_str(), "--no-input"]);
+    h.run_stdin(args, stdin)
+}
+
+/// The password of most fixtures, as a line on stdin.
+const PW: &str = "changeit1\n";
+
 fn store_bytes(h: &Home) -> Option<Vec<u8>> {
     std::fs::read(h.store()).ok()
 }
@@ -93,54 +107,18 @@ fn wrong_store_password_is_refused_and_the_store_is_byte_identical() {
 #[test]
 fn non_ascii_password_from_stdin_is_encoded_as_java_does() {
     let h = Home::new();
-    let out = h.run_stdin(
-        [
-            "ssl",
-            "set",
-            &arg("keystore", "jks-umlaut.jks"),
-            "keystorepw=-",
-            "--no-input",
-        ],
-        "pässwörd\n",
-    );
+    let out = one_store(&h, "set", &[], "keystore", "jks-umlaut.jks", "pässwörd\n");
     out.assert_code(0, "umlaut password");
-    let out = h.run_stdin(
-        [
-            "ssl",
-            "set",
-            &arg("keystore", "p12-nonbmp.p12"),
-            "keystorepw=-",
-            "--no-input",
-        ],
-        "pässwörd🔑\n",
-    );
+    let out = one_store(&h, "set", &[], "keystore", "p12-nonbmp.p12", "pässwörd🔑\n");
     out.assert_code(0, "non-BMP password (surrogate pair)");
-    let out = h.run_stdin(
-        [
-            "ssl",
-            "set",
-            &arg("keystore", "p12-nonbmp.p12"),
-            "keystorepw=-",
-            "--no-input",
-        ],
-        "pässwörd\n",
-    );
+    let out = one_store(&h, "set", &[], "keystore", "p12-nonbmp.p12", "pässwörd\n");
     out.assert_code(13, "the password without its non-BMP character");
 }
 
 #[test]
 fn a_differing_key_password_is_named_and_accepted_with_keypw() {
     let h = Home::new();
-    let out = h.run_stdin(
-        [
-            "ssl",
-            "set",
-            &arg("keystore", "jks-keypass.jks"),
-            "keystorepw=-",
-            "--no-input",
-        ],
-        "storepass1\n",
-    );
+    let out = one_store(&h, "set", &[], "keystore", "jks-keypass.jks", "storepass1\n");
     out.assert_code(13, "key password differs");
     assert!(
         out.stderr.contains("key password for alias 'traveler' is wrong"),
@@ -182,10 +160,7 @@ fn bad_files_get_their_own_exit_codes_and_leave_the_store_alone() {
         ("truncated.p12", 65, "truncated"),
         ("does-not-exist.jks", 14, "No such file"),
     ] {
-        let out = h.run_stdin(
-            ["ssl", "set", &arg("keystore", file), "keystorepw=-", "--no-input"],
-            "changeit1\n",
-        );
+        let out = one_store(&h, "set", &[], "keystore", file, PW);
         out.assert_code(code, file);
         assert!(out.stderr.contains(needle), "{file}: {}", out.stderr);
         assert!(
@@ -245,35 +220,14 @@ fn run_env(h: &Home, args: &[&str], kv: (&str, &str)) -> common::Out {
 #[test]
 fn dry_run_writes_nothing_and_rotation_keeps_the_path() {
     let h = Home::new();
-    let out = h.run_stdin(
-        [
-            "ssl",
-            "set",
-            "--dry-run",
-            "--json",
-            &arg("keystore", "jks-ascii.jks"),
-            "keystorepw=-",
-            "--no-input",
-        ],
-        "changeit1\n",
-    );
+    let out = one_store(&h, "set", &["--dry-run", "--json"], "keystore", "jks-ascii.jks", PW);
     out.assert_code(0, "dry run");
     assert_eq!(out.json()["status"], "would-save");
     assert_eq!(store_bytes(&h), None);
-    h.run_stdin(
-        [
-            "ssl",
-            "set",
-            &arg("keystore", "jks-ascii.jks"),
-            "keystorepw=-",
-            "--no-input",
-        ],
-        "changeit1\n",
-    )
-    .assert_code(0, "set");
+    one_store(&h, "set", &[], "keystore", "jks-ascii.jks", PW).assert_code(0, "set");
     // Same password again: unchanged, and the store keeps its bytes.
     let before = store_bytes(&h);
-    let out = h.run_stdin(["ssl", "set", "keystorepw=-", "--json", "--no-input"], "changeit1\n");
+    let out = h.run_stdin(["ssl", "set", "keystorepw=-", "--json", "--no-input"], PW);
     out.assert_code(0, "rotate to the same password");
     assert_eq!(out.json()["status"], "unchanged");
     assert_eq!(store_bytes(&h), before);
@@ -295,7 +249,7 @@ fn show_and_check_notice_a_changed_or_vanished_file() {
             "keystorepw=-",
             "--no-input",
         ],
-        "changeit1\n",
+        PW,
     )
     .assert_code(0, "set");
     std::fs::copy(fx("jks-umlaut.jks"), &ks).unwrap();
@@ -316,32 +270,13 @@ fn show_and_check_notice_a_changed_or_vanished_file() {
 #[test]
 fn a_truststore_without_trusted_certificates_fails_the_check() {
     let h = Home::new();
-    let out = h.run_stdin(
-        [
-            "ssl",
-            "check",
-            "--json",
-            &arg("truststore", "trust-empty.p12"),
-            "truststorepw=-",
-            "--no-input",
-        ],
-        "changeit1\n",
-    );
+    let out = one_store(&h, "check", &["--json"], "truststore", "trust-empty.p12", PW);
     out.assert_code(16, "empty truststore");
     let j = out.json();
     assert_eq!(j["status"], "failed");
     assert_eq!(j["stores"][0]["verdict"], "no-trusted-certificates");
     assert_eq!(j["stores"][0]["trusted_certificates"], 0);
-    let out = h.run_stdin(
-        [
-            "ssl",
-            "check",
-            &arg("truststore", "jks-trust.jks"),
-            "truststorepw=-",
-            "--no-input",
-        ],
-        "changeit1\n",
-    );
+    let out = one_store(&h, "check", &[], "truststore", "jks-trust.jks", PW);
     out.assert_code(0, "a truststore with its CA");
     assert!(out.stdout.contains("trusted:   1 certificate"), "{}", out.stdout);
 }
@@ -349,17 +284,7 @@ fn a_truststore_without_trusted_certificates_fails_the_check() {
 #[test]
 fn check_reports_type_integrity_iterations_and_entries() {
     let h = Home::new();
-    let out = h.run_stdin(
-        [
-            "ssl",
-            "check",
-            "--json",
-            &arg("keystore", "p12-jdk17.p12"),
-            "keystorepw=-",
-            "--no-input",
-        ],
-        "changeit1\n",
-    );
+    let out = one_store(&h, "check", &["--json"], "keystore", "p12-jdk17.p12", PW);
     out.assert_code(0, "jdk17 p12");
     let s = &out.json()["stores"][0];
     assert_eq!(s["type"], "PKCS12");
@@ -382,7 +307,7 @@ fn expiry_is_judged_against_an_injected_now() {
             "--no-input",
         ]);
         c.env("TRAVELERUTIL_NOW", now);
-        common::run_cmd(c, Some("changeit1\n"))
+        common::run_cmd(c, Some(PW))
     };
     // jks-expiring.jks: notAfter 2026-12-03 03:05:58 UTC.
     let out = check("2026-11-23T00:00:00Z", "jks-expiring.jks");
@@ -479,7 +404,7 @@ fn ssl_dry_runs_and_failing_commands_create_and_delete_nothing() {
         let mut v = vec![
             (
                 s(&["ssl", "set", "--dry-run", &ks, "keystorepw=-", "--no-input"]),
-                Some("changeit1\n"),
+                Some(PW),
                 0,
             ),
             (s(&["ssl", "set", "--dry-run", "--no-input"]), None, 2),
@@ -503,7 +428,7 @@ fn ssl_dry_runs_and_failing_commands_create_and_delete_nothing() {
             (s(&["ssl", "set", "keystore=/a\x1bb", "keystorepw=-"]), Some("x\n"), 65),
             (
                 s(&["ssl", "check", &arg("keystore", "jks-expired.jks"), "keystorepw=-"]),
-                Some("changeit1\n"),
+                Some(PW),
                 16,
             ),
             (s(&["ssl", "check", "days=soon"]), None, 65),
@@ -522,7 +447,7 @@ fn ssl_dry_runs_and_failing_commands_create_and_delete_nothing() {
     sandbox::assert_leaves_no_trace(&h, &cases(false));
     assert!(!h.dir().exists(), "the home was created");
     // A home with a store: nothing may touch it.
-    h.run_stdin(["ssl", "set", &ks, "keystorepw=-", "--no-input"], "changeit1\n")
+    h.run_stdin(["ssl", "set", &ks, "keystorepw=-", "--no-input"], PW)
         .assert_code(0, "ssl set");
     sandbox::assert_leaves_no_trace(&h, &cases(true));
 }
@@ -683,7 +608,7 @@ fn ssl_output_escapes_control_characters_from_the_file_and_from_an_older_store()
         &["-name", "trav\x1b]0;pwned\x07eler", "-passout", "pass:changeit1"],
     );
     let ks = format!("keystore={}", p12.display());
-    let out = h.run_stdin(["ssl", "check", &ks, "keystorepw=-"], "changeit1\n");
+    let out = h.run_stdin(["ssl", "check", &ks, "keystorepw=-"], PW);
     out.assert_code(0, "ssl check of a file with ESC in its alias and subject");
     assert!(out.stdout.contains("trav\\x1b]0;pwned\\x07eler"), "{}", out.stdout);
     assert!(out.stdout.contains("CN=evil\\x1b[2Jname"), "{}", out.stdout);
