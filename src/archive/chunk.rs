@@ -13,7 +13,7 @@
 use super::redact::{self, Redactor};
 
 /// The deflate window: how much of the previous chunk primes the next (RFC 1951 §2).
-pub(super) const DICT: usize = 32 * 1024;
+const DICT: usize = 32 * 1024;
 
 /// The end of the previous chunk of the same entry, from a point where redaction can start
 /// (a line start, or that chunk's own start) and the PEM state there.
@@ -26,8 +26,8 @@ pub(super) struct Prime {
 
 /// The tail of `piece` (which began in PEM state `in_pem`) that primes the next chunk, and
 /// the PEM state after `piece`. The tail starts at the last line start that leaves at least
-/// 1.25 × [`DICT`] bytes (within 64 KiB of that), else the first after it; a chunk that is one long
-/// line primes from its own start if it is short enough, else not at all.
+/// 1.25 × [`DICT`] bytes (within 64 KiB of that), else the first after it; a chunk that is one
+/// long line primes from its own start if it is short enough, else not at all.
 pub(super) fn prime_from(piece: &[u8], in_pem: bool, redact: bool) -> (Option<Prime>, bool) {
     if !redact {
         let from = piece.len().saturating_sub(DICT);
