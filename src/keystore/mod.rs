@@ -18,6 +18,7 @@
 
 pub mod der;
 pub mod error;
+mod hash;
 pub mod jks;
 mod pbe;
 pub mod pem;

@@ -18,7 +18,7 @@ use md5::{Digest, Md5};
 use zeroize::Zeroizing;
 
 use super::der::{self, Tlv};
-use super::pkcs12::Hash;
+use super::hash::{self, Hash};
 use super::{KeystoreError, Limits, utf16be};
 
 /// 1.2.840.113549.1.5.13
@@ -319,7 +319,7 @@ pub(crate) fn parse_pbkdf2_params<'a>(params: &Tlv<'a>) -> Result<Pbkdf2Params<'
         None => None,
     };
     let prf = match pk.read_optional(der::TAG_SEQUENCE, "the PBKDF2 PRF")? {
-        Some(tlv) => super::pkcs12::hmac_algorithm(&tlv)?,
+        Some(tlv) => hash::hmac_algorithm(&tlv)?,
         None => Hash::Sha1, // RFC 8018 §A.2: prf DEFAULT algid-hmacWithSHA1.
     };
     pk.finish("the PBKDF2 parameters")?;

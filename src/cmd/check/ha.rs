@@ -8,7 +8,7 @@ use crate::exit::Exit;
 use crate::jdbc::failover::{Role, Server};
 use crate::jdbc::{JdbcUrl, Kind};
 use crate::probe::FailureClass;
-use crate::probe::odbc::{Connected, ProbeOutcome, ServerInfo};
+use crate::probe::odbc::{Ask, Connected, ProbeOutcome, ServerInfo};
 use crate::probe::ready::{self, Level, Line, NotesIni, Plan};
 use crate::probe::runner::{self, Progress};
 use crate::term::escape;
@@ -19,6 +19,13 @@ use std::time::Duration;
 pub struct Ha {
     pub servers: Vec<Server>,
     pub plan: Option<(Plan, NotesIni)>,
+}
+
+impl Ha {
+    /// The catalog reads of the readiness section, for the primary's probe.
+    pub fn asks(&self) -> Vec<Ask> {
+        self.plan.as_ref().map(|(p, _)| p.asks()).unwrap_or_default()
+    }
 }
 
 /// The servers of `url`, and (unless `quick`) the readiness plan, with notes.ini found the way

@@ -154,7 +154,7 @@ fn check_db(ctx: &Ctx, r: &mut Report, s: &Setup<'_>) -> Exit {
     let ca_path = ca.as_ref().map(tls::CaFile::path);
     let user = s.db.user.as_deref().or_else(|| url.property_value("user"));
     let ha = ha::prepare(url, user, ctx.global.data_dir.as_deref(), s.quick);
-    let reqs = match steps::requests(r, url, &choice, s.db, ca_path.as_deref(), &ha) {
+    let reqs = match steps::requests(r, url, &choice, s.db, ca_path.as_deref(), &ha.servers, ha.asks()) {
         Ok(reqs) => reqs,
         Err(exit) => return exit,
     };

@@ -7,10 +7,11 @@ use super::inputs::{self, DriverOverrides};
 use super::report::{Mode, Report};
 use super::tls::{self, CaFile};
 use crate::exit::Exit;
+use crate::jdbc::failover::Server;
 use crate::jdbc::{self, JdbcUrl, Kind};
 use crate::probe::connstr::{OdbcRequest, translate};
 use crate::probe::drivers::{Choice, DriverFamily};
-use crate::probe::odbc::{ProbeOutcome, ProbeRequest};
+use crate::probe::odbc::{Ask, ProbeOutcome, ProbeRequest};
 use crate::probe::offline::{self, Status};
 use crate::probe::{DiagRecord, FailureClass, Stage, classify};
 use crate::store::{DbSettings, Settings, StoreFile};
@@ -136,15 +137,17 @@ pub fn export_ca(r: &mut Report, url: &JdbcUrl, s: &Setup<'_>) -> Result<Option<
     tls::export_ca(r, url, s.truststore)
 }
 
-/// The connection-string step: one probe request per server the URL names, the primary's first
-/// with the catalog reads of the readiness section. The report shows the primary's string.
+/// The connection-string step: one probe request per server the URL names (`servers`, the
+/// primary first), the primary's with `asks`, the catalog reads of the readiness section. The
+/// report shows the primary's string.
 pub fn requests(
     r: &mut Report,
     url: &JdbcUrl,
     choice: &Choice,
     db: &DbSettings,
     ca: Option<&Path>,
-    ha: &super::ha::Ha,
+    servers: &[Server],
+    mut asks: Vec<Ask>,
 ) -> Result<Vec<ProbeRequest>, Exit> {
     let request = OdbcRequest {
         driver: &choice.name,
@@ -154,24 +157,22 @@ pub fn requests(
         timeout_secs: r.timeout_secs,
         ca_file: ca,
     };
-    let mut out = Vec::with_capacity(ha.servers.len());
-    for (i, server) in ha.servers.iter().enumerate() {
+    let mut out = Vec::with_capacity(servers.len());
+    for (i, server) in servers.iter().enumerate() {
         let one = crate::jdbc::failover::for_server(url, server);
         let tr = translate(&one, &request).map_err(|e| {
             r.push("connection string", Status::Fail, e.to_string());
             Exit::CheckFailed
         })?;
-        let mut asks = Vec::new();
         if i == 0 {
             r.connection = Some(tr.display.clone());
             r.notes = tr.notes.clone();
-            asks = ha.plan.as_ref().map(|(p, _)| p.asks()).unwrap_or_default();
         }
         out.push(ProbeRequest {
             connection_string: tr.connection_string,
             login_timeout_secs: r.timeout_secs,
             query: validation_query(url.kind).to_string(),
-            asks,
+            asks: std::mem::take(&mut asks),
             ask_timeout_secs: r.timeout_secs,
         });
     }

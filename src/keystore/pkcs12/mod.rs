@@ -69,11 +69,6 @@ const OID_FRIENDLY_NAME: Oid = Oid::pkcs([0x01, 0x09, 0x14]);
 const OID_LOCAL_KEY_ID: Oid = Oid::pkcs([0x01, 0x09, 0x15]);
 /// 2.16.840.1.113894.746875.1.1: Java's "trusted key usage" attribute, set on trusted certs.
 const OID_JAVA_TRUSTED: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x86, 0xf9, 0x66, 0xad, 0xca, 0x7b, 0x01, 0x01];
-const OID_SHA1: &[u8] = &[0x2b, 0x0e, 0x03, 0x02, 0x1a];
-/// 2.16.840.1.101.3.4.2 (NIST hash algorithms); the last arc selects the hash.
-const NIST_HASH: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02];
-/// 1.2.840.113549.2 (digest algorithms: hmacWithSHA1 = .7 … hmacWithSHA512-256 = .13).
-const RSADSI_DIGEST: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02];
 
 /// Nesting bound for safeContentsBag recursion (hostile files could nest deeply).
 const MAX_BAG_DEPTH: usize = 8;
@@ -83,7 +78,6 @@ const MAX_DECRYPTED_SECTIONS: usize = 8;
 const MAX_PBMAC1_KEY_LEN: u64 = 512;
 use bags::{Bag, Section, join, read_bags, read_sections};
 use mac::check_mac;
-pub(crate) use mac::{Hash, hmac_algorithm};
 
 /// The pieces of a PFX the MAC check needs.
 struct Pfx<'a> {
