@@ -7,7 +7,7 @@
 //! makes nothing outside the listing go.
 
 use super::plan::{Skipped, is_bundle_name};
-use super::tree::Root;
+use super::source::Root;
 use crate::sys::dirfd::{self, Dir, Stat, Unlinked};
 use serde::Serialize;
 use std::ffi::OsString;

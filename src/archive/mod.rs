@@ -1,9 +1,10 @@
 //! Support bundles of the Traveler logs (`log collect`) and their removal (`log clear`).
 //!
-//! Pure domain code: no clap, no terminal. [`plan`] decides what goes in, [`redact`] masks
-//! secrets in text, [`collect`] reads, compresses (in parallel, each chunk primed with the end
-//! of the one before: `chunk`) and writes in order through [`zipout`], [`clear`] plans
-//! deletions and detects a running server, [`notesini`] reads `Directory=`.
+//! Pure domain code: no clap, no terminal. [`plan`] decides what goes in, [`tree`] walks the
+//! directories through the descriptors of [`source`], [`redact`] masks secrets in text,
+//! [`collect`] reads, compresses (in parallel, each chunk primed with the end of the one
+//! before: `chunk`) and writes in order through [`zipout`], [`clear`] plans deletions and
+//! detects a running server, [`notesini`] reads `Directory=`.
 
 pub mod bundle;
 mod chunk;
@@ -12,6 +13,7 @@ pub mod collect;
 pub mod notesini;
 pub mod plan;
 pub mod redact;
+pub mod source;
 pub mod tree;
 pub mod zipout;
 

@@ -4,7 +4,7 @@
 
 use super::ArchiveError;
 use super::redact::Redactor;
-use super::tree::{Root, Source};
+use super::source::{Root, Source};
 use super::zipout;
 use crate::term::escape::{escape, escape_path};
 use globset::GlobSet;
