@@ -16,7 +16,19 @@ const MYSQL_SET: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'$')
     .remove(b'*');
 
-pub fn render(u: &JdbcUrl, mask: bool) -> String {
+impl JdbcUrl {
+    /// The canonical URL. With `mask`, every secret value is written as `*****`.
+    ///
+    /// The canonical form parses back to the same structure (property-tested): it keeps the
+    /// user's property names and order, omits what the user omitted, and re-escapes values by
+    /// the family's own rules.
+    #[must_use]
+    pub fn canonical(&self, mask: bool) -> String {
+        render(self, mask)
+    }
+}
+
+fn render(u: &JdbcUrl, mask: bool) -> String {
     let val = |p: &Property| -> Option<String> {
         p.value.as_ref().map(|v| {
             if mask && p.is_secret() {

@@ -288,15 +288,6 @@ impl JdbcUrl {
         }
     }
 
-    /// The canonical URL. With `mask`, every secret value is written as `*****`.
-    ///
-    /// The canonical form parses back to the same structure (property-tested): it keeps the
-    /// user's property names and order, omits what the user omitted, and re-escapes values by
-    /// the family's own rules.
-    pub fn canonical(&self, mask: bool) -> String {
-        super::canonical::render(self, mask)
-    }
-
     /// The documented JSON form (passwords masked). See `docs/jdbc-url-json.md`.
     pub fn report(&self) -> UrlReport<'_> {
         UrlReport { url: self }
