@@ -136,7 +136,28 @@ pub fn is_secret_key(key: &str) -> bool {
         || ["pass", "secret", "token", "apikey", "api_key", "api-key"]
             .iter()
             .any(|w| k.contains(w))
-        || crate::jdbc::model::is_secret_name(&k)
+        || is_secret_name(&k)
+}
+
+/// The secret-name rule of every JDBC family (and so of the command line): the name (ignoring
+/// case and spaces) contains "password" or "passwd", ends in "pwd", or ends in a near-miss of
+/// "password" (two edits at most: `passwrd`, `pasword`, `trustStorePasword`). A misspelled key
+/// still holds the password the admin meant to type, so it is masked like the real one.
+#[must_use]
+pub fn is_secret_name(name: &str) -> bool {
+    let n: String = name
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if n.contains("password") || n.contains("passwd") || n.ends_with("pwd") {
+        return true;
+    }
+    let chars: Vec<char> = n.chars().collect();
+    (6..=10).filter(|k| *k <= chars.len()).any(|k| {
+        let tail: String = chars[chars.len() - k..].iter().collect();
+        strsim::osa_distance(&tail, "password") <= 2
+    })
 }
 
 /// `text` (an error message that may quote what was typed) with the value of every secret word

@@ -311,7 +311,7 @@ fn mask_loose(text: &str) -> String {
         &crate::secret::Assignments {
             // The name runs back to the previous separator (JTOpen names hold blanks).
             name_stop: |c| matches!(c, ';' | '&' | '?' | '/' | ':' | ',' | '='),
-            secret_name: |n| model::is_secret_name(n.trim()),
+            secret_name: |n| crate::secret::is_secret_name(n.trim()),
             value_stop: |c| matches!(c, ';' | '&'),
             keep: |v| v.is_empty() || v == MASK,
         },
@@ -413,7 +413,7 @@ mod tests {
         u.mark_known_secrets(&["S3cr3t!"]);
         let text = "jdbc:db2://h:5/DB:user=LNT;currentSchema=S3cr3t!;";
         assert_eq!(mask(text, &u), "jdbc:db2://h:5/DB:user=LNT;currentSchema=*****;");
-        assert!(!model::is_secret_name("username") && !model::is_secret_name("databaseName"));
+        assert!(!crate::secret::is_secret_name("username") && !crate::secret::is_secret_name("databaseName"));
     }
 
     #[test]

@@ -130,7 +130,7 @@ impl Property {
     /// True for any property whose value is a secret and must never be displayed:
     /// `password`, `sslTrustStorePassword`, `key ring password`, `bootPassword`, `pwd`, ...
     pub fn is_secret(&self) -> bool {
-        self.known_secret || is_secret_name(&self.name)
+        self.known_secret || crate::secret::is_secret_name(&self.name)
     }
 
     /// True for the connection password itself (`password`, any case), the one that is
@@ -138,26 +138,6 @@ impl Property {
     pub fn is_password(&self) -> bool {
         self.name.trim().eq_ignore_ascii_case("password")
     }
-}
-
-/// Secret-name rule shared by every family: the name (ignoring case and spaces) contains
-/// "password" or "passwd", ends in "pwd", or ends in a near-miss of "password" (two edits at
-/// most: `passwrd`, `pasword`, `trustStorePasword`). A misspelled key still holds the password
-/// the admin meant to type, so it is masked like the real one.
-pub fn is_secret_name(name: &str) -> bool {
-    let n: String = name
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if n.contains("password") || n.contains("passwd") || n.ends_with("pwd") {
-        return true;
-    }
-    let chars: Vec<char> = n.chars().collect();
-    (6..=10).filter(|k| *k <= chars.len()).any(|k| {
-        let tail: String = chars[chars.len() - k..].iter().collect();
-        strsim::osa_distance(&tail, "password") <= 2
-    })
 }
 
 /// A parsed JDBC URL. Built by [`crate::jdbc::parse`]; valid only if no error diagnostics came
