@@ -3,7 +3,8 @@
 //! Ctrl-C (SIGINT), a supervisor's SIGTERM, a dropped SSH session's SIGHUP and Ctrl-\ (SIGQUIT)
 //! all get one handler, installed the first time something needs it. In order, it:
 //!
-//! 1. puts the terminal back if a password prompt has it in raw mode ([`super::term`]);
+//! 1. puts the terminal back if a password prompt has it in raw mode (its state was handed
+//!    over by [`super::term`]);
 //! 2. removes the files registered with [`UnlinkOnSignal`] (`unlink(2)` is async-signal-safe,
 //!    POSIX.1-2017 §2.4.3);
 //! 3. inside a [`Deferral`] (a long job that checks [`interrupted`] and cleans up itself), it
@@ -15,6 +16,7 @@
 //! non-interactive shell) stays ignored: POSIX asks programs to keep such dispositions.
 
 use std::ffi::CString;
+use std::mem::MaybeUninit;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::sync::Once;
@@ -35,8 +37,39 @@ static CAUGHT: AtomicI32 = AtomicI32::new(0);
 
 static INSTALL: Once = Once::new();
 
+/// The terminal's fd while a password prompt has it in raw mode (`term::Guard`), -1 otherwise.
+static TTY_FD: AtomicI32 = AtomicI32::new(-1);
+/// The terminal's state before the prompt: written before `TTY_FD` is set, read only while it is.
+static mut SAVED: MaybeUninit<libc::termios> = MaybeUninit::uninit();
+
+/// Until [`forget_terminal`], a signal puts the terminal `fd` back into the state `saved`.
+pub(super) fn restore_terminal_on_signal(fd: libc::c_int, saved: libc::termios) {
+    TTY_FD.store(-1, Ordering::SeqCst);
+    // SAFETY: TTY_FD is -1, so the handler does not read SAVED while it is written; only the
+    // thread at the prompt writes it.
+    unsafe { (&raw mut SAVED).write(MaybeUninit::new(saved)) };
+    TTY_FD.store(fd, Ordering::SeqCst);
+}
+
+/// The prompt gave the terminal back: a signal leaves it alone again.
+pub(super) fn forget_terminal() {
+    TTY_FD.store(-1, Ordering::SeqCst);
+}
+
+/// Puts the saved terminal state back, if a prompt has the terminal in raw mode.
+fn restore_terminal() {
+    let fd = TTY_FD.load(Ordering::SeqCst);
+    if fd >= 0 {
+        // SAFETY: SAVED was fully written before TTY_FD was set and is not written while it is
+        // set; tcsetattr is async-signal-safe.
+        unsafe {
+            libc::tcsetattr(fd, libc::TCSANOW, (&raw const SAVED).cast::<libc::termios>());
+        }
+    }
+}
+
 extern "C" fn on_signal(sig: libc::c_int) {
-    super::term::restore_from_handler();
+    restore_terminal();
     let deferring = DEFERRING.load(Ordering::SeqCst) > 0;
     let first = CAUGHT.swap(sig, Ordering::SeqCst) == 0;
     if deferring && first {

@@ -4,29 +4,12 @@
 //! calls `raise(SIGINT)` while the terminal is still in that raw state. The default action
 //! would kill the process before rpassword's Drop restores the terminal; bash repairs the
 //! terminal of a job killed by a signal, but dash and other shells do not, which leaves the
-//! session with echo off. A [`Guard`] saves the terminal state first; the handler of
-//! [`super::signals`] puts it back (`tcsetattr` is async-signal-safe, POSIX.1-2017 §2.4.3)
-//! before the process ends by the signal, so the exit status is still "killed by SIGINT".
+//! session with echo off. A [`Guard`] saves the terminal state first and hands it to the
+//! handler of [`super::signals`], which puts it back (`tcsetattr` is async-signal-safe,
+//! POSIX.1-2017 §2.4.3) before the process ends by the signal, so the exit status is still
+//! "killed by SIGINT".
 
 use std::mem::MaybeUninit;
-use std::sync::atomic::{AtomicI32, Ordering};
-
-/// The terminal's fd while a guard is active, -1 otherwise.
-static TTY_FD: AtomicI32 = AtomicI32::new(-1);
-/// Written before `TTY_FD` is set, read only while it is.
-static mut SAVED: MaybeUninit<libc::termios> = MaybeUninit::uninit();
-
-/// Called from the signal handler: puts the saved state back, if a guard is active.
-pub(super) fn restore_from_handler() {
-    let fd = TTY_FD.load(Ordering::SeqCst);
-    if fd >= 0 {
-        // SAFETY: SAVED was fully written before TTY_FD was set and is not written while it is
-        // set; tcsetattr is async-signal-safe.
-        unsafe {
-            libc::tcsetattr(fd, libc::TCSANOW, (&raw const SAVED).cast::<libc::termios>());
-        }
-    }
-}
 
 /// Held around a raw-mode terminal read; see the module docs.
 pub struct Guard {
@@ -46,23 +29,21 @@ impl Guard {
             .open("/dev/tty")
             .ok()?;
         let fd = file.as_raw_fd();
-        // SAFETY: tcgetattr fills a termios for a valid fd; it is copied into SAVED while no
-        // guard is active (TTY_FD is -1), so the handler does not read it meanwhile.
-        unsafe {
-            let mut t = MaybeUninit::<libc::termios>::uninit();
-            if libc::tcgetattr(fd, t.as_mut_ptr()) != 0 {
-                return None;
-            }
-            (&raw mut SAVED).write(t);
+        let mut t = MaybeUninit::<libc::termios>::uninit();
+        // SAFETY: tcgetattr fills a termios for a valid fd.
+        if unsafe { libc::tcgetattr(fd, t.as_mut_ptr()) } != 0 {
+            return None;
         }
+        // SAFETY: tcgetattr returned 0, so it wrote the whole struct.
+        let saved = unsafe { t.assume_init() };
         super::signals::install();
-        TTY_FD.store(fd, Ordering::SeqCst);
+        super::signals::restore_terminal_on_signal(fd, saved);
         Some(Guard { _file: file })
     }
 }
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        TTY_FD.store(-1, Ordering::SeqCst);
+        super::signals::forget_terminal();
     }
 }
