@@ -184,6 +184,18 @@ fn sha256_file(p: &Path) -> String {
         .to_string()
 }
 
+/// Asserts that the server received `name` with the bytes of `local`, then removes it, so that
+/// a later upload of the same name is not mistaken for this one.
+fn take_upload(s: &Sshd, name: &str, local: &Path) {
+    let remote = s.upload_dir.join(name);
+    assert_eq!(
+        sha256_file(&remote),
+        sha256_file(local),
+        "{name}: the remote copy differs"
+    );
+    std::fs::remove_file(remote).unwrap();
+}
+
 /// A file of pseudo-random bytes (xorshift: incompressible enough, reproducible).
 fn make_file(dir: &Path, name: &str, len: usize, seed: u64) -> PathBuf {
     let p = dir.join(name);
@@ -278,9 +290,7 @@ fn base_names_resolve_in_the_logs_directory() {
     ]);
     out.assert_code(0, "pmr with a base name");
     // Already named for the case: not prefixed twice.
-    let remote = s.upload_dir.join("TS012345678.usage.log");
-    assert_eq!(sha256_file(&remote), sha256_file(&f));
-    std::fs::remove_file(remote).unwrap();
+    take_upload(&s, "TS012345678.usage.log", &f);
 
     let missing = home.run([
         "pmr",
@@ -318,9 +328,7 @@ fn upload_without_files_collects_then_uploads() {
     let local = PathBuf::from(v["files"][0]["local"].as_str().unwrap());
     let remote_name = v["files"][0]["remote"].as_str().unwrap().trim_start_matches("/upload/");
     assert!(remote_name.starts_with("CS1000002"), "{remote_name}");
-    let remote = s.upload_dir.join(remote_name);
-    assert_eq!(sha256_file(&remote), sha256_file(&local));
-    std::fs::remove_file(remote).unwrap();
+    take_upload(&s, remote_name, &local);
 }
 
 #[test]
@@ -560,9 +568,7 @@ fn key_authentication_without_a_password() {
     let f = make_file(home.outside(), "keyauth.bin", 200_000, 10);
     let up = home.run(["pmr", "CS1000009", f.to_str().unwrap(), "--no-input"]);
     up.assert_code(0, "upload with key authentication");
-    let remote = s.upload_dir.join("CS1000009.keyauth.bin");
-    assert_eq!(sha256_file(&remote), sha256_file(&f));
-    std::fs::remove_file(remote).unwrap();
+    take_upload(&s, "CS1000009.keyauth.bin", &f);
 }
 
 /// The first connection at a terminal: the fingerprint and the question, "y", then the
@@ -603,9 +609,7 @@ fn first_connection_at_a_terminal_asks_and_shows_progress() {
         "the bar ends full: {transcript}"
     );
     assert!(!transcript.contains(&s.password), "the password reached the terminal");
-    let remote = s.upload_dir.join("CS1000010.pty.bin");
-    assert_eq!(sha256_file(&remote), sha256_file(&f));
-    std::fs::remove_file(remote).unwrap();
+    take_upload(&s, "CS1000010.pty.bin", &f);
 }
 
 /// While the admin decides on an unknown host key, the store is not locked: another writer
