@@ -348,6 +348,16 @@ impl Lab {
         }
     }
 
+    /// Empty stores, then the whole pool provisioned by `provision.yml` from a new inventory
+    /// in `dir` (database TRAVELER); returns that inventory.
+    fn provisioned(&self, dir: &Path) -> PathBuf {
+        self.reset_stores();
+        let vars = self.vars_inventory(dir, "TRAVELER", "", "");
+        let (rc, out) = self.playbook(&pb("provision.yml"), &vars, &[], &[]);
+        assert_eq!(rc, 0, "{out}");
+        vars
+    }
+
     /// Close the persistent SSH connections, so that the next run logs in afresh.
     fn disconnect(&self) {
         let out = script_output("testenv-ansible.sh", &["disconnect"]);
@@ -591,11 +601,8 @@ fn db_module_provisions_exactly_once_check_and_diff_mode_write_nothing_and_mask(
 fn db_module_timeout_is_db_sets_own_bound_of_the_connection_test() {
     let _guard = serial();
     let lab = lab();
-    lab.reset_stores();
     let tmp = tempfile::tempdir().unwrap();
-    let vars = lab.vars_inventory(tmp.path(), "TRAVELER", "", "");
-    let (rc, out) = lab.playbook(&pb("provision.yml"), &vars, &[], &[]);
-    assert_eq!(rc, 0, "{out}");
+    lab.provisioned(tmp.path());
 
     // The module passes timeout= to db set, whose own connection test it bounds: no test of
     // the module's own any more (no scratch store, no `probe` result).
@@ -748,11 +755,8 @@ fn join_playbook_joins_one_at_a_time_and_stops_at_the_first_failure() {
 fn audit_playbook_reports_a_consistent_pool_a_differing_member_and_an_unreachable_one() {
     let _guard = serial();
     let lab = lab();
-    lab.reset_stores();
     let tmp = tempfile::tempdir().unwrap();
-    let vars = lab.vars_inventory(tmp.path(), "TRAVELER", "", "");
-    let (rc, out) = lab.playbook(&pb("provision.yml"), &vars, &[], &[]);
-    assert_eq!(rc, 0, "{out}");
+    let vars = lab.provisioned(tmp.path());
 
     let (rc, out) = lab.playbook(&collection_pb("audit"), &vars, &[], &[]);
     assert_eq!(rc, 0, "a consistent pool must pass:\n{out}");
@@ -846,11 +850,8 @@ fn audit_playbook_reports_a_consistent_pool_a_differing_member_and_an_unreachabl
 fn audit_compares_what_truststores_trust_and_each_members_own_view_of_the_partners() {
     let _guard = serial();
     let lab = lab();
-    lab.reset_stores();
     let tmp = tempfile::tempdir().unwrap();
-    let vars = lab.vars_inventory(tmp.path(), "TRAVELER", "", "");
-    let (rc, out) = lab.playbook(&pb("provision.yml"), &vars, &[], &[]);
-    assert_eq!(rc, 0, "{out}");
+    let vars = lab.provisioned(tmp.path());
     let (rc, out) = lab.playbook(&pb("ssl.yml"), &vars, &["-e", "traveler_ssl_state=present"], &[]);
     assert_eq!(rc, 0, "{out}");
 
