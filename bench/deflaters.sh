@@ -26,7 +26,7 @@ input="$work/repetitive.txt"
 (cd "$logs" && find . -type f -print0 | sort -z | xargs -0 cat) > "$input"
 echo "input: $(du -m "$input" | cut -f1) MiB, the repetitive tree concatenated; $RUNS runs each, medians"
 
-commands=("gzip -6" "igzip -1" "igzip -3" "libdeflate-gzip -4" "libdeflate-gzip -6")
+commands=("gzip -6" "igzip -1" "igzip -3" "libdeflate-gzip -4" "libdeflate-gzip -5" "libdeflate-gzip -6")
 results="$work/results"
 : > "$results"
 for _ in $(seq 1 "$RUNS"); do
