@@ -10,7 +10,8 @@
 # copy with the release profile into target/bench/levels/target. The product's source and
 # binary are untouched. The product itself runs too, as "product".
 #
-# Run `bash bench/collect.sh` first: it makes the tree. Needs zip, pigz, python3, /usr/bin/time.
+# Run `bash bench/collect.sh` first: it makes the tree. Needs zip, unzip, pigz, python3 and
+# /usr/bin/time.
 # Environment: BENCH_DIR (default /tmp/travelerutil-bench), RUNS (default 3; medians), LEVELS
 # (default "1 2 3 4 5 6 7"). A measurement: exits 0 unless it cannot measure.
 set -euo pipefail
@@ -22,8 +23,8 @@ cd "$repo"
 data="$BENCH_DIR/rep/data"
 logs="$data/IBM_TECHNICAL_SUPPORT/traveler/logs"
 [ -d "$logs" ] || { echo "levels.sh: no repetitive tree in $logs: run bash bench/collect.sh first" >&2; exit 1; }
-for t in zip pigz python3 /usr/bin/time; do
-    command -v "$t" >/dev/null || { echo "levels.sh: $t is required (apt-get install -y zip pigz python3 time)" >&2; exit 1; }
+for t in zip unzip pigz python3 /usr/bin/time; do
+    command -v "$t" >/dev/null || { echo "levels.sh: $t is required (apt-get install -y zip unzip pigz python3 time)" >&2; exit 1; }
 done
 cores=$(nproc)
 
@@ -87,7 +88,7 @@ for _ in $(seq 1 "$RUNS"); do
     for level in $LEVELS; do collect "level-$level" "$level"; done
 done
 
-python3 - "$results" "$zsize" <<'PY'
+python3 - "$results" "$zsize" "$cores" <<'PY'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
@@ -95,7 +96,7 @@ for line in open(sys.argv[1]):
     rows.setdefault(label, []).append((float(secs), int(size)))
 zsize = int(sys.argv[2])
 pigz = statistics.median(s for s, _ in rows.pop("pigz"))
-print(f"pigz -6 -p N: median {pigz:.2f} s")
+print(f"pigz -6 -p {sys.argv[3]}: median {pigz:.2f} s")
 print(f"{'collect':10} {'seconds':>8} {'vs pigz':>8} {'bytes':>10} {'vs zip':>8}  time <= 0.5x pigz  size <= 1.01x zip")
 v = lambda ok: "PASS" if ok else "FAIL"
 for label, runs in rows.items():
