@@ -17,6 +17,18 @@ const NIST_HASH: &[u8] = &[0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02];
 /// 1.2.840.113549.2 (digest algorithms: hmacWithSHA1 = .7 … hmacWithSHA512-256 = .13).
 const RSADSI_DIGEST: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02];
 
+/// Each hash, the last arc of its OID under [`NIST_HASH`] (SHA-1 has its own, [`OID_SHA1`]),
+/// and the last arc of its hmacWithX OID under [`RSADSI_DIGEST`].
+const ARCS: [(Hash, Option<u8>, u8); 7] = [
+    (Hash::Sha1, None, 7),
+    (Hash::Sha224, Some(4), 8),
+    (Hash::Sha256, Some(1), 9),
+    (Hash::Sha384, Some(2), 10),
+    (Hash::Sha512, Some(3), 11),
+    (Hash::Sha512_224, Some(5), 12),
+    (Hash::Sha512_256, Some(6), 13),
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Hash {
     Sha1,
@@ -33,28 +45,17 @@ impl Hash {
         if oid == OID_SHA1 {
             return Some(Hash::Sha1);
         }
-        match oid.strip_prefix(NIST_HASH)? {
-            [1] => Some(Hash::Sha256),
-            [2] => Some(Hash::Sha384),
-            [3] => Some(Hash::Sha512),
-            [4] => Some(Hash::Sha224),
-            [5] => Some(Hash::Sha512_224),
-            [6] => Some(Hash::Sha512_256),
-            _ => None,
-        }
+        let [arc] = oid.strip_prefix(NIST_HASH)? else {
+            return None;
+        };
+        ARCS.iter().find(|a| a.1 == Some(*arc)).map(|a| a.0)
     }
 
     pub(crate) fn from_hmac_oid(oid: &[u8]) -> Option<Hash> {
-        match oid.strip_prefix(RSADSI_DIGEST)? {
-            [7] => Some(Hash::Sha1),
-            [8] => Some(Hash::Sha224),
-            [9] => Some(Hash::Sha256),
-            [10] => Some(Hash::Sha384),
-            [11] => Some(Hash::Sha512),
-            [12] => Some(Hash::Sha512_224),
-            [13] => Some(Hash::Sha512_256),
-            _ => None,
-        }
+        let [arc] = oid.strip_prefix(RSADSI_DIGEST)? else {
+            return None;
+        };
+        ARCS.iter().find(|a| a.2 == *arc).map(|a| a.0)
     }
 
     pub(crate) fn name(self) -> &'static str {
@@ -146,7 +147,7 @@ fn hmac_matches<D: EagerHash>(key: &[u8], data: &[u8], tag: &[u8]) -> bool {
 
 /// RFC 7292 Appendix B.2. `v` is the hash block size in bytes; the password must already be
 /// the BMPString with its two terminating zero bytes. Steps are numbered as in the RFC.
-pub(crate) fn pkcs12_kdf<D: Digest>(
+fn pkcs12_kdf<D: Digest>(
     v: usize,
     id: u8,
     password: &[u8],
