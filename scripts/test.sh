@@ -57,3 +57,7 @@ cargo build --locked
 # `--include-ignored` runs the tests that need this lab (or root): plain `cargo test` skips them,
 # and here each fails loudly, naming what is missing, if its server is not up.
 cargo test --locked --all-targets --no-fail-fast -- --include-ignored
+
+# The lab script itself (tests/testenv_smoke.sh): a second start changes nothing, the replica
+# stops and comes back alone, each MariaDB has its own tmpdir, and stop leaves no process.
+bash tests/testenv_smoke.sh

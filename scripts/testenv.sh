@@ -381,23 +381,27 @@ start_maria() {
   fi
   rm -f "$(pidfile "$c")"
   port_open "$port" && die "$c: port $port is busy (another process listens; set the port variable)"
-  mkdir -p "$d/binlog" "$d/relay" "$RUN"
+  # A private tmpdir: at start-up mariadbd deletes every #sql* file in its tmpdir, so with a
+  # shared /tmp the replica's bootstrap could delete the primary's temp tables (CI saw it).
+  mkdir -p "$d/binlog" "$d/relay" "$d/tmp" "$RUN"
   if [ ! -f "$d/data/.initialised" ]; then
     rm -rf "$d/data"
     # --no-defaults: ignore Debian's /etc/mysql/* (socket in /run/mysqld, datadir /var/lib/mysql).
     # --user=root: we run as root and mariadbd refuses root without it (docs/odbc-drivers.md).
     log "$c: initialising $d/data"
     if ! mariadb-install-db --no-defaults --datadir="$d/data" --user=root \
-         --auth-root-authentication-method=normal --skip-test-db "${MARIA_OPTS[@]}" \
-         > "$d/install.log" 2>&1; then
-      tail -30 "$d/install.log" >&2; die "$c: mariadb-install-db failed (log: $d/install.log)"
+         --auth-root-authentication-method=normal --skip-test-db --tmpdir="$d/tmp" \
+         "${MARIA_OPTS[@]}" > "$d/install.log" 2>&1; then
+      # The cause is near the top, above the generic advice that fills the tail.
+      grep -m 10 'ERROR' "$d/install.log" >&2 || tail -30 "$d/install.log" >&2
+      die "$c: mariadb-install-db failed (log: $d/install.log)"
     fi
     touch "$d/data/.initialised"
   fi
   rm -f "$sock"
   nohup mariadbd --no-defaults --user=root --datadir="$d/data" --bind-address=127.0.0.1 \
     --port="$port" --socket="$sock" --pid-file="$d/mysqld.pid" --log-error="$d/error.log" \
-    "${MARIA_OPTS[@]}" "${extra[@]}" < /dev/null > "$d/stdout.log" 2>&1 9>&- &
+    --tmpdir="$d/tmp" "${MARIA_OPTS[@]}" "${extra[@]}" < /dev/null > "$d/stdout.log" 2>&1 9>&- &
   pid=$!
   echo "$pid" > "$(pidfile "$c")"
   if ! wait_ready "$c" "$pid" "$WAIT_SECS" maria_ping "$c" || ! port_open "$port"; then

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # testenv_smoke.sh — end-to-end check of scripts/testenv.sh (not run by cargo):
-#   all (install + start + check) -> eval env -> start again (idempotent) -> status
+#   all (install + start + check) -> eval env -> each MariaDB has its own tmpdir
+#   -> start again (idempotent) -> status
 #   -> stop one server (the replica) and start it again -> stop
 #   -> no process left, ports free, pid files gone, status reports DOWN.
 #   bash tests/testenv_smoke.sh          (root; exits non-zero on the first problem)
@@ -37,6 +38,17 @@ say "env: ok ($(grep -c '^export ' <<<"$env_out") exports)"
 pids=()
 for f in "$TU_LAB"/run/*.pid; do pids+=("$(head -1 "$f")"); done
 ((${#pids[@]} == 5)) || fail "expected 5 pid files in $TU_LAB/run, found ${#pids[@]}"
+
+# Regression (CI, stop 20): the primary and the replica once shared /tmp, and one mariadbd's
+# start-up sweep of #sql* files deleted the other's temporary table during mariadb-install-db.
+tmpdirs=()
+for c in mariadb replica; do
+  p=$(head -1 "$TU_LAB/run/$c.pid")
+  td=$(tr '\0' '\n' < "/proc/$p/cmdline" | sed -n 's/^--tmpdir=//p')
+  case $td in "$TU_LAB"/*/tmp) ;; *) fail "$c (pid $p) runs with tmpdir '$td', not its own under $TU_LAB";; esac
+  tmpdirs+=("$td")
+done
+[ "${tmpdirs[0]}" != "${tmpdirs[1]}" ] || fail "primary and replica share tmpdir ${tmpdirs[0]}"
 
 t=$(now); out=$(bash "$TE" start 2>&1) || { printf '%s\n' "$out" >&2; fail "second start failed"; }
 say "start (already running): $(took "$t")"
