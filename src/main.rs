@@ -63,12 +63,12 @@ fn start() -> Exit {
 }
 
 /// clap quotes the words it did not expect. A word may be a secret (`db show pw=S3CRET`) or
-/// hold control characters, so such an error is printed as plain text with the secret values
-/// masked and the control characters escaped; any other keeps clap's colours.
+/// hold control characters or bidi overrides, so such an error is printed as plain text with the
+/// secret values masked and those characters escaped; any other keeps clap's colours.
 fn print_usage_error(e: &clap::Error, argv: &[std::ffi::OsString]) {
     let words: Vec<String> = argv.iter().map(|a| a.to_string_lossy().into_owned()).collect();
     let risky = words.iter().any(|w| {
-        w.chars().any(char::is_control)
+        w.chars().any(travelerutil::term::escape::needs_escape)
             || w.split_once('=')
                 .is_some_and(|(k, _)| travelerutil::secret::is_secret_key(k))
     });

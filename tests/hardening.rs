@@ -265,6 +265,49 @@ fn control_characters_reached_the_terminal() {
 }
 
 #[test]
+fn a_control_character_in_a_url_host_reached_the_terminal_through_its_diagnostic() {
+    // The URL line showed ESC as a picture, but J011's headline quoted it raw.
+    let home = Home::new();
+    for url in [
+        "url=jdbc:mysql://h\x1b[31m/db",
+        "url=jdbc:db2://db\u{9b}2J:50000/TRAVELER",
+        "url=jdbc:sqlserver://sql\x07host:1433;databaseName=TRAVELER",
+    ] {
+        let out = home.run(["db", "set", url, "--no-input"]);
+        out.assert_code(65, "a control character in the URL's host");
+        assert!(
+            !out.stderr.chars().any(|c| c.is_control() && c != '\n'),
+            "{:?}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("cannot appear in a host name"), "{}", out.stderr);
+    }
+    assert!(!home.dir().exists());
+}
+
+#[test]
+fn a_bidi_override_in_a_word_clap_rejected_reached_the_terminal() {
+    // clap quotes the word; only words with a C0/C1 control were escaped, not U+202E.
+    let home = Home::new();
+    for args in [
+        vec!["db", "remove\u{202e}"],
+        vec!["db", "show", "\u{2066}x"],
+        vec!["completions", "zsh\u{202e}"],
+    ] {
+        let out = home.run(&args);
+        out.assert_code(2, "a word clap does not know");
+        assert!(
+            !out.stderr
+                .chars()
+                .any(|c| matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')),
+            "{:?}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("\\u{"), "{}", out.stderr);
+    }
+}
+
+#[test]
 fn a_secret_under_a_misspelled_url_key_was_printed_and_stored() {
     let home = Home::new();
     let url = format!("url=jdbc:as400://ibmi.example.com;database name=IASP1;password={SECRET};passwrd={SECRET}");

@@ -1,6 +1,6 @@
 //! The JDBC URL engine on arbitrary input: parse, render, JSON, canonical round trip,
-//! password lifting and every ODBC translation must never panic, and a URL without errors
-//! must round-trip through its canonical form.
+//! password lifting and every ODBC translation must never panic, the rendering must hold no
+//! raw control character, and a URL without errors must round-trip through its canonical form.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -12,6 +12,13 @@ use travelerutil::secret::Secret;
 fuzz_target!(|data: &[u8]| {
     let Ok(url) = std::str::from_utf8(data) else { return };
     let a = jdbc::parse(url);
+    // Nothing in the URL reaches the terminal raw: plain rendering holds no control character
+    // but line feeds, and no bidi override (regression: J011 once quoted an ESC raw).
+    let shown = a.render(url, Style::Plain);
+    assert!(
+        !shown.chars().any(|c| c != '\n' && travelerutil::term::escape::needs_escape(c)),
+        "raw control character in {shown:?}"
+    );
     let _ = a.render(url, Style::Color);
     let Some(u) = &a.url else { return };
     let _ = serde_json::to_string(&u.report());

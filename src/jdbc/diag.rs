@@ -255,20 +255,29 @@ fn render_one(line: &str, col_of: &impl Fn(usize) -> usize, masks: &[Span], diag
         (Style::Color, Severity::Error) => ("\x1b[1;31m", "\x1b[1m", "\x1b[1;34m", "\x1b[0m"),
         (Style::Color, Severity::Warning) => ("\x1b[1;33m", "\x1b[1m", "\x1b[1;34m", "\x1b[0m"),
     };
+    // Messages, labels and fixes quote pieces of the URL; whatever they quote is escaped here,
+    // where the colour codes are added, so a stray ESC cannot drive the terminal.
+    let esc = crate::term::escape::escape;
     let mut out = String::new();
     out.push_str(&format!(
         "{sev_on}{}[{}]{off}{bold}: {}{off}\n",
-        diag.severity, diag.code, diag.message
+        diag.severity,
+        diag.code,
+        esc(&diag.message)
     ));
     out.push_str(&format!("{blue}  |{off}\n"));
     out.push_str(&format!("{blue}  |{off} {line}\n"));
-    let label = diag.label.as_deref().map(|l| format!(" {l}")).unwrap_or_default();
+    let label = diag
+        .label
+        .as_deref()
+        .map(|l| format!(" {}", esc(l)))
+        .unwrap_or_default();
     out.push_str(&format!(
         "{blue}  |{off} {}{sev_on}{}{label}{off}\n",
         " ".repeat(start),
         "^".repeat(width)
     ));
-    out.push_str(&format!("{blue}  ={off} {bold}fix{off}: {}\n", diag.fix));
+    out.push_str(&format!("{blue}  ={off} {bold}fix{off}: {}\n", esc(&diag.fix)));
     out
 }
 
@@ -326,6 +335,8 @@ fn printable(ch: char) -> char {
     match ch {
         '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + ch as u32).unwrap_or('?'),
         '\u{7f}' => '\u{2421}',
+        // C1 controls have no picture; U+009B alone is CSI to a terminal in 8-bit mode.
+        '\u{80}'..='\u{9f}' => '\u{fffd}',
         // Bidi overrides and zero-width characters would make the caret line lie.
         '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}' => '\u{fffd}',
         _ => ch,
@@ -374,10 +385,24 @@ mod tests {
     #[test]
     fn control_characters_are_pictured_and_multibyte_columns_count_chars() {
         let d = Diagnostic::error(Code::ControlCharacter, 3..4, "m", "f");
-        let r = render("ä\tb\u{1b}", &d, Style::Plain);
-        assert_eq!(r.lines().nth(2), Some("  | ä\u{2409}b\u{241b}"));
+        let r = render("ä\tb\u{1b}\u{9b}", &d, Style::Plain);
+        assert_eq!(r.lines().nth(2), Some("  | ä\u{2409}b\u{241b}\u{fffd}"));
         // 'ä' is two bytes but one column; the tab is one byte at offset 2, 'b' at 3.
         assert_eq!(r.lines().nth(3), Some("  |   ^"));
+    }
+
+    #[test]
+    fn control_characters_quoted_in_message_label_and_fix_are_escaped() {
+        let d = Diagnostic::error(Code::InvalidHost, 1..2, "`\u{1b}` here", "drop `\u{9b}`").with_label("\r!");
+        for style in [Style::Plain, Style::Color] {
+            let r = render("h\u{1b}x", &d, style);
+            let text = r.replace("\x1b[", "");
+            assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{r:?}");
+            assert!(
+                r.contains("`\\x1b` here") && r.contains("\\r!") && r.contains("drop `\\u{009b}`"),
+                "{r:?}"
+            );
+        }
     }
 
     #[test]

@@ -19,7 +19,9 @@ use std::borrow::Cow;
 use std::fmt;
 use std::path::Path;
 
-fn needs_escape(c: char) -> bool {
+/// Whether [`escape`] rewrites `c`: a control character or a bidirectional override/isolate.
+#[must_use]
+pub fn needs_escape(c: char) -> bool {
     c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
