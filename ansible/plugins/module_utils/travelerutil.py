@@ -12,6 +12,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import json
 import os
 
@@ -138,12 +139,14 @@ class TravelerUtil(object):
 
         Returns (rc, document or None, stdout, stderr).
         """
-        data = None
-        if secrets:
-            data = '\n'.join(secrets)
+        argv = self.argv(args, json_out)
         # encoding/errors: a non-UTF-8 byte in a driver message must not raise here.
-        rc, out, err = self.module.run_command(self.argv(args, json_out), data=data,
-                                               binary_data=False, errors='surrogate_or_replace')
+        if not secrets:
+            rc, out, err = self.module.run_command(argv, errors='surrogate_or_replace')
+        else:
+            data = ('\n'.join(secrets) + '\n').encode('utf-8', 'surrogateescape')
+            with self._stdin_holding(data):
+                rc, out, err = self.module.run_command(argv, errors='surrogate_or_replace')
         doc = None
         if json_out and out and out.strip():
             try:
@@ -151,6 +154,37 @@ class TravelerUtil(object):
             except ValueError:
                 doc = None
         return rc, doc, out, err
+
+    @contextlib.contextmanager
+    def _stdin_holding(self, data):
+        """Makes the child's stdin a pipe that already holds `data` and is closed for writing.
+
+        run_command(data=...) writes after the child has started, and a child that exits first
+        (travelerUtil refuses a bad argument before it reads a password) turns that write into
+        EPIPE, which run_command reports as rc 32 with no output. A pipe filled before the start
+        cannot fail that way; the child inherits it as fd 0, which is restored afterwards.
+        """
+        r, w = os.pipe()
+        try:
+            # Never blocks: the secrets are a few lines, and a pipe holds 64 KiB on Linux.
+            os.set_blocking(w, False)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(w, view):]
+        except BlockingIOError:
+            os.close(r)
+            self.module.fail_json(msg='the secrets are %d bytes, more than a pipe holds' % len(data),
+                                  rc=None, exit_code=None, hint='a password is a line of text; check what was passed')
+        finally:
+            os.close(w)
+        saved = os.dup(0)
+        try:
+            os.dup2(r, 0)
+            yield
+        finally:
+            os.dup2(saved, 0)
+            os.close(saved)
+            os.close(r)
 
     def fail(self, what, rc, err, doc=None, **extra):
         """fail_json with travelerUtil's exit code, failure class and hint."""

@@ -117,7 +117,8 @@ pub fn probe_before_save(ctx: &Ctx, db: &DbSettings, truststore: Option<&StoreFi
     if exit == Exit::DriverMissing && r.probe.is_none() {
         return SetProbe::NoDriver(r.last_failed_detail());
     }
-    eprint!("{}", render::render(&r));
+    // Values are escaped where they are rendered; this is the sink's last line of defence.
+    eprint!("{}", crate::term::escape::escape_lines(&render::render(&r)));
     let what = r
         .verdict
         .as_ref()
