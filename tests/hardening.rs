@@ -307,6 +307,67 @@ fn a_bidi_override_in_a_word_clap_rejected_reached_the_terminal() {
     }
 }
 
+/// Raw control characters or bidi overrides in `text` (line feeds and tabs are layout).
+fn raw_controls(text: &str) -> String {
+    text.chars()
+        .filter(|&c| c != '\n' && c != '\t' && travelerutil::term::escape::needs_escape(c))
+        .collect()
+}
+
+#[test]
+fn hostile_text_in_any_argument_reached_the_terminal_raw() {
+    // Found by this sweep: J011 quoted a host's ESC raw, the URL line let C1 controls through,
+    // and clap's errors did not escape bidi overrides.
+    let table = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/hostile/commands.txt")).unwrap();
+    let lines: Vec<&str> = table.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    assert!(lines.len() >= 40, "the table lost its lines");
+    let home = Home::new();
+    let empty = home.outside().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let hostile = [
+        "\x1b[2J\x1b]0;t\x07",
+        "\u{9b}31m",
+        "\u{202e}gnp",
+        "\u{2066}x",
+        "\r\nmode: x",
+    ];
+    for line in &lines {
+        for h in hostile {
+            let args: Vec<String> = line
+                .split(' ')
+                .map(|w| w.replace("{D}", &empty.display().to_string()).replace("{}", h))
+                .collect();
+            for json in [false, true] {
+                let mut a = args.clone();
+                if json {
+                    a.push("--json".into());
+                }
+                let out = home.run(&a);
+                // Refused, or (`--home <new dir> db show`) shown; never a crash or exit 1.
+                assert!(
+                    out.code.is_some_and(|c| c != 1),
+                    "{a:?}: exit {:?}\n{}",
+                    out.code,
+                    out.stderr
+                );
+                let raw = raw_controls(&out.stdout) + &raw_controls(&out.stderr);
+                assert!(
+                    raw.is_empty(),
+                    "{a:?} printed {raw:?} raw:\n{:?}\n{:?}",
+                    out.stdout,
+                    out.stderr
+                );
+            }
+        }
+    }
+    assert!(!home.dir().exists(), "a refused command wrote the store");
+    assert_eq!(
+        std::fs::read_dir(&empty).unwrap().count(),
+        0,
+        "a refused command wrote a file"
+    );
+}
+
 #[test]
 fn a_secret_under_a_misspelled_url_key_was_printed_and_stored() {
     let home = Home::new();
