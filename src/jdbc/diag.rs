@@ -335,10 +335,11 @@ fn printable(ch: char) -> char {
     match ch {
         '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + ch as u32).unwrap_or('?'),
         '\u{7f}' => '\u{2421}',
-        // C1 controls have no picture; U+009B alone is CSI to a terminal in 8-bit mode.
-        '\u{80}'..='\u{9f}' => '\u{fffd}',
-        // Bidi overrides and zero-width characters would make the caret line lie.
-        '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}' => '\u{fffd}',
+        // Zero-width characters would make the caret line lie.
+        '\u{200b}'..='\u{200f}' | '\u{feff}' => '\u{fffd}',
+        // Whatever else the escape module escapes has no picture: C1 controls (U+009B is CSI to
+        // a terminal in 8-bit mode) and bidi overrides.
+        c if crate::term::escape::needs_escape(c) => '\u{fffd}',
         _ => ch,
     }
 }

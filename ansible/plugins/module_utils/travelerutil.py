@@ -139,14 +139,12 @@ class TravelerUtil(object):
 
         Returns (rc, document or None, stdout, stderr).
         """
-        argv = self.argv(args, json_out)
-        # encoding/errors: a non-UTF-8 byte in a driver message must not raise here.
-        if not secrets:
-            rc, out, err = self.module.run_command(argv, errors='surrogate_or_replace')
-        else:
-            data = ('\n'.join(secrets) + '\n').encode('utf-8', 'surrogateescape')
-            with self._stdin_holding(data):
-                rc, out, err = self.module.run_command(argv, errors='surrogate_or_replace')
+        stdin = contextlib.nullcontext()
+        if secrets:
+            stdin = self._stdin_holding(('\n'.join(secrets) + '\n').encode('utf-8', 'surrogateescape'))
+        with stdin:
+            # encoding/errors: a non-UTF-8 byte in a driver message must not raise here.
+            rc, out, err = self.module.run_command(self.argv(args, json_out), errors='surrogate_or_replace')
         doc = None
         if json_out and out and out.strip():
             try:
